@@ -1,0 +1,74 @@
+// The boot stub's imports (Wasm module "morgana"), exactly as listed in
+// boot/README.md. Private to libos/platform: everything else goes through
+// the modules of this folder, so this file is the whole contract with the
+// guest runtime (and with the Node harness, which implements the same list).
+//
+// Pointers are offsets into linear memory; times are i64 nanoseconds.
+
+/** Write bytes to the console. */
+@external("morgana", "puts")
+export declare function puts(ptr: usize, len: i32): void;
+
+/** Wall-clock time since the Unix epoch. */
+@external("morgana", "walltime")
+export declare function walltime(): i64;
+
+/** Time since boot. */
+@external("morgana", "monotonic")
+export declare function monotonic(): i64;
+
+/** Sleep until monotonic() >= deadline or a device has input; the set of
+ * ready device handles (bit i = handle i), 0 on timeout. */
+@external("morgana", "poll")
+export declare function poll(deadline: i64): i64;
+
+/** Halt with this status; never returns. */
+@external("morgana", "exit")
+export declare function exit(status: i32): void;
+
+/** Copy up to cap bytes of the command line; its full length. */
+@external("morgana", "cmdline")
+export declare function cmdline(ptr: usize, cap: i32): i32;
+
+/** Fill with random bytes. */
+@external("morgana", "entropy")
+export declare function entropy(ptr: usize, len: i32): void;
+
+/** Handle of the attached manifest device with this name and type, or -1. */
+@external("morgana", "device")
+export declare function device(namePtr: usize, nameLen: i32, type: i32): i32;
+
+/** Write MAC (6 bytes) then MTU (u16 LE) at ptr; 0, or -1 for a bad handle. */
+@external("morgana", "netInfo")
+export declare function netInfo(handle: i32, ptr: usize): i32;
+
+/** Send one frame; 0 OK, 2 EINVAL, 3 EUNSPEC. */
+@external("morgana", "netWrite")
+export declare function netWrite(handle: i32, ptr: usize, len: i32): i32;
+
+/** Receive one frame: its length, or -1 none ready, -2 EINVAL, -3 EUNSPEC. */
+@external("morgana", "netRead")
+export declare function netRead(handle: i32, ptr: usize, cap: i32): i32;
+
+/** Write capacity (u64) then block size (u16) at ptr; 0 or -1. */
+@external("morgana", "blockInfo")
+export declare function blockInfo(handle: i32, ptr: usize): i32;
+
+/** Write len bytes at a byte offset; the hvt result. */
+@external("morgana", "blockWrite")
+export declare function blockWrite(handle: i32, offset: i64, ptr: usize, len: i32): i32;
+
+/** Read len bytes at a byte offset; the hvt result. */
+@external("morgana", "blockRead")
+export declare function blockRead(handle: i32, offset: i64, ptr: usize, len: i32): i32;
+
+/** Bytes the linear memory may grow to in this guest. */
+@external("morgana", "memoryLimit")
+export declare function memoryLimit(): i64;
+
+/** Device types of the Solo5 manifest. */
+export const DEVICE_BLOCK: i32 = 1;
+export const DEVICE_NET: i32 = 2;
+
+/** netRead results other than a length. */
+export const NET_AGAIN: i32 = -1;

@@ -1,0 +1,74 @@
+// The event loop. The image is one thread of cooperative code: it sleeps in
+// `poll` until the earliest timer is due or a device has input, hands the
+// input to the device's source, fires the due timers, and sleeps again.
+// Nothing preempts a handler, so handlers must return quickly.
+//
+// `run()` loops until `stop()` or until nothing can ever happen again (no
+// timer armed, no device watched). `step()` is one turn of the loop, for
+// test harnesses that drive the image themselves.
+import { poll, netRead } from "./abi";
+import { now } from "./clock";
+import { fireDue, nextDeadline, armedTimers } from "./timers";
+
+/** A device whose input the loop dispatches: the net device implements it. */
+export abstract class InputSource {
+  /** The device has input; take all of it now (the next poll reports the
+   * device again only when new input arrives). */
+  abstract ready(): void;
+}
+
+// One slot per manifest handle (Solo5 allows at most 64 devices).
+const MAX_HANDLES = 64;
+const sources = new StaticArray<InputSource | null>(MAX_HANDLES);
+let watched = 0;
+let stopping = false;
+
+/** Dispatch input on `handle` to `source`. */
+export function watch(handle: i32, source: InputSource): void {
+  if (<u32>handle >= <u32>MAX_HANDLES) return;
+  if (sources[handle] === null) watched++;
+  sources[handle] = source;
+}
+
+export function unwatch(handle: i32): void {
+  if (<u32>handle >= <u32>MAX_HANDLES || sources[handle] === null) return;
+  sources[handle] = null;
+  watched--;
+}
+
+/** Make run() return after the current turn. */
+export function stop(): void {
+  stopping = true;
+}
+
+/** One turn: poll (until the next timer when `wait`, else only for what is
+ * ready now), dispatch device input, fire the due timers. */
+export function step(wait: bool = true): void {
+  const ready = poll(wait ? nextDeadline() : 0);
+  dispatch(ready);
+  fireDue(now());
+}
+
+/** Turn until stop() or until nothing is left to wait for. */
+export function run(): void {
+  stopping = false;
+  while (!stopping && (watched > 0 || armedTimers() > 0)) step(true);
+}
+
+function dispatch(ready: i64): void {
+  while (ready != 0) {
+    const handle = <i32>ctz(ready);
+    ready &= ready - 1;
+    const source = handle < MAX_HANDLES ? sources[handle] : null;
+    if (source !== null) source.ready();
+    else discard(handle);
+  }
+}
+
+// Only net devices report input. One attached but never opened would be
+// reported ready on every poll, turning the loop into a busy wait, so its
+// frames are read and dropped (the tender truncates to the buffer).
+const scratch = memory.data(64);
+function discard(handle: i32): void {
+  while (netRead(handle, scratch, 64) >= 0) {}
+}

@@ -1,0 +1,117 @@
+// The network device (Solo5 NET_BASIC): Ethernet frames in and out of one
+// manifest device, with the MAC address and MTU the tender attached.
+//
+// Frames are received through the event loop: when poll reports the device,
+// every ready frame is read and handed to the receiver, in order, each in
+// the same receive buffer (a frame is valid only during `receive`; copy what
+// must outlive it). Counters say what went in, out, and what was dropped why.
+import { netInfo, netRead, netWrite, NET_AGAIN } from "./abi";
+import { DeviceType, findDevice } from "./devices";
+import { InputSource, watch } from "./loop";
+
+/** Ethernet header (14) plus an 802.1Q tag (4): what a frame may add to the MTU. */
+const FRAME_OVERHEAD: i32 = 18;
+
+export abstract class FrameReceiver {
+  /** One received frame; `frame` is reused for the next one. */
+  abstract receive(frame: Uint8Array): void;
+}
+
+export class NetCounters {
+  framesIn: u64 = 0;
+  bytesIn: u64 = 0;
+  framesOut: u64 = 0;
+  bytesOut: u64 = 0;
+  /** Received while no receiver was set. */
+  dropNoReceiver: u64 = 0;
+  /** The tender refused a read (EINVAL/EUNSPEC), e.g. a frame too long. */
+  dropReadError: u64 = 0;
+  /** Asked to send a frame longer than MTU + header: not sent. */
+  dropTooLong: u64 = 0;
+  /** The tender refused a write. */
+  dropWriteError: u64 = 0;
+}
+
+export class NetDevice extends InputSource {
+  /** The MAC address the tender attached, 6 bytes. */
+  readonly mac: Uint8Array = new Uint8Array(6);
+  readonly mtu: i32;
+  readonly counters: NetCounters = new NetCounters();
+  receiver: FrameReceiver | null = null;
+  private rx: Uint8Array;
+  private frame: Uint8Array;
+
+  /** The attached net device named `name` (the handbook names it "service"),
+   * watched by the event loop; null if there is none. */
+  static open(name: string = "service"): NetDevice | null {
+    const handle = findDevice(name, DeviceType.Net);
+    if (handle < 0) return null;
+    const info = memory.data(8);
+    if (netInfo(handle, info) != 0) return null;
+    const dev = new NetDevice(name, handle, info);
+    watch(handle, dev);
+    return dev;
+  }
+
+  private constructor(readonly name: string, readonly handle: i32, info: usize) {
+    super();
+    memory.copy(this.mac.dataStart, info, 6);
+    this.mtu = <i32>load<u16>(info, 6);
+    this.rx = new Uint8Array(this.mtu + FRAME_OVERHEAD);
+    this.frame = this.rx.subarray(0, 0);
+  }
+
+  /** The longest frame `transmit` accepts. */
+  get maxFrame(): i32 {
+    return this.mtu + FRAME_OVERHEAD;
+  }
+
+  /** Send the first `len` bytes of `frame` (all of it by default); false if
+   * it was dropped (counted by reason). */
+  transmit(frame: Uint8Array, len: i32 = -1): bool {
+    if (len < 0 || len > frame.byteLength) len = frame.byteLength;
+    if (len > this.maxFrame) {
+      this.counters.dropTooLong++;
+      return false;
+    }
+    if (netWrite(this.handle, frame.dataStart, len) != 0) {
+      this.counters.dropWriteError++;
+      return false;
+    }
+    this.counters.framesOut++;
+    this.counters.bytesOut += len;
+    return true;
+  }
+
+  /** Called by the event loop: read every ready frame. */
+  ready(): void {
+    const rx = this.rx;
+    const c = this.counters;
+    while (true) {
+      const n = netRead(this.handle, rx.dataStart, rx.byteLength);
+      if (n == NET_AGAIN) break;
+      if (n < 0) {
+        // Stop for this wake-up: an error that repeats must not spin here;
+        // a frame still pending is reported by the next poll.
+        c.dropReadError++;
+        break;
+      }
+      c.framesIn++;
+      c.bytesIn += n;
+      const receiver = this.receiver;
+      if (receiver === null) {
+        c.dropNoReceiver++;
+        continue;
+      }
+      receiver.receive(this.view(n));
+    }
+  }
+
+  // The hot path allocates nothing: one view over the receive buffer whose
+  // length is set per frame.
+  private view(len: i32): Uint8Array {
+    const f = this.frame;
+    store<i32>(changetype<usize>(f), len, offsetof<Uint8Array>("byteLength"));
+    return f;
+  }
+}

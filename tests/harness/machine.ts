@@ -1,0 +1,325 @@
+/**
+ * A harnessed image: a module compiled from libos code, instantiated in Node
+ * with the platform imports of boot/README.md implemented in JavaScript.
+ *
+ * The clock is fake and only moves in `poll` (to the deadline, or to the
+ * next queued frame's arrival) or when a test advances it, so a test is a
+ * deterministic script. Exit, AssemblyScript aborts and Wasm traps stop the
+ * image the way the boot stub would (console line, status 1 / 255) and end
+ * the current call; `exitStatus` tells which.
+ */
+import { expect } from "vitest";
+import path from "node:path";
+import { loadModule, ROOT } from "./build.ts";
+import { BlockDisk, EINVAL, NetQueue, OK, type DeviceSpec } from "./devices.ts";
+import { PcapWriter, pcapName } from "./pcap.ts";
+
+export interface HarnessOptions {
+  devices?: DeviceSpec[];
+  /** The boot arguments, e.g. "--log=debug". */
+  cmdline?: string;
+  /** Entropy seed (default 1): the same seed gives the same bytes. */
+  seed?: number;
+  /** Initial monotonic time, ns (default 0). */
+  monotonic?: bigint;
+  /** Wall time at monotonic 0, ns since the epoch (default 2024-01-01). */
+  walltime?: bigint;
+  /** What memoryLimit() answers (default 64 MiB). */
+  memoryLimit?: bigint;
+  /** Base name of the capture files (default: the running test's name). */
+  pcapName?: string;
+}
+
+/** The image stopped (exit, abort or trap); carried out of the Wasm stack. */
+export class Halt extends Error {
+  constructor(readonly status: number) {
+    super(`image halted with status ${status}`);
+  }
+}
+
+/** poll was asked to wait forever with nothing queued: in a real image it
+ * would sleep for good, here the call ends. */
+export class Idle extends Error {
+  constructor() {
+    super("the image waits forever: no timer armed and no frame queued");
+  }
+}
+
+const FOREVER = 0x7fffffffffffffffn;
+const EPOCH_2024 = 1_704_067_200_000_000_000n;
+
+export class Harness {
+  console = "";
+  exitStatus: number | null = null;
+  readonly devices: (NetQueue | BlockDisk)[] = [];
+  monotonic: bigint;
+  readonly wallBase: bigint;
+  cmdline: string;
+  memoryLimit: bigint;
+  private rng: number;
+  private instance!: WebAssembly.Instance;
+
+  static async start(entry: string, opts: HarnessOptions = {}): Promise<Harness> {
+    const module = await loadModule(entry);
+    const h = new Harness(opts);
+    h.instantiate(module);
+    return h;
+  }
+
+  private constructor(opts: HarnessOptions) {
+    this.monotonic = opts.monotonic ?? 0n;
+    this.wallBase = opts.walltime ?? EPOCH_2024;
+    this.cmdline = opts.cmdline ?? "";
+    this.memoryLimit = opts.memoryLimit ?? 64n << 20n;
+    this.rng = (opts.seed ?? 1) >>> 0;
+    const base = pcapName(opts.pcapName ?? expect.getState().currentTestName ?? "harness");
+    (opts.devices ?? []).forEach((spec, i) => {
+      const handle = i + 1;
+      if (spec.type === "net") {
+        const pcap = new PcapWriter(path.join(ROOT, "build", "pcap", `${base}.${spec.name}.pcap`));
+        this.devices.push(new NetQueue(spec, handle, pcap, (m) => this.wallAt(m)));
+      } else {
+        this.devices.push(new BlockDisk(spec, handle));
+      }
+    });
+  }
+
+  get exports(): Record<string, any> {
+    return this.instance.exports as Record<string, any>;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.instance.exports.memory as WebAssembly.Memory;
+  }
+
+  /** Bytes of linear memory in use now. */
+  get memorySize(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  get walltime(): bigint {
+    return this.wallAt(this.monotonic);
+  }
+
+  /** The net device named `name`. */
+  net(name = "service"): NetQueue {
+    const d = this.devices.find((d) => d.spec.name === name && d.kind === "net");
+    if (!d) throw new Error(`no net device '${name}' declared`);
+    return d as NetQueue;
+  }
+
+  block(name: string): BlockDisk {
+    const d = this.devices.find((d) => d.spec.name === name && d.kind === "block");
+    if (!d) throw new Error(`no block device '${name}' declared`);
+    return d as BlockDisk;
+  }
+
+  /** Move both clocks forward. */
+  advance(ns: bigint): void {
+    this.monotonic += ns;
+  }
+
+  /** Call an export. A halt ends the call and returns undefined (see
+   * exitStatus); Idle is returned as is; other errors are thrown. Calling
+   * a halted image is a test bug. */
+  call(name: string, ...args: unknown[]): any {
+    if (this.exitStatus !== null) throw new Error(`image already halted (status ${this.exitStatus})`);
+    const f = this.exports[name];
+    if (typeof f !== "function") throw new Error(`no export '${name}'`);
+    return this.guard(() => f(...args));
+  }
+
+  /** Whether the last call ended in poll with nothing to wait for. */
+  idle = false;
+
+  /** Copy bytes into a fresh buffer in the guest (see as/io.ts): the entry
+   * reads it with inputBytes(). */
+  input(bytes: Uint8Array): void {
+    const ptr = this.call("inputBuffer", bytes.length) as number;
+    new Uint8Array(this.memory.buffer, ptr, bytes.length).set(bytes);
+  }
+
+  /** The bytes the entry last passed to setOutput() (see as/io.ts). */
+  output(): Uint8Array {
+    const ptr = this.call("outputPtr") as number;
+    const len = this.call("outputLen") as number;
+    return new Uint8Array(this.memory.buffer, ptr, len).slice();
+  }
+
+  /** An AssemblyScript string from its pointer (null for 0). */
+  string(ptr: number): string | null {
+    if (ptr === 0) return null;
+    const len = new Uint32Array(this.memory.buffer, ptr - 4, 1)[0];
+    return Buffer.from(this.memory.buffer, ptr, len).toString("utf16le");
+  }
+
+  private guard<T>(f: () => T): T | undefined {
+    this.idle = false;
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof Halt) return undefined;
+      if (e instanceof Idle) {
+        this.idle = true;
+        return undefined;
+      }
+      if (e instanceof WebAssembly.RuntimeError) {
+        // What the boot stub does with a trap.
+        this.console += `wasm trap: ${e.message}\n`;
+        this.exitStatus = 255;
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  private wallAt(mono: bigint): bigint {
+    return this.wallBase + mono;
+  }
+
+  private instantiate(module: WebAssembly.Module): void {
+    const imports = { morgana: this.platform(), env: this.env() };
+    this.instance = new WebAssembly.Instance(module, imports);
+    // The top-level code (boot arguments, declarations, maybe a whole main).
+    this.call("_start");
+  }
+
+  private halt(status: number): never {
+    this.exitStatus = status;
+    throw new Halt(status);
+  }
+
+  private bytes(ptr: number, len: number): Uint8Array {
+    const buf = this.memory.buffer;
+    if (ptr < 0 || len < 0 || ptr + len > buf.byteLength) {
+      throw new WebAssembly.RuntimeError("out of bounds memory access (platform import)");
+    }
+    return new Uint8Array(buf, ptr, len);
+  }
+
+  private nextRandom(): number {
+    // mulberry32: small, seedable, good enough for tests.
+    let t = (this.rng = (this.rng + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0);
+  }
+
+  private netAt(handle: number): NetQueue | null {
+    const d = this.devices[handle - 1];
+    return d && d.kind === "net" && d.spec.attached !== false ? d : null;
+  }
+
+  private blockAt(handle: number): BlockDisk | null {
+    const d = this.devices[handle - 1];
+    return d && d.kind === "block" && d.spec.attached !== false ? d : null;
+  }
+
+  private readySet(): bigint {
+    let set = 0n;
+    for (const d of this.devices) {
+      if (d.kind === "net" && d.readyAt(this.monotonic)) set |= 1n << BigInt(d.handle);
+    }
+    return set;
+  }
+
+  private platform() {
+    return {
+      puts: (ptr: number, len: number) => {
+        this.console += Buffer.from(this.bytes(ptr, len)).toString("utf8");
+      },
+      walltime: () => this.walltime,
+      monotonic: () => this.monotonic,
+      poll: (deadline: bigint) => {
+        let ready = this.readySet();
+        if (ready !== 0n) return ready;
+        let wake = deadline;
+        for (const d of this.devices) {
+          const at = d.kind === "net" ? d.nextArrival() : null;
+          if (at !== null && at < wake) wake = at;
+        }
+        if (wake >= FOREVER) throw new Idle();
+        if (wake > this.monotonic) this.monotonic = wake;
+        return this.readySet();
+      },
+      exit: (status: number) => this.halt(status),
+      cmdline: (ptr: number, cap: number) => {
+        const text = Buffer.from(this.cmdline, "utf8");
+        const n = Math.min(cap, text.length);
+        if (n > 0) this.bytes(ptr, n).set(text.subarray(0, n));
+        return text.length;
+      },
+      entropy: (ptr: number, len: number) => {
+        const out = this.bytes(ptr, len);
+        for (let i = 0; i < len; i++) out[i] = this.nextRandom() & 0xff;
+      },
+      device: (namePtr: number, nameLen: number, type: number) => {
+        const name = Buffer.from(this.bytes(namePtr, nameLen)).toString("utf8");
+        const d = this.devices.find((d) => d.spec.name === name);
+        if (!d || d.spec.attached === false) return -1;
+        return (d.kind === "net" ? 2 : 1) === type ? d.handle : -1;
+      },
+      netInfo: (handle: number, ptr: number) => {
+        const d = this.netAt(handle);
+        if (!d) return -1;
+        const out = this.bytes(ptr, 8);
+        out.set(d.mac);
+        out[6] = d.mtu & 0xff;
+        out[7] = d.mtu >> 8;
+        return 0;
+      },
+      netWrite: (handle: number, ptr: number, len: number) => {
+        const d = this.netAt(handle);
+        if (!d) return EINVAL;
+        const frame = this.bytes(ptr, len).slice();
+        if (d.writeResult !== OK) return d.writeResult;
+        d.recordSent(frame, this.monotonic);
+        return OK;
+      },
+      netRead: (handle: number, ptr: number, cap: number) => {
+        const d = this.netAt(handle);
+        if (!d) return -EINVAL;
+        const frame = d.take(this.monotonic);
+        if (!frame) return -1;
+        // Too long for the buffer: consumed and refused, as hvt does.
+        if (frame.length > cap) return -EINVAL;
+        this.bytes(ptr, frame.length).set(frame);
+        return frame.length;
+      },
+      blockInfo: (handle: number, ptr: number) => {
+        const d = this.blockAt(handle);
+        if (!d) return -1;
+        const v = new DataView(this.memory.buffer, this.bytes(ptr, 10).byteOffset, 10);
+        v.setBigUint64(0, BigInt(d.data.length), true);
+        v.setUint16(8, d.blockSize, true);
+        return 0;
+      },
+      blockWrite: (handle: number, offset: bigint, ptr: number, len: number) => {
+        const d = this.blockAt(handle);
+        if (!d || !d.valid(offset, len)) return EINVAL;
+        d.data.set(this.bytes(ptr, len), Number(offset));
+        return OK;
+      },
+      blockRead: (handle: number, offset: bigint, ptr: number, len: number) => {
+        const d = this.blockAt(handle);
+        if (!d || !d.valid(offset, len)) return EINVAL;
+        this.bytes(ptr, len).set(d.data.subarray(Number(offset), Number(offset) + len));
+        return OK;
+      },
+      memoryLimit: () => this.memoryLimit,
+    };
+  }
+
+  private env() {
+    return {
+      abort: (msg: number, file: number, line: number, col: number) => {
+        this.console += `abort: ${this.string(msg) ?? "(no message)"} at ${this.string(file) ?? "?"}:${line}:${col}\n`;
+        this.halt(255);
+      },
+      seed: () => this.nextRandom() / 2 ** 32 * Number.MAX_SAFE_INTEGER,
+      trace: (msg: number, n: number, ...args: number[]) => {
+        this.console += `trace: ${this.string(msg)}${n > 0 ? " " + args.slice(0, n).join(", ") : ""}\n`;
+      },
+    };
+  }
+}
