@@ -33,13 +33,8 @@ export class NetCounters {
 }
 
 export class NetDevice extends InputSource {
-  /** The MAC address the tender attached, 6 bytes. */
-  readonly mac: Uint8Array = new Uint8Array(6);
-  readonly mtu: i32;
   readonly counters: NetCounters = new NetCounters();
   receiver: FrameReceiver | null = null;
-  private rx: Uint8Array;
-  private frame: Uint8Array;
 
   /** The attached net device named `name` (the handbook names it "service"),
    * watched by the event loop; null if there is none. */
@@ -48,17 +43,26 @@ export class NetDevice extends InputSource {
     if (handle < 0) return null;
     const info = memory.data(8);
     if (netInfo(handle, info) != 0) return null;
-    const dev = new NetDevice(name, handle, info);
+    const mac = new Uint8Array(6);
+    memory.copy(mac.dataStart, info, 6);
+    const mtu = <i32>load<u16>(info, 6);
+    const rx = new Uint8Array(mtu + FRAME_OVERHEAD);
+    const dev = new NetDevice(name, handle, mac, mtu, rx, rx.subarray(0, 0));
     watch(handle, dev);
     return dev;
   }
 
-  private constructor(readonly name: string, readonly handle: i32, info: usize) {
+  private constructor(
+    readonly name: string,
+    readonly handle: i32,
+    /** The MAC address the tender attached, 6 bytes. */
+    readonly mac: Uint8Array,
+    readonly mtu: i32,
+    private rx: Uint8Array,
+    /** The view handed to the receiver, over rx. */
+    private frame: Uint8Array,
+  ) {
     super();
-    memory.copy(this.mac.dataStart, info, 6);
-    this.mtu = <i32>load<u16>(info, 6);
-    this.rx = new Uint8Array(this.mtu + FRAME_OVERHEAD);
-    this.frame = this.rx.subarray(0, 0);
   }
 
   /** The longest frame `transmit` accepts. */

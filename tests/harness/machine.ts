@@ -45,6 +45,8 @@ export class Idle extends Error {
   }
 }
 
+/** AssemblyScript's class id of String (0 Object, 1 ArrayBuffer, 2 String). */
+const STRING_ID = 2;
 const FOREVER = 0x7fffffffffffffffn;
 const EPOCH_2024 = 1_704_067_200_000_000_000n;
 
@@ -144,6 +146,14 @@ export class Harness {
     const ptr = this.call("outputPtr") as number;
     const len = this.call("outputLen") as number;
     return new Uint8Array(this.memory.buffer, ptr, len).slice();
+  }
+
+  /** A new AssemblyScript string in the guest, to pass as an argument
+   * (directly: nothing roots it until the callee stores it). */
+  newString(text: string): number {
+    const ptr = this.exports.__new(text.length * 2, STRING_ID) as number;
+    new Uint16Array(this.memory.buffer, ptr, text.length).set(Array.from(text, (_, i) => text.charCodeAt(i)));
+    return ptr;
   }
 
   /** An AssemblyScript string from its pointer (null for 0). */
