@@ -1,0 +1,458 @@
+/*
+ * The tender's test guest: a freestanding hvt unikernel whose command line
+ * says what to do, so that one program covers every test. The first word
+ * is the command, the rest its arguments; see `commands` at the end. It
+ * prints its findings as `key=value` lines for the tests to read, and
+ * halts with status 0 unless the command says otherwise.
+ *
+ * Written from boot/hvt_abi.h alone: a hypercall is a 32-bit `out` to port
+ * 0x500 + N with the (identity-mapped) address of the argument struct.
+ * Built with -mgeneral-regs-only: under KVM's PVM backend (no hardware
+ * virtualisation) ring-0 guest code is emulated instruction by instruction
+ * and KVM's emulator knows no SSE; tender tests must not depend on it.
+ */
+#include "hvt_abi.h"
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint8_t u8;
+
+/* Entry: record the registers the tender set, then run guest_main on the
+ * tender's stack (RSP = end of memory - 8, as if _start had been called). */
+u64 entry_rsp, entry_rdi;
+u64 entry_rflags = ~0ULL; /* in .data: an image whose RW segment has no file bytes is
+                            * mis-measured by solo5-hvt (see toolchain/tender) */
+__asm__(".section .text.start, \"ax\"\n"
+        ".globl _start\n"
+        "_start:\n"
+        "  mov %rsp, entry_rsp(%rip)\n"
+        "  mov %rdi, entry_rdi(%rip)\n"
+        "  pushfq\n"
+        "  popq entry_rflags(%rip)\n"
+        "  jmp guest_main\n"
+        ".text\n");
+
+/* gcc may call these for struct copies and initialisers. */
+void *memset(void *d, int c, unsigned long n)
+{
+    u8 *p = d;
+    while (n--) *p++ = (u8)c;
+    return d;
+}
+void *memcpy(void *d, const void *s, unsigned long n)
+{
+    u8 *p = d;
+    const u8 *q = s;
+    while (n--) *p++ = *q++;
+    return d;
+}
+
+static void hypercall(int nr, u64 arg)
+{
+    __asm__ __volatile__("outl %0, %1" : : "a"((u32)arg),
+                         "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE + nr))
+                         : "memory");
+}
+#define HC(nr, p) hypercall((nr), (u64)(uintptr_t)(p))
+
+static struct hvt_boot_info *bi;
+
+__attribute__((noreturn)) static void halt(int status)
+{
+    struct hvt_hc_halt h = { .cookie = 0, .exit_status = status };
+    HC(HVT_HYPERCALL_HALT, &h);
+    for (;;) __asm__ __volatile__("hlt");
+}
+
+static unsigned long slen(const char *s)
+{
+    unsigned long n = 0;
+    while (s[n]) n++;
+    return n;
+}
+
+static void putn(const char *s, u64 n)
+{
+    struct hvt_hc_puts p = { .data = (u64)(uintptr_t)s, .len = n };
+    HC(HVT_HYPERCALL_PUTS, &p);
+}
+static void puts(const char *s) { putn(s, slen(s)); }
+
+static void put_dec(u64 v)
+{
+    char b[24];
+    int i = sizeof b;
+    do b[--i] = (char)('0' + v % 10); while ((v /= 10) && i > 0);
+    putn(b + i, sizeof b - (unsigned)i);
+}
+static void put_hex(u64 v)
+{
+    char b[18];
+    int i = sizeof b;
+    do b[--i] = "0123456789abcdef"[v & 15]; while ((v >>= 4) && i > 2);
+    b[--i] = 'x';
+    b[--i] = '0';
+    putn(b + i, sizeof b - (unsigned)i);
+}
+static void kv_hex(const char *k, u64 v) { puts(k); puts("="); put_hex(v); puts("\n"); }
+static void kv_dec(const char *k, u64 v) { puts(k); puts("="); put_dec(v); puts("\n"); }
+
+static int streq(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
+
+static u64 parse_u64(const char *s)
+{
+    u64 v = 0;
+    if (s[0] == '0' && s[1] == 'x')
+        for (s += 2; *s; s++)
+            v = v * 16 + (u64)(*s <= '9' ? *s - '0' : (*s | 32) - 'a' + 10);
+    else
+        for (; *s >= '0' && *s <= '9'; s++) v = v * 10 + (u64)(*s - '0');
+    return v;
+}
+
+static u64 walltime(void)
+{
+    struct hvt_hc_walltime w = { 0 };
+    HC(HVT_HYPERCALL_WALLTIME, &w);
+    return w.nsecs;
+}
+
+static struct mft *manifest(void) { return (struct mft *)(uintptr_t)bi->mft; }
+
+/* The handle of the first attached device of this type, or 0. */
+static u64 device(u32 type)
+{
+    struct mft *m = manifest();
+    for (u32 i = 1; i < m->entries; i++)
+        if (m->e[i].type == type && m->e[i].attached) return i;
+    return 0;
+}
+
+/* ---- commands ---------------------------------------------------------- */
+
+static int argc;
+static char *argv[16];
+
+static void cmd_echo(void)
+{
+    puts("cmdline=[");
+    puts((const char *)(uintptr_t)bi->cmdline);
+    puts("]\n");
+    kv_dec("argc", (u64)argc);
+}
+
+static void cmd_state(void)
+{
+    u64 cr0, cr3, cr4, efer_lo, efer_hi;
+    struct { uint16_t limit; u64 base; } __attribute__((packed)) gdtr;
+    uint16_t cs, ss, ds;
+    u32 a, b, c, d;
+    __asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
+    __asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ __volatile__("rdmsr" : "=a"(efer_lo), "=d"(efer_hi) : "c"(0xc0000080));
+    __asm__ __volatile__("sgdt %0" : "=m"(gdtr));
+    __asm__ __volatile__("mov %%cs, %0; mov %%ss, %1; mov %%ds, %2"
+                         : "=r"(cs), "=r"(ss), "=r"(ds));
+    kv_hex("rdi", entry_rdi);
+    kv_hex("rsp", entry_rsp);
+    kv_hex("rflags", entry_rflags);
+    kv_hex("cr0", cr0);
+    kv_hex("cr3", cr3);
+    kv_hex("cr4", cr4);
+    kv_hex("efer", efer_lo | efer_hi << 32);
+    kv_hex("gdt_base", gdtr.base);
+    kv_hex("gdt_limit", gdtr.limit);
+    kv_hex("cs", cs);
+    kv_hex("ss", ss);
+    kv_hex("ds", ds);
+    kv_hex("mem_size", bi->mem_size);
+    kv_hex("kernel_end", bi->kernel_end);
+    kv_dec("cpu_cycle_freq", bi->cpu_cycle_freq);
+    kv_hex("cmdline", bi->cmdline);
+    kv_hex("mft", bi->mft);
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    char vendor[13];
+    memcpy(vendor, &b, 4); memcpy(vendor + 4, &d, 4); memcpy(vendor + 8, &c, 4);
+    vendor[12] = 0;
+    puts("cpuid_vendor="); puts(vendor); puts("\n");
+    /* The stack is usable up to the top of memory. */
+    volatile u64 *top = (volatile u64 *)(uintptr_t)(bi->mem_size - 8);
+    *top = 0x1234;
+    kv_hex("top_of_memory_rw", *top);
+}
+
+static void cmd_mft(void)
+{
+    struct mft *m = manifest();
+    kv_dec("mft_version", m->version);
+    kv_dec("mft_entries", m->entries);
+    for (u32 i = 0; i < m->entries; i++) {
+        struct mft_entry *e = &m->e[i];
+        puts("dev"); put_dec(i); puts(" name="); puts(e->name);
+        puts(" type="); put_hex(e->type);
+        puts(" attached="); put_dec(e->attached);
+        if (e->type == MFT_DEV_NET_BASIC) {
+            puts(" mac=");
+            for (int k = 0; k < 6; k++) {
+                const char *h = "0123456789abcdef";
+                char x[3] = { h[e->u.net_basic.mac[k] >> 4],
+                              h[e->u.net_basic.mac[k] & 15], k < 5 ? ':' : 0 };
+                putn(x, k < 5 ? 3 : 2);
+            }
+            puts(" mtu="); put_dec(e->u.net_basic.mtu);
+        }
+        if (e->type == MFT_DEV_BLOCK_BASIC) {
+            puts(" capacity="); put_dec(e->u.block_basic.capacity);
+            puts(" block_size="); put_dec(e->u.block_basic.block_size);
+        }
+        puts(" host="); put_hex(e->b.pad);
+        puts("\n");
+    }
+}
+
+static void cmd_walltime(void) { kv_dec("walltime", walltime()); }
+
+static void cmd_poll(void)
+{
+    struct hvt_hc_poll p = { .timeout_nsecs = argc > 1 ? parse_u64(argv[1]) : 0 };
+    u64 before = walltime();
+    HC(HVT_HYPERCALL_POLL, &p);
+    u64 after = walltime();
+    kv_dec("poll_ret", (u64)p.ret);
+    kv_hex("poll_ready", p.ready_set);
+    kv_dec("poll_slept_ns", after - before);
+}
+
+/* ---- network ----------------------------------------------------------- */
+
+#define ETHERTYPE_TEST 0x88b5 /* IEEE 802 local experimental */
+static u8 frame[2048];
+
+static int netwrite(u64 handle, const void *data, u64 len)
+{
+    struct hvt_hc_netwrite w = { .handle = handle, .data = (u64)(uintptr_t)data, .len = len };
+    HC(HVT_HYPERCALL_NETWRITE, &w);
+    return w.ret;
+}
+
+static int netread(u64 handle, void *data, u64 *len)
+{
+    struct hvt_hc_netread r = { .handle = handle, .data = (u64)(uintptr_t)data, .len = *len };
+    HC(HVT_HYPERCALL_NETREAD, &r);
+    *len = r.len;
+    return r.ret;
+}
+
+/* A broadcast test frame from our MAC carrying text. */
+static u64 test_frame(u64 h, const char *text)
+{
+    const u8 *mac = manifest()->e[h].u.net_basic.mac;
+    u64 n = slen(text);
+    for (int i = 0; i < 6; i++) frame[i] = 0xff, frame[6 + i] = mac[i];
+    frame[12] = ETHERTYPE_TEST >> 8;
+    frame[13] = ETHERTYPE_TEST & 0xff;
+    memcpy(frame + 14, text, n);
+    u64 len = 14 + n;
+    while (len < 60) frame[len++] = 0; /* minimum Ethernet frame */
+    return len;
+}
+
+static void cmd_netsend(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    u64 count = argc > 1 ? parse_u64(argv[1]) : 1;
+    for (u64 i = 0; i < count; i++) {
+        char text[] = "morgana tender test frame 0";
+        text[sizeof text - 2] = (char)('0' + i % 10);
+        kv_dec("netwrite_ret", (u64)netwrite(h, frame, test_frame(h, text)));
+    }
+}
+
+/* Send a frame, then wait (up to ~10 s of polls) for a test frame back. */
+static void cmd_netecho(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    kv_dec("netwrite_ret", (u64)netwrite(h, frame, test_frame(h, "ping from the guest")));
+    for (int tries = 0; tries < 10; tries++) {
+        struct hvt_hc_poll p = { .timeout_nsecs = 1000000000ULL };
+        HC(HVT_HYPERCALL_POLL, &p);
+        if (p.ret <= 0) continue;
+        kv_hex("poll_ready", p.ready_set);
+        for (;;) {
+            static u8 buf[2048];
+            u64 len = sizeof buf;
+            int rc = netread(h, buf, &len);
+            if (rc != HVT_OK) break;
+            if (len < 14 || buf[12] != ETHERTYPE_TEST >> 8 ||
+                buf[13] != (ETHERTYPE_TEST & 0xff))
+                continue; /* Linux's own traffic (IPv6 and such) */
+            kv_dec("netread_len", len);
+            puts("netread_payload=");
+            u64 n = 14;
+            while (n < len && buf[n] >= 32 && buf[n] < 127) n++;
+            putn((const char *)buf + 14, n - 14);
+            puts("\n");
+            return;
+        }
+    }
+    puts("no frame came back\n");
+    halt(1);
+}
+
+/* Results of bad calls, which must be EINVAL and not stop the guest. */
+static void cmd_netbad(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    u64 mtu = manifest()->e[h].u.net_basic.mtu;
+    u64 len = test_frame(h, "bad");
+    kv_dec("write_reserved_handle", (u64)netwrite(0, frame, len));
+    kv_dec("write_handle_99", (u64)netwrite(99, frame, len));
+    kv_dec("write_too_short", (u64)netwrite(h, frame, 13));
+    kv_dec("write_too_long", (u64)netwrite(h, frame, mtu + 15));
+    u64 small = mtu + 13;
+    kv_dec("read_buffer_too_small", (u64)netread(h, frame, &small));
+    kv_dec("write_ok", (u64)netwrite(h, frame, len));
+}
+
+/* ---- block ------------------------------------------------------------- */
+
+static u8 sector[4096], back[4096];
+
+static int blkio(int nr, u64 handle, u64 offset, void *data, u64 len)
+{
+    struct hvt_hc_blkread r = { .handle = handle, .offset = offset,
+                                .data = (u64)(uintptr_t)data, .len = len };
+    HC(nr, &r); /* blkwrite has the same layout up to ret */
+    return r.ret;
+}
+
+static void cmd_blk(void)
+{
+    u64 h = device(MFT_DEV_BLOCK_BASIC);
+    struct mft_entry *e = &manifest()->e[h];
+    u64 bs = e->u.block_basic.block_size, cap = e->u.block_basic.capacity;
+    kv_dec("capacity", cap);
+    kv_dec("block_size", bs);
+    for (u64 i = 0; i < bs; i++) sector[i] = (u8)('A' + i % 26);
+    kv_dec("write_sector1", (u64)blkio(HVT_HYPERCALL_BLKWRITE, h, bs, sector, bs));
+    kv_dec("read_sector1", (u64)blkio(HVT_HYPERCALL_BLKREAD, h, bs, back, bs));
+    int same = 1;
+    for (u64 i = 0; i < bs; i++) same &= sector[i] == back[i];
+    kv_dec("read_matches", (u64)same);
+    for (u64 i = 0; i < bs; i++) sector[i] = 'Z';
+    kv_dec("write_last", (u64)blkio(HVT_HYPERCALL_BLKWRITE, h, cap - bs, sector, bs));
+    kv_dec("write_unaligned_offset", (u64)blkio(HVT_HYPERCALL_BLKWRITE, h, 1, sector, bs));
+    kv_dec("read_unaligned_len", (u64)blkio(HVT_HYPERCALL_BLKREAD, h, 0, back, 100));
+    kv_dec("read_at_capacity", (u64)blkio(HVT_HYPERCALL_BLKREAD, h, cap, back, bs));
+    kv_dec("write_past_end", (u64)blkio(HVT_HYPERCALL_BLKWRITE, h, cap - bs, sector, 2 * bs));
+    kv_dec("read_offset_wraps", (u64)blkio(HVT_HYPERCALL_BLKREAD, h, (u64)0 - bs, back, 2 * bs));
+    kv_dec("read_net_handle", (u64)blkio(HVT_HYPERCALL_BLKREAD, device(MFT_DEV_NET_BASIC), 0, back, bs));
+    kv_dec("read_handle_99", (u64)blkio(HVT_HYPERCALL_BLKREAD, 99, 0, back, bs));
+}
+
+/* ---- faults: each of these must be stopped by the tender --------------- */
+
+#define WILD 0xfffff000ULL /* beyond any guest memory the tests give */
+
+static void cmd_wildputs(void)
+{
+    struct hvt_hc_puts p = { .data = WILD, .len = 16 };
+    HC(HVT_HYPERCALL_PUTS, &p);
+}
+static void cmd_wildlen(void)
+{
+    struct hvt_hc_puts p = { .data = 0x100000, .len = ~0ULL - 0xff };
+    HC(HVT_HYPERCALL_PUTS, &p);
+}
+static void cmd_wildarg(void) { hypercall(HVT_HYPERCALL_WALLTIME, WILD); }
+static void cmd_wildcookie(void)
+{
+    struct hvt_hc_halt h = { .cookie = bi->mem_size - 100, .exit_status = 0 };
+    HC(HVT_HYPERCALL_HALT, &h);
+}
+static void cmd_wildnet(void)
+{
+    netwrite(device(MFT_DEV_NET_BASIC), (void *)(uintptr_t)WILD, 60);
+}
+static void cmd_wildblk(void)
+{
+    u64 h = device(MFT_DEV_BLOCK_BASIC);
+    blkio(HVT_HYPERCALL_BLKREAD, h, 0, (void *)(uintptr_t)WILD, manifest()->e[h].u.block_basic.block_size);
+}
+static void cmd_badcall(void) { hypercall(0, 0x100000); }
+static void cmd_badport(void) { __asm__ __volatile__("outb %%al, $0x80" : : "a"(0)); }
+static void cmd_hlt(void) { __asm__ __volatile__("cli; hlt"); }
+static void cmd_triple(void)
+{
+    struct { uint16_t limit; u64 base; } __attribute__((packed)) idtr = { 0, 0 };
+    __asm__ __volatile__("lidt %0; ud2" : : "m"(idtr));
+}
+/* The address goes through asm so that gcc does not see a constant NULL. */
+static volatile u64 *hide(u64 a)
+{
+    __asm__("" : "+r"(a));
+    return (volatile u64 *)(uintptr_t)a;
+}
+static void cmd_null(void) { kv_hex("null", *hide(8)); }
+static void cmd_lowwrite(void) { *hide(bi->cmdline) = 0; }
+
+/* Map 1 GiB with our own page tables, then touch memory past the end of
+ * guest memory (which KVM reports as MMIO). */
+static u64 pml4[512] __attribute__((aligned(4096)));
+static u64 pdpt[512] __attribute__((aligned(4096)));
+static u64 pd[512] __attribute__((aligned(4096)));
+static void cmd_mmio(void)
+{
+    pml4[0] = (u64)(uintptr_t)pdpt | 3;
+    pdpt[0] = (u64)(uintptr_t)pd | 3;
+    for (u64 i = 0; i < 512; i++) pd[i] = (i << 21) | 0x83;
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"((u64)(uintptr_t)pml4) : "memory");
+    *hide(bi->mem_size + 0x1000) = 0xdead;
+}
+
+static const struct { const char *name; void (*fn)(void); } commands[] = {
+    { "hello", 0 }, { "echo", cmd_echo }, { "state", cmd_state },
+    { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "poll", cmd_poll },
+    { "netsend", cmd_netsend }, { "netecho", cmd_netecho }, { "netbad", cmd_netbad },
+    { "blk", cmd_blk },
+    { "wildputs", cmd_wildputs }, { "wildlen", cmd_wildlen }, { "wildarg", cmd_wildarg },
+    { "wildcookie", cmd_wildcookie }, { "wildnet", cmd_wildnet }, { "wildblk", cmd_wildblk },
+    { "badcall", cmd_badcall }, { "badport", cmd_badport }, { "hlt", cmd_hlt },
+    { "triple", cmd_triple }, { "null", cmd_null }, { "lowwrite", cmd_lowwrite },
+    { "mmio", cmd_mmio },
+};
+
+static char line[HVT_CMDLINE_SIZE];
+
+__attribute__((noreturn, used)) void guest_main(struct hvt_boot_info *info)
+{
+    bi = info;
+    /* Split a copy of the command line (the original is read-only). */
+    const char *s = (const char *)(uintptr_t)bi->cmdline;
+    unsigned long n = slen(s);
+    memcpy(line, s, n + 1);
+    for (char *p = line; *p && argc < 16;) {
+        while (*p == ' ') *p++ = 0;
+        if (!*p) break;
+        argv[argc++] = p;
+        while (*p && *p != ' ') p++;
+    }
+    const char *cmd = argc ? argv[0] : "hello";
+    if (streq(cmd, "exit"))
+        halt(argc > 1 ? (int)parse_u64(argv[1]) : 0);
+    for (unsigned i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!streq(cmd, commands[i].name)) continue;
+        if (commands[i].fn) commands[i].fn();
+        else puts("hello from the guest\n");
+        halt(0);
+    }
+    puts("unknown command: ");
+    puts(cmd);
+    puts("\n");
+    halt(2);
+}
