@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile } from "../../toolchain/compile/index.ts";
+import { BuildError } from "../../toolchain/diagnostics.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CACHE = path.join(ROOT, "build", "harness-cache");
@@ -35,7 +36,14 @@ async function build(entry: string): Promise<WebAssembly.Module> {
   const key = sourceHash(entry);
   const cached = path.join(CACHE, `${key}.wasm`);
   if (existsSync(cached)) return WebAssembly.compile(readFileSync(cached));
-  const { wasm } = await compile({ entry, baseDir: ROOT, extraFlags: FLAGS });
+  let wasm: Uint8Array;
+  try {
+    ({ wasm } = await compile({ entry, baseDir: ROOT, extraFlags: FLAGS }));
+  } catch (e) {
+    // Show where: the test output has only the message otherwise.
+    if (e instanceof BuildError) throw new Error(e.format());
+    throw e;
+  }
   mkdirSync(CACHE, { recursive: true });
   // Write then rename: test files compile in parallel processes.
   const tmp = `${cached}.${process.pid}.tmp`;
