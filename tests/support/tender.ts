@@ -49,6 +49,9 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Run the tender inside this network namespace (ip netns exec). */
   netns?: string;
+  /** This tender binary instead of tenderPath() (the tender's own tests
+   * use this to test Morgana's tender whatever $MORGANA_TENDER says). */
+  tender?: string;
 }
 
 export interface RunResult {
@@ -64,7 +67,7 @@ export interface RunResult {
  * started, was killed by a signal, or ran past the timeout.
  */
 export async function runImage(image: string, opts: RunOptions = {}): Promise<RunResult> {
-  const tender = await tenderPath();
+  const tender = opts.tender ?? (await tenderPath());
   const argv = [...(opts.tenderArgs ?? []), "--", image, ...(opts.args ?? [])];
   const [cmd, args] = opts.netns
     ? ["ip", ["netns", "exec", opts.netns, tender, ...argv]]

@@ -4,28 +4,22 @@
  * at entry"; toolchain/tender/vm.c for the memory layout).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { hasKvm, runImage, tenderPath, warnNoKvm } from "../support/tender.ts";
-import { buildGuest } from "./guests/build.ts";
+import { buildTender } from "../../toolchain/tender/build.ts";
+import { hasKvm, runImage, warnNoKvm, type RunOptions } from "../support/tender.ts";
+import { buildGuest, values } from "./guests/build.ts";
 
 warnNoKvm("tests/tender/boot");
 
-/** `key=value` lines of the guest's output. */
-function values(stdout: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of stdout.split("\n")) {
-    const m = /^([a-z0-9_]+)=(.*)$/.exec(line);
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
-
 describe.skipIf(!hasKvm)("booting a guest", () => {
   let image: string;
+  let tender: string;
   beforeAll(async () => {
-    await tenderPath();
+    tender = await buildTender();
     image = await buildGuest("boot");
   });
-  const run = (args: string[], tenderArgs = ["--mem=32"]) => runImage(image, { args, tenderArgs });
+  // Always Morgana's tender: these tests check its messages too.
+  const runImageOurs = (img: string, o: RunOptions) => runImage(img, { ...o, tender });
+  const run = (args: string[], tenderArgs = ["--mem=32"]) => runImageOurs(image, { args, tenderArgs });
 
   it("shows the guest's console output and exits 0", async () => {
     const r = await run(["hello"]);
@@ -94,7 +88,7 @@ describe.skipIf(!hasKvm)("booting a guest", () => {
   });
 
   it("uses 512 MiB when --mem is not given", async () => {
-    const r = await runImage(image, { args: ["state"] });
+    const r = await runImageOurs(image, { args: ["state"] });
     expect(values(r.stdout).mem_size).toBe("0x20000000");
   });
 

@@ -67,3 +67,23 @@ export async function buildGuest(name: string, defines: string[] = []): Promise<
   }
   return out;
 }
+
+/** Builds the Linux-side packet tool (tests/tender/host/pkt.c); its path. */
+export async function buildPktTool(): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const out = path.join(outDir, "pkt");
+  const tmp = tmpName(out);
+  await gcc(["-O2", "-Wall", "-Wextra", "-Werror", "-o", tmp, path.join(here, "..", "host", "pkt.c")]);
+  await rename(tmp, out);
+  return out;
+}
+
+/** The `key=value` lines a test guest prints, as a record. */
+export function values(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split("\n")) {
+    const m = /^([a-z0-9_]+)=(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
