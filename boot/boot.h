@@ -1,0 +1,103 @@
+/*
+ * boot.h: what the files of boot/ promise one another. Nothing outside
+ * boot/ includes this; the application sees only wasm-rt.h and the
+ * platform imports (see README.md).
+ */
+#ifndef MORGANA_BOOT_H
+#define MORGANA_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvt_abi.h"
+#include "wasm-rt.h"
+
+#define NORETURN __attribute__((noreturn))
+
+/* Linker-script symbols (hvt.ld). Only their addresses mean anything. */
+extern char morgana_app_text_start[], morgana_app_text_end[];
+extern char morgana_stack_guard[], morgana_stack_bottom[], morgana_stack_top[];
+extern char morgana_ist_guard[], morgana_ist_top[];
+extern u8 morgana_memory0[];
+
+#define PAGE_SIZE 4096ull
+#define STACK_GUARD_SIZE PAGE_SIZE
+/* Stack left below wrt_stack_limit for what Wasm code calls into (imports,
+ * trap printing) and for leaf functions, which do not check the limit. */
+#define STACK_MARGIN (32 * 1024)
+
+/* The lowered application (prefix `app`, see toolchain/lower/README.md). */
+void app_instantiate(void);
+extern const wrt_func_addr app_functions[];
+extern const u32 app_function_count;
+
+/*
+ * Rings. Boot sets up the CPU in ring 0, then runs itself and the
+ * application in ring 3. Some KVM hosts (kvm_pvm, as on Morgana's CI
+ * machines) run a guest's ring-0 code through an instruction emulator:
+ * slowly, and without SSE. Ring-3 code runs natively there as everywhere.
+ * So ring-0 code is compiled without SSE (-mgeneral-regs-only) and kept
+ * to the few things that need it: descriptor tables, page tables, the
+ * exception handlers, and two services ring 3 asks for with an `out`,
+ * which traps (#GP, IOPL 0) to ring 0:
+ *   - a hypercall (port 0x501-0x508) is made as is (start.S);
+ *   - a kernel call (KCALL_PORT, service in EAX, arguments in RDI, RSI)
+ *     is done by exception.c.
+ */
+#define KCALL_PORT 0x5f0
+#define KCALL_MAP_MEMORY 1 /* paging_map_memory(RDI, RSI) */
+
+/* cpu.c */
+void cpu_init(void);
+NORETURN void cpu_halt_forever(void);
+/* start.S: continue at fn(arg) in ring 3, on a fresh boot stack. */
+NORETURN void morgana_enter_user(NORETURN void (*fn)(const struct hvt_boot_info *),
+                                 const struct hvt_boot_info *arg);
+
+/* paging.c (ring 0) */
+void paging_init(void);
+void paging_map_memory(u64 from, u64 to);
+
+/* memory.c */
+void memory_init(u64 mem_size);
+u64 memory_limit(void);
+/* The bytes [ptr, ptr + len) of memory 0, or a Wasm out-of-bounds trap
+ * naming the function that contains code address `caller`. */
+u8 *memory_at(u32 ptr, u64 len, uintptr_t caller);
+
+static inline u64 rdtsc(void) {
+    u32 lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return (u64)hi << 32 | lo;
+}
+
+/* clock.c */
+void clock_init(u64 tsc_hz);
+u64 clock_monotonic(void);
+u64 clock_wall(void);
+u64 clock_poll(u64 deadline);
+
+/* entropy.c */
+void entropy_init(void);
+void entropy_fill(u8 *p, size_t n);
+u64 entropy_jitter_word(void);
+
+/* devices.c */
+void devices_init(const struct mft *mft, const char *cmdline);
+const struct mft_entry *device_entry(u32 handle, u32 type);
+s32 device_find(const u8 *name, u32 len, u32 type);
+size_t cmdline_copy(u8 *dst, size_t cap);
+
+/* console.c: one line at a time, built up then written by con_flush. */
+void con_bytes(const void *p, size_t n);
+void con_str(const char *s);
+void con_dec(u64 v);
+void con_hex(u64 v);
+void con_flush(void);
+
+/* trap.c */
+const char *function_at(uintptr_t addr);
+int in_app_text(uintptr_t addr);
+#define CALLER() ((uintptr_t)__builtin_return_address(0) - 1)
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * clock.c: time. Monotonic time is the TSC scaled by the frequency the
+ * tender measured (boot info), counted from boot. The scale is a 32.32
+ * fixed-point factor and the product is taken in 128 bits, so the result
+ * is exact to well under a microsecond a day and does not overflow for
+ * centuries. Wall-clock time is asked of the tender each time: it follows
+ * the host's clock, including its adjustments.
+ */
+#include "boot.h"
+#include "hypercall.h"
+
+static u64 tsc_start, ns_per_tick_32; /* nanoseconds per tick << 32 */
+
+void clock_init(u64 tsc_hz) {
+    if (tsc_hz == 0) tsc_hz = 1000000000; /* a broken tender: assume 1 GHz */
+    ns_per_tick_32 = (1000000000ull << 32) / tsc_hz;
+    tsc_start = rdtsc();
+}
+
+u64 clock_monotonic(void) {
+    unsigned __int128 ticks = rdtsc() - tsc_start;
+    return (u64)((ticks * ns_per_tick_32) >> 32);
+}
+
+u64 clock_wall(void) { return hvt_walltime(); }
+
+/* Wait for input or the deadline. The tender may wake early (its clock is
+ * not ours, its timeout granularity coarser), so wait again until our own
+ * clock has passed the deadline. */
+u64 clock_poll(u64 deadline) {
+    for (;;) {
+        u64 now = clock_monotonic();
+        u64 ready = hvt_poll(deadline > now ? deadline - now : 0);
+        if (ready || clock_monotonic() >= deadline) return ready;
+    }
+}

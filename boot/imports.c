@@ -1,0 +1,76 @@
+/*
+ * imports.c: the platform imports of Wasm module `morgana` (table in
+ * README.md). Pointers are offsets into memory 0; memory_at checks each
+ * range against the memory's size, and a bad one is an out-of-bounds trap
+ * in the calling function, found from the return address.
+ */
+#include "boot.h"
+#include "hypercall.h"
+
+void app_import_morgana__puts(u32 ptr, u32 len) { hvt_puts(memory_at(ptr, len, CALLER()), len); }
+
+u64 app_import_morgana__walltime(void) { return clock_wall(); }
+
+u64 app_import_morgana__monotonic(void) { return clock_monotonic(); }
+
+u64 app_import_morgana__poll(u64 deadline) { return clock_poll(deadline); }
+
+void app_import_morgana__exit(u32 status) { hvt_halt((int)status); }
+
+u32 app_import_morgana__cmdline(u32 ptr, u32 cap) {
+    u8 *dst = memory_at(ptr, cap, CALLER());
+    return (u32)cmdline_copy(dst, cap);
+}
+
+void app_import_morgana__entropy(u32 ptr, u32 len) { entropy_fill(memory_at(ptr, len, CALLER()), len); }
+
+u32 app_import_morgana__device(u32 name, u32 len, u32 type) {
+    return (u32)device_find(memory_at(name, len, CALLER()), len, type);
+}
+
+u32 app_import_morgana__netInfo(u32 handle, u32 ptr) {
+    u8 *out = memory_at(ptr, 8, CALLER());
+    const struct mft_entry *e = device_entry(handle, MFT_DEV_NET_BASIC);
+    if (!e) return (u32)-1;
+    __builtin_memcpy(out, e->u.net_basic.mac, 6);
+    __builtin_memcpy(out + 6, &e->u.net_basic.mtu, 2);
+    return 0;
+}
+
+u32 app_import_morgana__netWrite(u32 handle, u32 ptr, u32 len) {
+    u8 *data = memory_at(ptr, len, CALLER());
+    if (!device_entry(handle, MFT_DEV_NET_BASIC)) return HVT_EINVAL;
+    return (u32)hvt_netwrite(handle, data, len);
+}
+
+u32 app_import_morgana__netRead(u32 handle, u32 ptr, u32 cap) {
+    u8 *data = memory_at(ptr, cap, CALLER());
+    if (!device_entry(handle, MFT_DEV_NET_BASIC)) return (u32)-HVT_EINVAL;
+    u64 len = cap;
+    int r = hvt_netread(handle, data, &len);
+    return r == HVT_OK ? (u32)len : (u32)-r;
+}
+
+u32 app_import_morgana__blockInfo(u32 handle, u32 ptr) {
+    u8 *out = memory_at(ptr, 10, CALLER());
+    const struct mft_entry *e = device_entry(handle, MFT_DEV_BLOCK_BASIC);
+    if (!e) return (u32)-1;
+    __builtin_memcpy(out, &e->u.block_basic.capacity, 8);
+    __builtin_memcpy(out + 8, &e->u.block_basic.block_size, 2);
+    return 0;
+}
+
+u32 app_import_morgana__blockWrite(u32 handle, u64 offset, u32 ptr, u32 len) {
+    u8 *data = memory_at(ptr, len, CALLER());
+    if (!device_entry(handle, MFT_DEV_BLOCK_BASIC)) return HVT_EINVAL;
+    return (u32)hvt_blkwrite(handle, offset, data, len);
+}
+
+u32 app_import_morgana__blockRead(u32 handle, u64 offset, u32 ptr, u32 len) {
+    u8 *data = memory_at(ptr, len, CALLER());
+    if (!device_entry(handle, MFT_DEV_BLOCK_BASIC)) return HVT_EINVAL;
+    u64 n = len;
+    return (u32)hvt_blkread(handle, offset, data, &n);
+}
+
+u64 app_import_morgana__memoryLimit(void) { return memory_limit(); }

@@ -1,0 +1,139 @@
+/*
+ * start.S: the first instructions, the way into ring 3, the exception
+ * entry stubs, and the two fixed ELF markers (.interp and the ABI1 note).
+ *
+ * The tender enters _start in ring 0, 64-bit mode, RDI = boot info, RSP
+ * at the top of guest memory. That RAM belongs to the Wasm memory, so we
+ * move at once to the boot stack in the image (hvt.ld).
+ */
+    .section .text.boot, "ax", @progbits
+    .globl _start
+_start:
+    lea morgana_stack_top(%rip), %rsp
+    xor %ebp, %ebp
+    call morgana_main           /* RDI still holds the boot info */
+1:  cli
+    hlt
+    jmp 1b
+
+/*
+ * morgana_enter_user(fn, arg): continue in ring 3 at fn(arg), on a fresh
+ * boot stack. x87 and SSE get their documented reset state there (the
+ * lowering relies on round-to-nearest and masked exceptions); ring 0 never
+ * touches them (boot.h says why).
+ */
+    .globl morgana_enter_user
+morgana_enter_user:
+    lea morgana_stack_top(%rip), %rax
+    pushq $0x1b                 /* SS: user data, RPL 3 */
+    pushq %rax                  /* RSP */
+    pushq $0x2                  /* RFLAGS: IOPL 0, so `out` traps to us */
+    pushq $0x23                 /* CS: user code, RPL 3 */
+    lea user_entry(%rip), %rax
+    pushq %rax
+    mov %rdi, %r12
+    mov %rsi, %rdi
+    iretq
+user_entry:                     /* RSP = stack top: 16-byte aligned for the call */
+    fninit
+    pushq $0x1f80
+    ldmxcsr (%rsp)
+    add $8, %rsp
+    call *%r12
+2:  ud2
+    jmp 2b
+
+/*
+ * One 16-byte stub per CPU exception vector 0-31, so cpu.c finds stub V at
+ * morgana_exception_stubs + 16 * V. Each leaves the same frame: vector,
+ * error code (0 where the CPU pushes none), then the CPU's RIP, CS,
+ * RFLAGS, RSP, SS. All run on the IST stack (cpu.c), so a fault caused by
+ * stack overflow still has a stack to report on.
+ */
+    .section .text.exceptions, "ax", @progbits
+    .p2align 4
+    .globl morgana_exception_stubs
+morgana_exception_stubs:
+    .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .p2align 4
+    .if \v == 13
+    jmp general_protection
+    .else
+    .if (\v == 8) || (\v == 10) || (\v == 11) || (\v == 12) || (\v == 14) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\v
+    jmp exception_common
+    .endif
+    .endr
+
+/*
+ * #GP. Ring 3 may not use `out`, so a hypercall made by the application
+ * lands here: when the faulting instruction is `out %eax, %dx` (0xef) to a
+ * hypercall port, make the hypercall on its behalf and resume after it.
+ * Kept in assembly and short: some hosts emulate ring-0 code instruction
+ * by instruction. Anything else goes to morgana_exception.
+ */
+general_protection:
+    push %rcx
+    mov 16(%rsp), %rcx          /* the faulting RIP */
+    cmpb $0xef, (%rcx)
+    jne 3f
+    cmp $0x501, %dx
+    jb 3f
+    cmp $0x508, %dx
+    ja 3f
+    outl %eax, %dx
+    incq 16(%rsp)               /* skip the one-byte `out` */
+    pop %rcx
+    add $8, %rsp                /* the error code */
+    iretq
+3:  pop %rcx
+    pushq $13
+    /* fall through */
+
+/* Saves the registers a C function may clobber, so that morgana_exception
+ * can return (it does so only for a kernel call, see exception.c). The
+ * IST stack is 16-byte aligned, and so is RSP after the 128 bytes here. */
+exception_common:
+    push %rax
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    mov %rsp, %rdi
+    call morgana_exception
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rax
+    add $16, %rsp               /* vector and error code */
+    iretq
+
+/* A host kernel asked to run the image looks for this interpreter and
+ * stops; only a tender runs it. */
+    .section .interp, "a", @progbits
+    .asciz "/nonexistent/solo5/"
+
+/* ABI1 note: hvt, ABI version 2. Header (namesz, descsz, type), the name
+ * "Solo5" padded to 8 bytes, then the 4-byte aligned descriptor. */
+    .section .note.solo5.abi, "a", @note
+    .p2align 2
+    .long 6
+    .long 16
+    .long 0x31494241
+    .asciz "Solo5"
+    .byte 0, 0
+    .long 1, 2, 0, 0
+
+    .section .note.GNU-stack, "", @progbits

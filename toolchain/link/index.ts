@@ -1,0 +1,138 @@
+/**
+ * The link stage: the lowered application C, boot/ and the manifest note
+ * become one static ELF image for the Solo5 hvt tender.
+ *
+ * Promises: the image is what boot/README.md and boot/hvt.ld describe
+ * (ELF64 x86-64 executable, ABI1 note for hvt v2, MFT1 note listing the
+ * devices given, .interp, no segment both writable and executable, every
+ * load address at or above 0x100000), compiled with the system's gcc as
+ * freestanding code without libc: no red zone, SSE but no AVX, no PIE,
+ * stack-clash probes (so a large frame cannot step over the stack guard
+ * page), one contiguous range per function (traps map code addresses to
+ * functions), unused sections dropped. Without `debug` the image carries
+ * no debug information and no symbol table.
+ *
+ * A compiler failure is a BuildError E_CC carrying the compiler's output;
+ * no compiler is E_CC_MISSING; a bad device list is E_MANIFEST.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BuildError } from "../diagnostics.ts";
+import { manifestNote, type Device } from "../manifest/index.ts";
+
+export interface LinkOptions {
+  /** The lowered application, prefix `app`. */
+  appC: string;
+  devices: Device[];
+  /** The image to write. */
+  out: string;
+  /** Scratch directory for objects (created if missing). */
+  buildDir: string;
+  /** Keep debug information and symbols. */
+  debug?: boolean;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const bootDir = path.join(root, "boot");
+export const runtimeDir = path.join(root, "toolchain/lower/runtime");
+
+const compiler = () => process.env.MORGANA_CC ?? "gcc";
+
+const codeFlags = [
+  "-std=gnu11",
+  "-O2",
+  "-ffreestanding",
+  "-fno-pie",
+  "-fno-pic",
+  "-mno-red-zone",
+  "-mno-avx",
+  "-fno-stack-protector",
+  "-fstack-clash-protection",
+  "-fcf-protection=none",
+  "-fno-asynchronous-unwind-tables",
+  "-fno-unwind-tables",
+  "-fno-reorder-blocks-and-partition",
+  "-ffunction-sections",
+  "-fdata-sections",
+];
+
+const bootFlags = [
+  "-Wall",
+  "-Wextra",
+  // gcc would turn libc.c's loops back into calls to memcpy and memset.
+  "-fno-tree-loop-distribute-patterns",
+  "-I",
+  bootDir,
+  "-I",
+  runtimeDir,
+];
+
+/** Boot files that use floating point; they run in ring 3 only. */
+const bootSseFiles = new Set(["env.c"]);
+
+const appFlags = ["-DWRT_FIXED_MEMORY0=morgana_memory0", "-I", runtimeDir];
+
+function linkFlags(debug: boolean): string[] {
+  return [
+    "-nostdlib",
+    "-static",
+    "-no-pie",
+    "-Wl,-T," + path.join(bootDir, "hvt.ld"),
+    "-Wl,--gc-sections",
+    "-Wl,-z,max-page-size=0x1000",
+    "-Wl,-z,common-page-size=0x1000",
+    "-Wl,--build-id=none",
+    ...(debug ? [] : ["-Wl,--strip-all"]),
+  ];
+}
+
+function run(args: string[], cwd: string, what: string): Promise<void> {
+  const cc = compiler();
+  return new Promise((resolve, reject) => {
+    execFile(cc, args, { cwd, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (!err) return resolve();
+      const e = err as NodeJS.ErrnoException & { code?: unknown };
+      if (e.code === "ENOENT") {
+        return reject(new BuildError("E_CC_MISSING", `the C compiler \`${cc}\` was not found`));
+      }
+      const output = `${stdout}${stderr}`.trimEnd().split("\n").filter((l) => l !== "");
+      reject(new BuildError("E_CC", `${cc} failed ${what}`, undefined, output));
+    });
+  });
+}
+
+/** The boot sources: every .c and .S in boot/. */
+export async function bootSources(): Promise<string[]> {
+  const names = await readdir(bootDir);
+  return names.filter((n) => n.endsWith(".c") || n.endsWith(".S")).sort().map((n) => path.join(bootDir, n));
+}
+
+export async function link(opts: LinkOptions): Promise<{ image: string; bytes: number }> {
+  const debug = opts.debug ?? false;
+  const buildDir = path.resolve(opts.buildDir);
+  const bootObjDir = path.join(buildDir, "boot");
+  await mkdir(bootObjDir, { recursive: true });
+  await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+  const manifest = path.join(buildDir, "manifest.s");
+  await writeFile(manifest, manifestNote(opts.devices));
+
+  const g = debug ? ["-g"] : [];
+  const sources = await bootSources();
+  // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
+  // "Rings"); only the files that need floating point, which run in ring 3, may.
+  const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
+  const withoutSse = sources.filter((s) => !bootSseFiles.has(path.basename(s)));
+  // hvt.ld places code from the object named morgana_app.o first.
+  const appObj = path.join(buildDir, "morgana_app.o");
+  await Promise.all([
+    run(["-c", ...codeFlags, ...g, ...bootFlags, "-mgeneral-regs-only", ...withoutSse], bootObjDir, "compiling boot/"),
+    run(["-c", ...codeFlags, ...g, ...bootFlags, ...withSse], bootObjDir, "compiling boot/"),
+    run(["-c", ...codeFlags, ...g, ...appFlags, path.resolve(opts.appC), "-o", appObj], buildDir, `compiling ${opts.appC}`),
+  ]);
+  const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
+  const image = path.resolve(opts.out);
+  await run([...linkFlags(debug), ...g, appObj, ...bootObjs, manifest, "-o", image], buildDir, "linking the image");
+  return { image, bytes: (await stat(image)).size };
+}
