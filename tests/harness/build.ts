@@ -49,7 +49,7 @@ async function build(entry: string): Promise<WebAssembly.Module> {
   const tmp = `${cached}.${process.pid}.tmp`;
   writeFileSync(tmp, wasm);
   renameSync(tmp, cached);
-  return WebAssembly.compile(wasm);
+  return WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
 }
 
 function sourceHash(entry: string): string {

@@ -6,7 +6,7 @@
  * platform import of boot/README.md backed by JavaScript: console captured,
  * a fake clock that only moves when the test or `poll` moves it, frames in
  * and out as queues per declared device (each test's traffic also written
- * to build/pcap/TEST.DEVICE.pcap), settable boot arguments, seeded entropy,
+ * to build/pcap/FILE-TEST.DEVICE.pcap), settable boot arguments, seeded entropy,
  * exit/abort/trap captured as an exit status. Entries live under
  * tests/AREA/as/ and export the functions a test calls; as/io.ts passes
  * byte buffers both ways.

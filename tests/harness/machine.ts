@@ -26,7 +26,7 @@ export interface HarnessOptions {
   walltime?: bigint;
   /** What memoryLimit() answers (default 64 MiB). */
   memoryLimit?: bigint;
-  /** Base name of the capture files (default: the running test's name). */
+  /** Base name of the capture files (default: test file and test name). */
   pcapName?: string;
 }
 
@@ -74,7 +74,10 @@ export class Harness {
     this.cmdline = opts.cmdline ?? "";
     this.memoryLimit = opts.memoryLimit ?? 64n << 20n;
     this.rng = (opts.seed ?? 1) >>> 0;
-    const base = pcapName(opts.pcapName ?? expect.getState().currentTestName ?? "harness");
+    // build/pcap/FILE-TEST.DEVICE.pcap, FILE being the test file's name.
+    const state = expect.getState();
+    const file = state.testPath ? path.basename(state.testPath).replace(/\.test\.ts$/, "") : "harness";
+    const base = pcapName(opts.pcapName ?? `${file}-${state.currentTestName ?? "setup"}`);
     (opts.devices ?? []).forEach((spec, i) => {
       const handle = i + 1;
       if (spec.type === "net") {

@@ -227,7 +227,7 @@ describe("net device", () => {
     h.call("stepWait");
     const { readFileSync } = await import("node:fs");
     const { readPcap, ROOT } = await import("../harness/index.ts");
-    const file = `${ROOT}/build/pcap/net_device_each_test_s_traffic_is_written_to_build_pcap.service.pcap`;
+    const file = `${ROOT}/build/pcap/loop-net_device_each_test_s_traffic_is_written_to_build_pcap.service.pcap`;
     const records = readPcap(new Uint8Array(readFileSync(file)));
     expect(records.map((r) => r.frame)).toEqual([frame(70, 0xee), frame(70, 0xee)]);
     expect(records[0].timeUs).toBe(1_704_067_200_000_001n);
