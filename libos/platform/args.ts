@@ -158,7 +158,8 @@ function readCommandLine(): string {
 
 function isDecimal(s: string): bool {
   const start = s.startsWith("-") ? 1 : 0;
-  if (s.length == start || s.length > 19) return false;
+  // At most 18 digits: every such number fits an i64, so none wraps.
+  if (s.length == start || s.length - start > 18) return false;
   for (let i = start; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
