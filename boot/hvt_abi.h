@@ -17,7 +17,13 @@
 
 /* Guest physical layout owned by the tender. */
 #define HVT_GDT_BASE 0x1000
-#define HVT_PT_BASE 0x2000 /* page tables, 0x2000-0x4fff */
+/* Page tables from 0x2000 (guests must not rely on where exactly): in
+ * current Solo5 and Morgana's tender PML4 0x2000, PDPT 0x3000, page
+ * directories 0x4000-0x7fff (2 MiB pages above 2 MiB) and a page table for
+ * the first 2 MiB at 0x8000 in 4 KiB pages. Since Solo5 0.6, 0x0-0xffff is
+ * not present (NULL faults) and 0x10000-0xfffff is read-only (boot info,
+ * manifest copy and command line live there): never write below 1 MiB. */
+#define HVT_PT_BASE 0x2000
 #define HVT_BOOT_INFO_BASE 0x10000
 #define HVT_CMDLINE_SIZE 8192
 #define HVT_GUEST_MIN_BASE 0x100000 /* lowest load address of an image */

@@ -3,6 +3,7 @@
  * poll, and the guest-visible state at entry (shared/DESIGN.md, "CPU state
  * at entry"; toolchain/tender/vm.c for the memory layout).
  */
+import { spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildTender } from "../../toolchain/tender/build.ts";
 import { hasKvm, runImage, warnNoKvm, type RunOptions } from "../support/tender.ts";
@@ -128,5 +129,28 @@ describe.skipIf(!hasKvm)("booting a guest", () => {
     expect(v.poll_ready).toBe("0x0");
     // Slept at least the timeout (a lower bound, not a timing measurement).
     expect(Number(v.poll_slept_ns)).toBeGreaterThanOrEqual(20_000_000);
+  });
+
+  it("ends on SIGTERM with status 1 and says so, as solo5-hvt does", async () => {
+    const child = spawn(tender, ["--mem=32", image, "sleep", "60000000000"]);
+    let stdout = "";
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Once the guest speaks, the tender's handlers are installed. Bounded:
+    // a guest that never speaks is killed and the test fails.
+    const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const spoke = await new Promise<boolean>((resolve) => {
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        stdout += d;
+        if (stdout.includes("sleeping\n")) resolve(true);
+      });
+      child.on("close", () => resolve(false));
+    });
+    expect(spoke).toBe(true);
+    process.kill(child.pid!, "SIGTERM");
+    expect(await closed).toBe(1);
+    clearTimeout(guard);
+    expect(stderr).toBe("morgana-hvt: exiting on signal 15\n");
   });
 });

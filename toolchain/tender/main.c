@@ -78,6 +78,8 @@ int main(int argc, char **argv)
     sigfillset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A console reader that goes away must not kill the guest mid-write. */
+    signal(SIGPIPE, SIG_IGN);
 
     t.image = a.image;
     t.mem_size = a.mem_size;

@@ -217,6 +217,14 @@ static void cmd_mft(void)
 
 static void cmd_walltime(void) { kv_dec("walltime", walltime()); }
 
+/* Say so, then sleep in poll (a test signals the tender meanwhile). */
+static void cmd_sleep(void)
+{
+    puts("sleeping\n");
+    struct hvt_hc_poll p = { .timeout_nsecs = argc > 1 ? parse_u64(argv[1]) : 0 };
+    HC(HVT_HYPERCALL_POLL, &p);
+}
+
 static void cmd_poll(void)
 {
     struct hvt_hc_poll p = { .timeout_nsecs = argc > 1 ? parse_u64(argv[1]) : 0 };
@@ -417,7 +425,7 @@ static void cmd_mmio(void)
 
 static const struct { const char *name; void (*fn)(void); } commands[] = {
     { "hello", 0 }, { "echo", cmd_echo }, { "state", cmd_state },
-    { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "poll", cmd_poll },
+    { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "poll", cmd_poll }, { "sleep", cmd_sleep },
     { "netsend", cmd_netsend }, { "netecho", cmd_netecho }, { "netbad", cmd_netbad },
     { "blk", cmd_blk },
     { "wildputs", cmd_wildputs }, { "wildlen", cmd_wildlen }, { "wildarg", cmd_wildarg },
