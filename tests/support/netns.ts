@@ -64,14 +64,15 @@ export interface Netns {
 }
 
 function run(cmd: string, args: string[], timeoutMs = 30_000): Promise<ExecResult> {
+  // execFile kills the command (by its PID) at the timeout.
   return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { timeout: timeoutMs, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-      if (e && (e.killed || typeof e.code !== "number"))
-        return reject(new Error(`${cmd} ${args.join(" ")}: ${e.killed ? `killed after ${timeoutMs} ms` : e.message}\n${stderr}`));
-      resolve({ status: e ? (e.code as number) : 0, stdout, stderr });
+    execFile(cmd, args, { timeout: timeoutMs, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+      const e = err as { killed?: boolean; code?: unknown; message: string } | null;
+      const code = e ? e.code : 0;
+      if (e?.killed || typeof code !== "number")
+        return reject(new Error(`${cmd} ${args.join(" ")}: ${e?.killed ? `killed after ${timeoutMs} ms` : e?.message}\n${stderr}`));
+      resolve({ status: code, stdout, stderr });
     });
-    void child;
   });
 }
 

@@ -166,6 +166,10 @@ static bool find_note(struct image *im, uint32_t type, uint32_t pad,
                 "its PT_NOTE segment %u", im->path, type, i);
         *off = p->p_offset + NOTE_HDR + pad;
         *size = n.h.n_descsz - pad;
+        uint64_t end;
+        if (__builtin_add_overflow(*off, *size, &end) || end > im->size)
+            die(EXIT_REFUSED, "%s: the Solo5 note of type 0x%x lies outside "
+                "the file (truncated image?)", im->path, type);
         return true;
     }
     return false;
