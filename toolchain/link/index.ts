@@ -72,7 +72,14 @@ const bootFlags = [
 /** Boot files that use floating point; they run in ring 3 only. */
 const bootSseFiles = new Set(["env.c"]);
 
-const appFlags = ["-DWRT_FIXED_MEMORY0=morgana_memory0", "-I", runtimeDir];
+const appFlags = [
+  "-DWRT_FIXED_MEMORY0=morgana_memory0",
+  // An import names its caller from its return address, which a tail call
+  // would replace with the caller's caller.
+  "-fno-optimize-sibling-calls",
+  "-I",
+  runtimeDir,
+];
 
 function linkFlags(debug: boolean): string[] {
   return [
