@@ -153,4 +153,10 @@ describe.skipIf(!hasKvm)("booting a guest", () => {
     clearTimeout(guard);
     expect(stderr).toBe("morgana-hvt: exiting on signal 15\n");
   });
+
+  it("runImage kills a run that outlives its timeout and reports it as a failure", async () => {
+    await expect(
+      runImageOurs(image, { args: ["sleep", "60000000000"], tenderArgs: ["--mem=32"], timeoutMs: 1000 }),
+    ).rejects.toThrow(/still running after 1000 ms; killed[^]*--- stdout ---\nsleeping\n/);
+  });
 });
