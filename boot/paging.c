@@ -4,7 +4,7 @@
  * Below morgana_memory0, guest memory is identity-mapped except for the
  * holes that catch mistakes: the first 64 KiB (null pointers; the tender's
  * GDT and page tables there are no longer used), and one guard page under
- * each stack. Chunks of 2 MiB with a hole get a page table; the rest are
+ * each stack. The tender's area below 1 MiB is read-only, as in Solo5. Chunks of 2 MiB with a hole get a page table; the rest are
  * 2 MiB pages.
  *
  * From morgana_memory0 (2 MiB aligned, hvt.ld) on, only the Wasm memory's
@@ -45,7 +45,8 @@ static void map_low_chunk(u64 chunk) {
     u64 *pt = pt_low[pt_low_used++];
     for (unsigned i = 0; i < 512; i++) {
         u64 p = chunk + i * PAGE_SIZE;
-        pt[i] = is_hole(p) ? 0 : p | P | W | U;
+        /* Below 1 MiB is the tender's (boot info, manifest, command line): read-only. */
+        pt[i] = is_hole(p) ? 0 : p | P | U | (p >= HVT_GUEST_MIN_BASE ? W : 0);
     }
     *pde(chunk) = (uintptr_t)pt | P | W | U;
 }
