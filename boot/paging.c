@@ -62,18 +62,23 @@ void paging_init(void) {
     reload_cr3();
 }
 
-/* Map the Wasm memory's bytes [from, to); both are multiples of 64 KiB. */
+/* Map the Wasm memory's bytes [from, to); both are multiples of 64 KiB.
+ * Runs in ring 0, which some hosts emulate (boot.h), so the tail page
+ * table is cleared only when it moves to a new chunk. */
 void paging_map_memory(u64 from, u64 to) {
+    static u64 tail_chunk = ~0ull;
     u64 base = (uintptr_t)morgana_memory0;
     for (u64 c = from & ~(CHUNK - 1); c < to; c += CHUNK) {
         if (to - c >= CHUNK) {
             *pde(base + c) = (base + c) | P | W | U | PS;
             continue;
         }
-        for (unsigned i = 0; i < 512; i++) {
-            u64 off = c + i * PAGE_SIZE;
-            pt_tail[i] = off < to ? (base + off) | P | W | U : 0;
+        if (c != tail_chunk) {
+            for (unsigned i = 0; i < 512; i++) pt_tail[i] = 0;
+            tail_chunk = c;
         }
+        for (u64 off = from > c ? from : c; off < to; off += PAGE_SIZE)
+            pt_tail[(off - c) / PAGE_SIZE] = (base + off) | P | W | U;
         *pde(base + c) = (uintptr_t)pt_tail | P | W | U;
     }
     reload_cr3(); /* drops every stale translation, including the old tail */
