@@ -20,7 +20,7 @@ let releaseBytes: number;
 let debug: Elf;
 
 beforeAll(async () => {
-  const r = await buildApp("hello", { devices });
+  const r = await buildApp("hello", { devices, variant: "devices" });
   releaseBytes = r.bytes;
   release = readElf(await readFile(r.image));
   const d = await buildApp("hello", { devices, debug: true, variant: "debug" });
