@@ -190,12 +190,21 @@ WRT_INLINE f64 wrt_f64_from(u64 x) { f64 r; __builtin_memcpy(&r, &x, 8); return 
 #define WRT_BOUNDS(m, ea, n, fn) ((void)(m), (void)(fn))
 #endif
 
-#define WRT_DEFINE_LOAD(name, T, n)                                            \
+/* With guard pages, a load whose value is unused must still fault when out
+ * of bounds: the empty asm keeps the compiler from deleting it. */
+#ifdef WRT_BOUNDS_EXPLICIT
+#define WRT_FORCE_READ(v, reg) ((void)0)
+#else
+#define WRT_FORCE_READ(v, reg) __asm__ volatile("" ::reg(v))
+#endif
+
+#define WRT_DEFINE_LOAD(name, T, n, reg)                                       \
     WRT_INLINE T name(const wrt_memory *m, const u8 *base, u64 ea,             \
                       const char *fn) {                                        \
         WRT_BOUNDS(m, ea, n, fn);                                              \
         T v;                                                                   \
         __builtin_memcpy(&v, base + ea, n);                                    \
+        WRT_FORCE_READ(v, reg);                                                \
         return v;                                                              \
     }
 #define WRT_DEFINE_STORE(name, T, n)                                           \
@@ -205,15 +214,15 @@ WRT_INLINE f64 wrt_f64_from(u64 x) { f64 r; __builtin_memcpy(&r, &x, 8); return 
         __builtin_memcpy(base + ea, &v, n);                                    \
     }
 
-WRT_DEFINE_LOAD(wrt_load_u8, u8, 1)
-WRT_DEFINE_LOAD(wrt_load_s8, s8, 1)
-WRT_DEFINE_LOAD(wrt_load_u16, u16, 2)
-WRT_DEFINE_LOAD(wrt_load_s16, s16, 2)
-WRT_DEFINE_LOAD(wrt_load_u32, u32, 4)
-WRT_DEFINE_LOAD(wrt_load_s32, s32, 4)
-WRT_DEFINE_LOAD(wrt_load_u64, u64, 8)
-WRT_DEFINE_LOAD(wrt_load_f32, f32, 4)
-WRT_DEFINE_LOAD(wrt_load_f64, f64, 8)
+WRT_DEFINE_LOAD(wrt_load_u8, u8, 1, "r")
+WRT_DEFINE_LOAD(wrt_load_s8, s8, 1, "r")
+WRT_DEFINE_LOAD(wrt_load_u16, u16, 2, "r")
+WRT_DEFINE_LOAD(wrt_load_s16, s16, 2, "r")
+WRT_DEFINE_LOAD(wrt_load_u32, u32, 4, "r")
+WRT_DEFINE_LOAD(wrt_load_s32, s32, 4, "r")
+WRT_DEFINE_LOAD(wrt_load_u64, u64, 8, "r")
+WRT_DEFINE_LOAD(wrt_load_f32, f32, 4, "x")
+WRT_DEFINE_LOAD(wrt_load_f64, f64, 8, "x")
 WRT_DEFINE_STORE(wrt_store_u8, u8, 1)
 WRT_DEFINE_STORE(wrt_store_u16, u16, 2)
 WRT_DEFINE_STORE(wrt_store_u32, u32, 4)
@@ -335,6 +344,18 @@ WRT_INLINE f64 wrt_f64_sqrt(f64 x) {
     return x;
 #else
     return __builtin_sqrt(x);
+#endif
+}
+
+/* f64.promote_f32 by the instruction itself: the compiler would otherwise
+ * fold demote(promote(x)) to x, which keeps a signalling NaN signalling. */
+WRT_INLINE f64 wrt_f64_promote(f32 x) {
+#if defined(__x86_64__)
+    f64 r;
+    __asm__("cvtss2sd %1, %0" : "=x"(r) : "x"(x));
+    return r;
+#else
+    return (f64)x;
 #endif
 }
 

@@ -1,0 +1,45 @@
+/**
+ * Stage 3, lower: a WebAssembly module to C. See README.md in this folder
+ * for the promise and the embedding interface.
+ */
+import { BuildError } from "../diagnostics.ts";
+import { emitModule, type LowerOutput } from "./c/module.ts";
+import { isCIdentifier } from "./c/names.ts";
+import { InvalidError, parseModule, UnsupportedError } from "./wasm/module.ts";
+import { MalformedError } from "./wasm/reader.ts";
+
+export interface LowerOptions {
+  /** Starts every exported C symbol; a C identifier. */
+  prefix: string;
+  /** The file name the .c includes for its own header. */
+  headerName: string;
+  /** For messages: where the module came from. */
+  source?: string;
+}
+
+export type { LowerOutput };
+
+/** Why a module was refused, in the words of the spec test suite. */
+export class RefusedModule extends BuildError {}
+
+export function lower(wasm: Uint8Array, opts: LowerOptions): LowerOutput {
+  const where = opts.source ?? "module";
+  if (!isCIdentifier(opts.prefix)) {
+    throw new BuildError("E_USAGE", `the prefix "${opts.prefix}" is not a C identifier`);
+  }
+  try {
+    const m = parseModule(wasm);
+    return emitModule(m, wasm, opts.prefix, opts.headerName);
+  } catch (e) {
+    if (e instanceof MalformedError) {
+      throw new RefusedModule("E_WASM_INVALID", `${where}: malformed module at byte ${e.offset}: ${e.message}`);
+    }
+    if (e instanceof InvalidError) {
+      throw new RefusedModule("E_WASM_INVALID", `${where}: invalid module: ${e.message}`);
+    }
+    if (e instanceof UnsupportedError) {
+      throw new RefusedModule("E_WASM_UNSUPPORTED", `${where}: uses ${e.feature}, which the lowering does not support`);
+    }
+    throw e;
+  }
+}
