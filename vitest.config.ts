@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    // Builds the tender and every image the end-to-end tests boot, once.
+    globalSetup: ["tests/setup/build-images.ts"],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: "forks",

@@ -106,7 +106,7 @@ export function findArgument(name: string): Argument | null {
 /** Read the command line and set every argument it names. Call once, after
  * every argument is declared. */
 export function parseArguments(): void {
-  parseWords(readCommandLine());
+  parseWords(commandLine());
 }
 
 /** The parsing itself, apart from the import so that it can be tested. */
@@ -146,7 +146,8 @@ export function usage(): string {
   return text;
 }
 
-function readCommandLine(): string {
+/** The whole command line, as the tender passed it. */
+export function commandLine(): string {
   // The tender passes at most 8192 bytes; ask for the length first.
   const len = cmdline(0, 0);
   if (len <= 0) return "";

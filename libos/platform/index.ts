@@ -20,7 +20,7 @@ export { now, wallNow, isoTime, NANOSECOND, MICROSECOND, MILLISECOND, SECOND } f
 export { exit, fail, EXIT_SUCCESS, EXIT_FAILURE } from "./exit";
 export {
   Argument, Validator, AnyText, OneOf, IntRange, Flag,
-  declareArgument, findArgument, parseArguments, parseWords, usage,
+  declareArgument, findArgument, parseArguments, parseWords, usage, commandLine,
 } from "./args";
 export { Level, Logger, logLevel } from "./log";
 export { fillRandom, randomU32, randomU64 } from "./entropy";

@@ -18,7 +18,7 @@
 import { execFile } from "node:child_process";
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { root } from "../root.ts";
 import { BuildError } from "../diagnostics.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
 
@@ -34,7 +34,7 @@ export interface LinkOptions {
   debug?: boolean;
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
 export const bootDir = path.join(root, "boot");
 export const runtimeDir = path.join(root, "toolchain/lower/runtime");
 

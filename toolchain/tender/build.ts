@@ -8,10 +8,9 @@
 import { execFile } from "node:child_process";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { root } from "../root.ts";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
+const here = path.join(root, "toolchain", "tender");
 
 /** Where buildTender() writes the tender unless told otherwise. */
 export const defaultTenderPath = path.join(root, "dist", "morgana-hvt");

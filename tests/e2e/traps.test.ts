@@ -1,0 +1,43 @@
+/**
+ * Every kind of Wasm trap, and an AssemblyScript abort, stops the unikernel
+ * with one console line naming the trap and the Wasm function it happened
+ * in, then exit status 255. The test app (tests/apps/traps) provokes the
+ * trap named on its command line, each in a function of its own.
+ */
+import { describe, expect, test } from "vitest";
+import { testImage } from "../support/images.ts";
+import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
+
+warnNoKvm("trap end-to-end");
+
+const fn = (name: string) => `tests/apps/traps/main/${name}`;
+const cases: [arg: string, line: string][] = [
+  ["oob-load", `wasm trap: out of bounds memory access in ${fn("outOfBoundsLoad")}`],
+  ["oob-store", `wasm trap: out of bounds memory access in ${fn("outOfBoundsStore")}`],
+  ["divzero", `wasm trap: integer divide by zero in ${fn("divideByZero")}`],
+  ["overflow", `wasm trap: integer overflow in ${fn("overflow")}`],
+  ["conversion", `wasm trap: invalid conversion to integer in ${fn("badConversion")}`],
+  ["unreachable", `wasm trap: unreachable in ${fn("reachUnreachable")}`],
+  ["indirect-type", `wasm trap: indirect call type mismatch in ${fn("indirectTypeMismatch")}`],
+  ["indirect-null", `wasm trap: uninitialized element in ${fn("indirectNull")}`],
+  ["indirect-range", `wasm trap: undefined element in ${fn("indirectOutOfRange")}`],
+  ["exhaustion", `wasm trap: call stack exhausted in ${fn("recurse")}`],
+  ["abort", `abort: the assertion under test at tests/apps/traps/main.ts:54:3 in ${fn("failAssertion")}`],
+];
+
+describe.skipIf(!hasKvm)("traps", () => {
+  test.each(cases)("%s: one line naming the trap and the function, exit 255", async (arg, line) => {
+    const r = await runImage(testImage("traps"), { args: [arg] });
+    expect(r.status).toBe(255);
+    const out = r.stdout.trimEnd().split("\n");
+    expect(out[0]).toBe(`provoking: ${arg}`);
+    // Exactly one more line: the trap's, and nothing after it.
+    expect(out.slice(1).filter((l) => !/^\d+$/.test(l))).toEqual([line]);
+  });
+
+  test("without a trap to provoke, the app finishes normally", async () => {
+    const r = await runImage(testImage("traps"), { args: ["none"] });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("no trap");
+  });
+});

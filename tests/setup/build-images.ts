@@ -1,0 +1,29 @@
+/**
+ * vitest global setup: builds, once per run and before any test file
+ * starts, what the end-to-end tests boot: the tender (dist/morgana-hvt),
+ * every app under apps/ (dist/NAME.hvt, as `npm run build` does) and the
+ * test-only apps under tests/apps/ (build/test-images/NAME.hvt). Test files
+ * then only read these; no two workers race to write an image.
+ */
+import path from "node:path";
+import { listApps } from "../../toolchain/app/index.ts";
+import { buildApp } from "../../toolchain/build/index.ts";
+import { root } from "../../toolchain/root.ts";
+import { buildTender } from "../../toolchain/tender/build.ts";
+
+export const testImagesDir = path.join(root, "build", "test-images");
+
+export default async function setup(): Promise<void> {
+  const t0 = performance.now();
+  await buildTender();
+  const built: string[] = [];
+  for (const name of listApps(path.join(root, "apps"))) {
+    await buildApp(path.join(root, "apps", name));
+    built.push(name);
+  }
+  for (const name of listApps(path.join(root, "tests", "apps"))) {
+    await buildApp(path.join(root, "tests", "apps", name), { outDir: testImagesDir });
+    built.push(`tests/apps/${name}`);
+  }
+  console.log(`global setup: built the tender and ${built.join(", ")} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}

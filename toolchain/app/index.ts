@@ -1,0 +1,75 @@
+/**
+ * Apps: a folder with `main.ts` (the unikernel's AssemblyScript entry) and
+ * `app.json` (what the image needs from the tender). This module finds them
+ * and checks their descriptions; every mistake is an E_APP_* BuildError
+ * naming the file.
+ *
+ * app.json:
+ *   { "description": "one line",
+ *     "devices": [{ "name": "service", "type": "net" }],
+ *     "compilerFlags": ["--disable", "nontrapping-f2i"] }   (optional)
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { BuildError } from "../diagnostics.ts";
+import type { Device } from "../manifest/index.ts";
+
+export interface App {
+  name: string;
+  dir: string;
+  entry: string;
+  description: string;
+  devices: Device[];
+  /** Extra AssemblyScript compiler flags (e.g. ["--disable", "nontrapping-f2i"]). */
+  compilerFlags: string[];
+}
+
+/** Every app under `appsDir`, by name. */
+export function listApps(appsDir: string): string[] {
+  if (!existsSync(appsDir)) return [];
+  return readdirSync(appsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(appsDir, d.name, "main.ts")))
+    .map((d) => d.name)
+    .sort();
+}
+
+export function loadApp(dir: string): App {
+  const name = path.basename(dir);
+  const entry = path.join(dir, "main.ts");
+  if (!existsSync(entry)) {
+    throw new BuildError("E_APP_NOT_FOUND", `no app at ${dir}: ${entry} does not exist`);
+  }
+  const descPath = path.join(dir, "app.json");
+  let raw: unknown = {};
+  if (existsSync(descPath)) {
+    try {
+      raw = JSON.parse(readFileSync(descPath, "utf8"));
+    } catch (e) {
+      throw new BuildError("E_APP_DESCRIPTION", `${descPath} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const bad = (why: string): never => {
+    throw new BuildError("E_APP_DESCRIPTION", `${descPath}: ${why}`);
+  };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("must be a JSON object");
+  const o = raw as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!["description", "devices", "compilerFlags"].includes(key)) {
+      bad(`unknown key "${key}" (known: description, devices, compilerFlags)`);
+    }
+  }
+  const description = o.description ?? "";
+  if (typeof description !== "string") bad(`"description" must be a string`);
+  const devices = o.devices ?? [];
+  if (!Array.isArray(devices)) bad(`"devices" must be a list`);
+  const list = (devices as unknown[]).map((d, i): Device => {
+    if (typeof d !== "object" || d === null) bad(`devices[${i}] must be an object`);
+    const { name: dn, type } = d as Record<string, unknown>;
+    if (typeof dn !== "string") bad(`devices[${i}].name must be a string`);
+    if (type !== "net" && type !== "block") bad(`devices[${i}].type must be "net" or "block"`);
+    return { name: dn as string, type: type as Device["type"] };
+  });
+  const flags = o.compilerFlags ?? [];
+  if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) bad(`"compilerFlags" must be a list of strings`);
+  return { name, dir, entry, description: description as string, devices: list, compilerFlags: flags as string[] };
+}
