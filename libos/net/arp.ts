@@ -1,0 +1,321 @@
+// ARP (RFC 826) for our one IPv4 address on Ethernet.
+//
+// - Answers requests for our address, in place in the received frame.
+// - Learns by RFC 826's merge rule: a sender already in the cache is
+//   updated by any ARP packet; a new sender is added only when it asks for
+//   our address (so that we can answer what it sends next without asking
+//   back), never from an unsolicited reply.
+// - Resolves addresses for IPv4: a request at once, again every
+//   `arpRetryInterval` up to `arpTries` requests (RFC 1122 §2.3.2.1: at
+//   most one per second per address), then gives up and drops what waited.
+//   Packets wait in a bounded queue per address (the oldest goes first)
+//   and in total (`arpQueueBytes`).
+// - Announces our address at start with gratuitous ARP requests (RFC 5227
+//   §3: sender and target address both ours).
+// - Resolved entries are trusted for `arpTimeout`, then resolved again.
+// Sizes are in Limits (config.ts).
+import { Level, Logger, Timer, now, SECOND } from "../platform/index";
+import {
+  ARP_LEN, ArpOperation, ArpPacket, ETH_HEADER_LEN, ETHERTYPE_ARP, Ipv4Address, MAC_BROADCAST,
+  MacAddress, WireError, ipv4ToString, macIsMulticast, macToString,
+} from "../wire/index";
+import { ArpCache, ArpEntry, EntryState, NO_MAC } from "./arpcache";
+import { Ipv4Config, Limits, isMulticast } from "./config";
+import { Counters } from "./counters";
+import { EtherTypeHandler, EthernetLayer } from "./ethernet";
+import { moveWindow, newWindow } from "./window";
+
+/** Sends packets that waited for resolution: IPv4 implements it. */
+export interface ResolvedSender {
+  /** `frame`: room for the Ethernet header, then the IP packet. */
+  sendResolved(frame: Uint8Array, mac: MacAddress): void;
+}
+
+export class ArpCounters extends Counters {
+  packetsIn: u64 = 0;
+  /** Truncated, not Ethernet/IPv4, or an operation other than 1 and 2. */
+  dropMalformed: u64 = 0;
+  /** Sender MAC multicast or ours, sender IP multicast or broadcast. */
+  dropBadSender: u64 = 0;
+  /** Another host claims our address. */
+  conflicts: u64 = 0;
+  requestsIn: u64 = 0;
+  repliesIn: u64 = 0;
+  repliesOut: u64 = 0;
+  requestsOut: u64 = 0;
+  announcementsOut: u64 = 0;
+  /** Packets queued waiting for resolution. */
+  queued: u64 = 0;
+  /** Queued packets dropped to make room for newer ones. */
+  dropQueueFull: u64 = 0;
+  /** Packets not queued: all queues together were full. */
+  dropQueueBytes: u64 = 0;
+  /** Queued packets dropped when resolution failed. */
+  dropUnresolved: u64 = 0;
+  /** Packets not queued: every cache entry was being resolved. */
+  dropCacheFull: u64 = 0;
+  /** Resolutions that got no answer. */
+  failures: u64 = 0;
+  /** Resolved entries that expired and had to be resolved again. */
+  expired: u64 = 0;
+
+  list(): string {
+    return this.item("packetsIn", this.packetsIn) + this.item("dropMalformed", this.dropMalformed) +
+      this.item("dropBadSender", this.dropBadSender) + this.item("conflicts", this.conflicts) +
+      this.item("requestsIn", this.requestsIn) + this.item("repliesIn", this.repliesIn) +
+      this.item("repliesOut", this.repliesOut) + this.item("requestsOut", this.requestsOut) +
+      this.item("announcementsOut", this.announcementsOut) + this.item("queued", this.queued) +
+      this.item("dropQueueFull", this.dropQueueFull) + this.item("dropQueueBytes", this.dropQueueBytes) +
+      this.item("dropUnresolved", this.dropUnresolved) + this.item("dropCacheFull", this.dropCacheFull) +
+      this.item("failures", this.failures) + this.item("expired", this.expired);
+  }
+}
+
+const log = new Logger("arp");
+
+class ArpTimer extends Timer {
+  constructor(readonly arp: ArpLayer) { super(); }
+  fire(time: i64): void { this.arp.onTimer(time); }
+}
+
+export class ArpLayer implements EtherTypeHandler {
+  readonly counters: ArpCounters = new ArpCounters();
+  readonly cache: ArpCache;
+  sender: ResolvedSender | null = null;
+  private readonly address: Ipv4Address;
+  private readonly window: Uint8Array = newWindow();
+  private readonly packet!: ArpPacket;
+  /** Our requests and announcements are built here. */
+  private readonly tx: Uint8Array = new Uint8Array(ETH_HEADER_LEN + ARP_LEN);
+  private readonly txPacket!: ArpPacket;
+  private readonly timer!: ArpTimer;
+  private queuedBytes: i32 = 0;
+  private announcementsLeft: i32 = 0;
+  private nextAnnouncement: i64 = 0;
+  private nextConflictLog: i64 = i64.MIN_VALUE;
+
+  constructor(
+    readonly ethernet: EthernetLayer,
+    readonly config: Ipv4Config,
+    readonly limits: Limits,
+  ) {
+    this.address = config.address;
+    this.cache = new ArpCache(limits.arpCacheSize, limits.arpQueuePerAddress);
+    this.packet = new ArpPacket(this.window);
+    this.txPacket = new ArpPacket(this.tx.subarray(ETH_HEADER_LEN));
+    this.timer = new ArpTimer(this);
+  }
+
+  /** Bytes of packets waiting for resolution. */
+  get queueBytes(): i32 {
+    return this.queuedBytes;
+  }
+
+  /** Begin the gratuitous announcements (the first goes out now). */
+  start(): void {
+    this.announcementsLeft = this.limits.arpAnnouncements;
+    this.nextAnnouncement = now();
+    this.onTimer(this.nextAnnouncement);
+  }
+
+  /** An ARP frame from Ethernet (addressed to us or broadcast). */
+  input(frame: Uint8Array): void {
+    const c = this.counters;
+    c.packetsIn++;
+    const p = this.packet;
+    moveWindow(this.window, frame, ETH_HEADER_LEN, frame.byteLength - ETH_HEADER_LEN);
+    const op = p.check() == WireError.Ok ? p.operation : 0;
+    if (op != ArpOperation.Request && op != ArpOperation.Reply) {
+      c.dropMalformed++;
+      return;
+    }
+    const sha = p.senderMac;
+    const spa = p.senderIp;
+    const tpa = p.targetIp;
+    if (macIsMulticast(sha) || sha == this.ethernet.mac || isMulticast(spa) || spa == 0xffff_ffff) {
+      c.dropBadSender++;
+      return;
+    }
+    if (spa == this.address) {
+      this.conflict(sha);
+      return;
+    }
+    if (op == ArpOperation.Request) c.requestsIn++;
+    else c.repliesIn++;
+
+    // RFC 826's merge: update a sender we know; add it if it asks for us.
+    // A probe (sender 0.0.0.0, RFC 5227 §2.1.1) teaches nothing.
+    let merged = false;
+    if (spa != 0) {
+      const e = this.cache.find(spa);
+      if (e !== null) {
+        this.resolved(e, sha);
+        merged = true;
+      }
+    }
+    if (tpa != this.address || op != ArpOperation.Request) return;
+    if (!merged && spa != 0 && this.config.isOnLink(spa)) {
+      const e = this.cache.claim(now());
+      if (e !== null) {
+        e.ip = spa;
+        this.resolved(e, sha);
+      }
+    }
+    // The reply, in place: the asker becomes the target.
+    p.operation = <u16>ArpOperation.Reply;
+    p.targetMac = sha;
+    p.targetIp = spa;
+    p.senderMac = this.ethernet.mac;
+    p.senderIp = this.address;
+    if (this.ethernet.send(frame, 0, sha, ETHERTYPE_ARP, ARP_LEN)) c.repliesOut++;
+  }
+
+  /** The MAC address of on-link `ip` if resolved and fresh, else NO_MAC. */
+  lookup(ip: Ipv4Address): MacAddress {
+    const e = this.cache.find(ip);
+    if (e === null || e.state != EntryState.Reachable) return NO_MAC;
+    if (e.expires > now()) return e.mac;
+    // Expired: forget it, so that enqueue() asks again.
+    this.counters.expired++;
+    e.clear();
+    return NO_MAC;
+  }
+
+  /** Keep a copy of frame bytes [at, at + len) (room for the Ethernet
+   * header, then the IP packet) until `ip` is resolved, and start resolving
+   * it if nobody has. False when the packet was dropped. */
+  enqueue(ip: Ipv4Address, buf: Uint8Array, at: i32, len: i32): bool {
+    const c = this.counters;
+    let e = this.cache.find(ip);
+    if (e === null || e.state != EntryState.Incomplete) {
+      const t = now();
+      if (e === null) e = this.cache.claim(t);
+      if (e === null) {
+        c.dropCacheFull++;
+        return false;
+      }
+      e.state = EntryState.Incomplete;
+      e.ip = ip;
+      e.tries = 1;
+      e.nextTry = t + this.limits.arpRetryInterval;
+      this.request(ip);
+      this.arm();
+    }
+    if (len > this.limits.arpQueueBytes - this.queuedBytes) {
+      c.dropQueueBytes++;
+      return false;
+    }
+    const copy = new Uint8Array(len);
+    memory.copy(copy.dataStart, buf.dataStart + <usize>at, len);
+    const dropped = e.push(copy);
+    if (dropped === copy) {
+      c.dropQueueFull++;
+      return false;
+    }
+    this.queuedBytes += len;
+    c.queued++;
+    if (dropped !== null) {
+      this.queuedBytes -= dropped.byteLength;
+      c.dropQueueFull++;
+    }
+    return true;
+  }
+
+  /** Retries, give-ups and announcements that are due. */
+  onTimer(time: i64): void {
+    if (this.announcementsLeft > 0 && this.nextAnnouncement <= time) {
+      this.announce();
+      this.announcementsLeft--;
+      this.nextAnnouncement = time + this.limits.arpAnnounceInterval;
+    }
+    const entries = this.cache.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.state != EntryState.Incomplete || e.nextTry > time) continue;
+      if (e.tries >= this.limits.arpTries) {
+        this.giveUp(e);
+        continue;
+      }
+      e.tries++;
+      e.nextTry = time + this.limits.arpRetryInterval;
+      this.request(e.ip);
+    }
+    this.arm();
+  }
+
+  /** `e` now maps to `mac`: trust it afresh and send what waited for it. */
+  private resolved(e: ArpEntry, mac: MacAddress): void {
+    const waiting = e.state == EntryState.Incomplete;
+    e.state = EntryState.Reachable;
+    e.mac = mac;
+    e.expires = now() + this.limits.arpTimeout;
+    if (!waiting) return;
+    if (log.enabled(Level.Debug)) log.debug(ipv4ToString(e.ip) + " is at " + macToString(mac));
+    const sender = this.sender;
+    while (true) {
+      const p = e.shift();
+      if (p === null) break;
+      this.queuedBytes -= p.byteLength;
+      if (sender !== null) sender.sendResolved(p, mac);
+    }
+  }
+
+  private giveUp(e: ArpEntry): void {
+    this.counters.failures++;
+    if (log.enabled(Level.Debug)) log.debug("no answer for " + ipv4ToString(e.ip));
+    while (true) {
+      const p = e.shift();
+      if (p === null) break;
+      this.queuedBytes -= p.byteLength;
+      this.counters.dropUnresolved++;
+    }
+    e.clear();
+  }
+
+  private conflict(mac: MacAddress): void {
+    this.counters.conflicts++;
+    const t = now();
+    if (t < this.nextConflictLog) return; // a flood must not flood the log
+    this.nextConflictLog = t + 10 * SECOND;
+    log.warn(macToString(mac) + " claims our address " + ipv4ToString(this.address));
+  }
+
+  /** Who has `ip`? Broadcast, target hardware address zero. */
+  private request(ip: Ipv4Address): void {
+    if (this.sendRequest(ip)) this.counters.requestsOut++;
+  }
+
+  /** RFC 5227 §3: an ARP request with sender and target address ours. */
+  private announce(): void {
+    if (this.sendRequest(this.address)) this.counters.announcementsOut++;
+  }
+
+  private sendRequest(target: Ipv4Address): bool {
+    const p = this.txPacket;
+    p.hardwareType = 1;
+    p.protocolType = 0x0800;
+    p.hardwareLen = 6;
+    p.protocolLen = 4;
+    p.operation = <u16>ArpOperation.Request;
+    p.senderMac = this.ethernet.mac;
+    p.senderIp = this.address;
+    p.targetMac = 0;
+    p.targetIp = target;
+    return this.ethernet.send(this.tx, 0, MAC_BROADCAST, ETHERTYPE_ARP, ARP_LEN);
+  }
+
+  /** The timer at the earliest retry or announcement, or off. */
+  private arm(): void {
+    let next = i64.MAX_VALUE;
+    if (this.announcementsLeft > 0) next = this.nextAnnouncement;
+    const entries = this.cache.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.state == EntryState.Incomplete && e.nextTry < next) next = e.nextTry;
+    }
+    if (next == i64.MAX_VALUE) this.timer.cancel();
+    else if (!this.timer.armed || this.timer.deadline != next) this.timer.armAt(next);
+  }
+}
+
+export { NO_MAC } from "./arpcache";

@@ -1,0 +1,90 @@
+// The Ethernet layer: takes frames from the link, keeps those addressed to
+// us (our MAC or broadcast), hands them to ARP or IPv4 by EtherType, and
+// puts the header on the way out. Nothing else: no VLANs, no multicast
+// groups, no IPv6 (counted as unknown types).
+import { FrameReceiver } from "../platform/index";
+import {
+  ETH_DST, ETH_HEADER_LEN, ETH_SRC, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, MacAddress,
+} from "../wire/index";
+import { get16, get48, set16, set48 } from "../wire/field";
+import { Counters } from "./counters";
+import { Link } from "./link";
+import { moveWindow, newWindow } from "./window";
+
+/** A protocol above Ethernet: gets whole frames, header included. */
+export interface EtherTypeHandler {
+  input(frame: Uint8Array): void;
+}
+
+export class EthernetCounters extends Counters {
+  framesIn: u64 = 0;
+  /** Shorter than an Ethernet header. */
+  dropTruncated: u64 = 0;
+  /** Addressed to another MAC or to a multicast group. */
+  dropNotForUs: u64 = 0;
+  /** An EtherType nobody here handles (IPv6, VLAN tags, 802.3 lengths). */
+  dropUnknownType: u64 = 0;
+  framesOut: u64 = 0;
+  /** The link refused a frame. */
+  dropLink: u64 = 0;
+
+  list(): string {
+    return this.item("framesIn", this.framesIn) + this.item("dropTruncated", this.dropTruncated) +
+      this.item("dropNotForUs", this.dropNotForUs) + this.item("dropUnknownType", this.dropUnknownType) +
+      this.item("framesOut", this.framesOut) + this.item("dropLink", this.dropLink);
+  }
+}
+
+export class EthernetLayer extends FrameReceiver {
+  readonly counters: EthernetCounters = new EthernetCounters();
+  readonly mac: MacAddress;
+  arp: EtherTypeHandler | null = null;
+  ipv4: EtherTypeHandler | null = null;
+  private out: Uint8Array = newWindow();
+
+  constructor(readonly link: Link) {
+    super();
+    this.mac = link.mac;
+  }
+
+  /** The IP MTU of the link. */
+  get mtu(): i32 {
+    return this.link.mtu;
+  }
+
+  /** One frame from the link (valid only during this call). */
+  receive(frame: Uint8Array): void {
+    const c = this.counters;
+    c.framesIn++;
+    if (frame.byteLength < ETH_HEADER_LEN) {
+      c.dropTruncated++;
+      return;
+    }
+    const dst = get48(frame, ETH_DST);
+    if (dst != this.mac && dst != MAC_BROADCAST) {
+      c.dropNotForUs++;
+      return;
+    }
+    const type = get16(frame, ETH_TYPE);
+    const ipv4 = this.ipv4;
+    const arp = this.arp;
+    if (type == ETHERTYPE_IPV4 && ipv4 !== null) ipv4.input(frame);
+    else if (type == ETHERTYPE_ARP && arp !== null) arp.input(frame);
+    else c.dropUnknownType++;
+  }
+
+  /** Write an Ethernet header at `at` in `buf` and send it together with
+   * the `len` bytes that follow it. */
+  send(buf: Uint8Array, at: i32, dst: MacAddress, type: u16, len: i32): bool {
+    const frame = moveWindow(this.out, buf, at, ETH_HEADER_LEN + len);
+    set48(frame, ETH_DST, dst);
+    set48(frame, ETH_SRC, this.mac);
+    set16(frame, ETH_TYPE, type);
+    if (!this.link.transmit(frame)) {
+      this.counters.dropLink++;
+      return false;
+    }
+    this.counters.framesOut++;
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+// libos/net — the network stack: Ethernet, ARP, IPv4, ICMP and UDP over one
+// link, composed like mirage-tcpip (link -> ethernet -> arp -> ipv4 ->
+// icmp -> udp), each layer a module that says at its top what it does.
+//
+// This layer promises:
+// - Hostile frames are counted and dropped, by reason, per layer (every
+//   `…Counters` class; `Stack.counters()` prints them all); nothing a frame
+//   holds can trap the stack or grow its memory without bound.
+// - Bounded memory, all limits in one place (`Limits`, config.ts): the ARP
+//   cache and its queues, reassembly slots, fragments and bytes, the ICMP
+//   error rate. Buffers are allocated at start, or on demand up to a
+//   limit, never per frame.
+// - No allocation on the per-frame path: layers look at frames through
+//   windows (window.ts) moved over the receive buffer; answers (ARP
+//   replies, echo replies, `socket.reply(d, d.payload)`) are written in
+//   place over the question and go back to the link address it came from.
+// - Outgoing datagrams larger than the MTU are fragmented; incoming
+//   fragments are reassembled (RFC 791, RFC 1122 §3.3.2).
+//
+// An app:
+//   class Echo extends UdpHandler {
+//     receive(s: UdpSocket, d: UdpDatagram): void { s.reply(d, d.payload); }
+//   }
+//   const stack = Stack.fromBootArguments();   // --ipv4, --ipv4-gateway, --log
+//   stack.udp.bind(7, new Echo());
+//   run();
+//
+// Not supported (yet): TCP, IPv6, IPv4 options (accepted and skipped, never
+// sent), multicast, more than one interface or address, forwarding, path
+// MTU discovery, acting on ICMP errors received, ARP conflict defence
+// (conflicts are counted and logged).
+export { Stack } from "./stack";
+export { Ipv4Config, Limits, parseCidr, parseIpv4, isMulticast, isLoopback } from "./config";
+export { ipv4Argument, gatewayArgument, configFromArguments } from "./args";
+export { Link, DeviceLink } from "./link";
+export { Counters } from "./counters";
+export { EthernetLayer, EthernetCounters, EtherTypeHandler } from "./ethernet";
+export { ArpLayer, ArpCounters, NO_MAC } from "./arp";
+export { ArpCache, ArpEntry, EntryState } from "./arpcache";
+export { Ipv4Layer, Ipv4Counters, Ipv4Datagram, Ipv4Protocol } from "./ipv4";
+export { Reassembly, ReassemblyCounters } from "./reassembly";
+export { IcmpLayer, IcmpCounters } from "./icmp";
+export { UdpLayer, UdpCounters, UdpSocket, UdpHandler, UdpDatagram, UDP_MAX_PAYLOAD } from "./udp";
+export { moveWindow, newWindow } from "./window";

@@ -1,0 +1,322 @@
+// IPv4 (RFC 791, RFC 1122 §3.2) for one interface: address, prefix and an
+// optional gateway.
+//
+// In: every header check of RFC 1122 §3.2.1 (version, header length,
+// checksum, total length against the frame; a source that is not a unicast
+// host is refused, §3.2.1.3), then datagrams for our address or a
+// broadcast one go to reassembly (fragments) or to the protocol registered
+// for them. Datagrams are not forwarded. The TTL of what arrives is not
+// checked: a host must accept a TTL under 2 (§3.2.1.7).
+//
+// Out: a destination on our subnet goes straight to it, any other through
+// the gateway (§3.3.1.1), broadcasts to the Ethernet broadcast address;
+// the next hop is resolved by ARP (the datagram waits there if need be).
+// Our datagrams carry TTL `limits.ttl`, an identification from a counter
+// started at random, DF clear; larger than the MTU, they are fragmented.
+// Answers go back in place, to the link address their question came from.
+import { Level, Logger, randomU32 } from "../platform/index";
+import {
+  ETH_HEADER_LEN, ETH_SRC, ETHERTYPE_IPV4, IPV4_HEADER_LEN, IPV4_MAX_LEN, Ipv4Address,
+  Ipv4Packet, MAC_BROADCAST, MacAddress, ipv4ToString,
+} from "../wire/index";
+import { get48 } from "../wire/field";
+import { ArpLayer, NO_MAC, ResolvedSender } from "./arp";
+import { Ipv4Config, Limits, isLoopback, isMulticast } from "./config";
+import { Counters } from "./counters";
+import { EtherTypeHandler, EthernetLayer } from "./ethernet";
+import { Fragmenter } from "./fragment";
+import { Reassembly, ReassemblyHost } from "./reassembly";
+import { moveWindow, newWindow } from "./window";
+
+/** A protocol above IPv4 (ICMP, UDP, TCP). */
+export interface Ipv4Protocol {
+  input(d: Ipv4Datagram): void;
+}
+
+/** Tells sources about their datagrams' fate: ICMP implements it. */
+export interface ErrorReporter {
+  protocolUnreachable(d: Ipv4Datagram): void;
+  reassemblyTimedOut(d: Ipv4Datagram): void;
+}
+
+/** A datagram for us, as handed to the protocol above. The same object is
+ * reused for every datagram: valid only during `input`. */
+export class Ipv4Datagram {
+  /** The bytes: a received frame, or a reassembled datagram laid out like
+   * one (the Ethernet header of its first fragment, a 20-byte header). */
+  buf: Uint8Array = new Uint8Array(0);
+  /** Offset of the IPv4 header in buf; the Ethernet header is before it. */
+  l3: i32 = 0;
+  headerLen: i32 = 0;
+  /** Offset of the payload, and its length. */
+  l4: i32 = 0;
+  len: i32 = 0;
+  src: Ipv4Address = 0;
+  dst: Ipv4Address = 0;
+  protocol: u8 = 0;
+  ttl: u8 = 0;
+  /** Sent to a broadcast address rather than ours. */
+  broadcast: bool = false;
+  reassembled: bool = false;
+  /** The Ethernet source: where an answer goes. */
+  linkSrc: MacAddress = 0;
+}
+
+export class Ipv4Counters extends Counters {
+  packetsIn: u64 = 0;
+  /** Shorter than 20 bytes. */
+  dropTruncated: u64 = 0;
+  dropBadVersion: u64 = 0;
+  /** Header length under 20 or beyond the packet. */
+  dropBadHeaderLength: u64 = 0;
+  dropBadChecksum: u64 = 0;
+  /** Total length under the header length or beyond the frame. */
+  dropBadLength: u64 = 0;
+  /** Source broadcast, multicast, loopback, class E or ours. */
+  dropBadSource: u64 = 0;
+  /** For another address (we do not forward). */
+  dropNotForUs: u64 = 0;
+  dropUnknownProtocol: u64 = 0;
+  delivered: u64 = 0;
+  packetsOut: u64 = 0;
+  fragmentsOut: u64 = 0;
+  /** No route: off-link without gateway, multicast, 0.0.0.0, ourselves. */
+  dropNoRoute: u64 = 0;
+  /** Asked to send more than 65535 bytes. */
+  dropTooLong: u64 = 0;
+
+  list(): string {
+    return this.item("packetsIn", this.packetsIn) + this.item("dropTruncated", this.dropTruncated) +
+      this.item("dropBadVersion", this.dropBadVersion) + this.item("dropBadHeaderLength", this.dropBadHeaderLength) +
+      this.item("dropBadChecksum", this.dropBadChecksum) + this.item("dropBadLength", this.dropBadLength) +
+      this.item("dropBadSource", this.dropBadSource) + this.item("dropNotForUs", this.dropNotForUs) +
+      this.item("dropUnknownProtocol", this.dropUnknownProtocol) + this.item("delivered", this.delivered) +
+      this.item("packetsOut", this.packetsOut) + this.item("fragmentsOut", this.fragmentsOut) +
+      this.item("dropNoRoute", this.dropNoRoute) + this.item("dropTooLong", this.dropTooLong);
+  }
+}
+
+const log = new Logger("ipv4");
+const HEADERS = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+
+export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHost {
+  readonly counters: Ipv4Counters = new Ipv4Counters();
+  readonly address: Ipv4Address;
+  readonly reassembly!: Reassembly;
+  errors: ErrorReporter | null = null;
+  private readonly protocols: StaticArray<Ipv4Protocol | null> = new StaticArray<Ipv4Protocol | null>(256);
+  private readonly d: Ipv4Datagram = new Ipv4Datagram();
+  private readonly window: Uint8Array = newWindow();
+  private readonly packet!: Ipv4Packet;
+  private readonly outWindow: Uint8Array = newWindow();
+  private readonly out!: Ipv4Packet;
+  private readonly fragmenter!: Fragmenter;
+  private ident: u16;
+
+  constructor(
+    readonly ethernet: EthernetLayer,
+    readonly arp: ArpLayer,
+    readonly config: Ipv4Config,
+    readonly limits: Limits,
+  ) {
+    this.address = config.address;
+    this.packet = new Ipv4Packet(this.window);
+    this.out = new Ipv4Packet(this.outWindow);
+    this.fragmenter = new Fragmenter(ethernet);
+    this.reassembly = new Reassembly(limits, this);
+    this.ident = <u16>randomU32();
+    arp.sender = this;
+  }
+
+  /** Hand datagrams of `protocol` to `handler` (replacing any other). */
+  register(protocol: u8, handler: Ipv4Protocol): void {
+    this.protocols[protocol] = handler;
+  }
+
+  /** An IPv4 frame from Ethernet. */
+  input(frame: Uint8Array): void {
+    const c = this.counters;
+    c.packetsIn++;
+    const len = frame.byteLength - ETH_HEADER_LEN;
+    if (len < IPV4_HEADER_LEN) {
+      c.dropTruncated++;
+      return;
+    }
+    const p = this.packet;
+    moveWindow(this.window, frame, ETH_HEADER_LEN, len);
+    if (p.version != 4) {
+      c.dropBadVersion++;
+      return;
+    }
+    const hl = p.headerLen;
+    if (hl < IPV4_HEADER_LEN || hl > len) {
+      c.dropBadHeaderLength++;
+      return;
+    }
+    if (!p.verifyChecksum()) {
+      c.dropBadChecksum++;
+      return;
+    }
+    const total = <i32>p.totalLen;
+    if (total < hl || total > len) {
+      c.dropBadLength++;
+      return;
+    }
+    const src = p.src;
+    if (!this.validSource(src)) {
+      c.dropBadSource++;
+      return;
+    }
+    const dst = p.dst;
+    const broadcast = this.config.isBroadcast(dst);
+    if (dst != this.address && !broadcast) {
+      c.dropNotForUs++;
+      return;
+    }
+    const offset = p.fragmentOffset;
+    if (p.moreFragments || offset != 0) {
+      this.reassembly.input(frame, ETH_HEADER_LEN, hl, total, src, dst, p.ident, p.protocol, offset, p.moreFragments);
+      return;
+    }
+    this.deliver(frame, ETH_HEADER_LEN, hl, total - hl, p, broadcast, false);
+  }
+
+  /** From reassembly: a whole datagram, laid out like a frame. */
+  reassembled(buf: Uint8Array, len: i32): void {
+    const p = this.packet;
+    moveWindow(this.window, buf, ETH_HEADER_LEN, len - ETH_HEADER_LEN);
+    this.deliver(buf, ETH_HEADER_LEN, IPV4_HEADER_LEN, len - HEADERS, p, this.config.isBroadcast(p.dst), true);
+  }
+
+  /** From reassembly: tell the source its datagram timed out. */
+  timedOut(buf: Uint8Array, dataLen: i32): void {
+    const errors = this.errors;
+    if (errors === null) return;
+    const p = this.packet;
+    moveWindow(this.window, buf, ETH_HEADER_LEN, IPV4_HEADER_LEN + dataLen);
+    this.fill(buf, ETH_HEADER_LEN, IPV4_HEADER_LEN, dataLen, p, this.config.isBroadcast(p.dst), true);
+    errors.reassemblyTimedOut(this.d);
+  }
+
+  /** The next hop towards `dst`: itself on our subnet, else the gateway;
+   * 0 when there is none. Broadcasts are not routed (see send). */
+  route(dst: Ipv4Address): Ipv4Address {
+    if (dst == 0 || dst == this.address || isMulticast(dst) || isLoopback(dst)) return 0;
+    if (this.config.isOnLink(dst)) return dst;
+    return this.config.gateway;
+  }
+
+  /** Send `len` bytes at `l4` of `buf` to `dst` as the payload of a
+   * `protocol` datagram. `buf` must have 34 bytes of room before `l4` for
+   * the headers; its payload bytes are left as they are. `via` sends to
+   * that link address without routing (an answer to where its question
+   * came from). False when the datagram was dropped (counted); true when
+   * sent or waiting for ARP. */
+  send(dst: Ipv4Address, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC): bool {
+    const c = this.counters;
+    if (len > IPV4_MAX_LEN - IPV4_HEADER_LEN) {
+      c.dropTooLong++;
+      return false;
+    }
+    if (dst == 0) {
+      c.dropNoRoute++; // nobody can be answered at 0.0.0.0
+      return false;
+    }
+    let mac = via;
+    let hop: Ipv4Address = dst;
+    if (mac == NO_MAC) {
+      if (this.config.isBroadcast(dst)) mac = MAC_BROADCAST;
+      else {
+        hop = this.route(dst);
+        if (hop == 0) {
+          c.dropNoRoute++;
+          return false;
+        }
+      }
+    }
+    const l3 = l4 - IPV4_HEADER_LEN;
+    this.writeHeader(buf, l3, len, protocol, dst);
+    c.packetsOut++;
+    if (mac == NO_MAC) {
+      mac = this.arp.lookup(hop);
+      if (mac == NO_MAC) return this.arp.enqueue(hop, buf, l3 - ETH_HEADER_LEN, HEADERS + len);
+    }
+    return this.transmit(buf, l3, IPV4_HEADER_LEN + len, mac);
+  }
+
+  /** Answer `d` in place: its payload, `len` bytes at d.l4 (rewritten by
+   * the caller), goes back to its source from our address. */
+  reply(d: Ipv4Datagram, protocol: u8, len: i32): bool {
+    return this.send(d.src, protocol, d.buf, d.l4, len, d.linkSrc);
+  }
+
+  /** From ARP: a datagram that waited for `mac`. */
+  sendResolved(frame: Uint8Array, mac: MacAddress): void {
+    this.transmit(frame, ETH_HEADER_LEN, frame.byteLength - ETH_HEADER_LEN, mac);
+  }
+
+  private transmit(buf: Uint8Array, l3: i32, len: i32, mac: MacAddress): bool {
+    const mtu = this.ethernet.mtu;
+    if (len <= mtu) return this.ethernet.send(buf, l3 - ETH_HEADER_LEN, mac, ETHERTYPE_IPV4, len);
+    const n = this.fragmenter.send(buf, l3, len, mac, mtu);
+    this.counters.fragmentsOut += n;
+    return n > 0;
+  }
+
+  private writeHeader(buf: Uint8Array, l3: i32, payloadLen: i32, protocol: u8, dst: Ipv4Address): void {
+    const h = this.out;
+    moveWindow(this.outWindow, buf, l3, IPV4_HEADER_LEN);
+    h.setVersionAndHeaderLen(IPV4_HEADER_LEN);
+    h.setDscpEcn(0, 0);
+    h.totalLen = <u16>(IPV4_HEADER_LEN + payloadLen);
+    h.ident = this.ident++;
+    h.setFragment(false, false, 0);
+    h.ttl = this.limits.ttl;
+    h.protocol = protocol;
+    h.src = this.address;
+    h.dst = dst;
+    h.fillChecksum();
+  }
+
+  private deliver(buf: Uint8Array, l3: i32, hl: i32, len: i32, p: Ipv4Packet, broadcast: bool, reassembled: bool): void {
+    const handler = this.protocols[p.protocol];
+    if (handler === null) {
+      this.counters.dropUnknownProtocol++;
+      const errors = this.errors;
+      this.fill(buf, l3, hl, len, p, broadcast, reassembled);
+      if (errors !== null) errors.protocolUnreachable(this.d);
+      return;
+    }
+    this.counters.delivered++;
+    this.fill(buf, l3, hl, len, p, broadcast, reassembled);
+    if (log.enabled(Level.Debug)) {
+      log.debug(ipv4ToString(p.src) + " > " + ipv4ToString(p.dst) + " proto " + p.protocol.toString() +
+        " len " + len.toString());
+    }
+    handler.input(this.d);
+  }
+
+  private fill(buf: Uint8Array, l3: i32, hl: i32, len: i32, p: Ipv4Packet, broadcast: bool, reassembled: bool): void {
+    const d = this.d;
+    d.buf = buf;
+    d.l3 = l3;
+    d.headerLen = hl;
+    d.l4 = l3 + hl;
+    d.len = len;
+    d.src = p.src;
+    d.dst = p.dst;
+    d.protocol = p.protocol;
+    d.ttl = p.ttl;
+    d.broadcast = broadcast;
+    d.reassembled = reassembled;
+    d.linkSrc = get48(buf, l3 - ETH_HEADER_LEN + ETH_SRC);
+  }
+
+  /** RFC 1122 §3.2.1.3: a source must be a host: not a broadcast or
+   * multicast address, not 127/8 or 240/4 (reserved), not ours. 0.0.0.0
+   * is a host that does not know its address yet (DHCP), so it passes. */
+  private validSource(src: Ipv4Address): bool {
+    return !(this.config.isBroadcast(src) || isMulticast(src) || isLoopback(src) || (src >> 28) == 0xf ||
+      src == this.address);
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * Shared by the stack tests: a harnessed stack (tests/net/as/stack.ts) on
+ * the "service" device, frame builders and parsers written here from the
+ * RFCs (independently of libos/wire, so that the two check each other),
+ * and a reassembler that works as Linux's does, to check our fragments.
+ *
+ * The stack plays router R of the wire fixtures (10.99.1.1, MAC
+ * 02:00:00:00:01:01), so the captured frames from host A (10.99.1.2,
+ * 02:00:00:00:01:02) are addressed to it unchanged, and Linux's own answers
+ * in the captures are what ours are compared with.
+ */
+import { expect } from "vitest";
+import { Harness, type HarnessOptions } from "../harness/index.ts";
+import { frames as wireFrames } from "../wire/helpers.ts";
+
+export const ENTRY = "tests/net/as/stack.ts";
+export const US = "10.99.1.1";
+export const US_MAC = "02:00:00:00:01:01";
+export const PEER = "10.99.1.2";
+export const PEER_MAC = "02:00:00:00:01:02";
+export const BROADCAST_MAC = "ff:ff:ff:ff:ff:ff";
+export const SECOND = 1_000_000_000n;
+
+export const frames = wireFrames;
+
+// ---- numbers and bytes
+export function ip(text: string): number {
+  return text.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+}
+export function ipText(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 0xff).join(".");
+}
+export function macBytes(text: string): number[] {
+  return text.split(":").map((h) => parseInt(h, 16));
+}
+export function macText(b: Uint8Array, at = 0): string {
+  return Array.from(b.subarray(at, at + 6), (x) => x.toString(16).padStart(2, "0")).join(":");
+}
+const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff];
+const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+export const be16 = (b: Uint8Array, at: number) => (b[at] << 8) | b[at + 1];
+export const be32 = (b: Uint8Array, at: number) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+
+/** RFC 1071, the plain way: 16-bit big-endian words, carries folded. */
+export function inetChecksum(...parts: ArrayLike<number>[]): number {
+  const bytes = parts.flatMap((p) => Array.from(p));
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i] << 8) | (bytes[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+export function pattern(len: number, seed = 0): Uint8Array {
+  return Uint8Array.from({ length: len }, (_, i) => (i * 7 + seed * 13 + (i >> 8)) & 0xff);
+}
+
+// ---- builders
+export function ethernet(dst: string, src: string, type: number, payload: ArrayLike<number>): Uint8Array {
+  return Uint8Array.from([...macBytes(dst), ...macBytes(src), ...u16(type), ...Array.from(payload)]);
+}
+
+export function arp(op: number, sha: string, spa: string, tha: string, tpa: string): Uint8Array {
+  return Uint8Array.from([
+    ...u16(1), ...u16(0x0800), 6, 4, ...u16(op),
+    ...macBytes(sha), ...u32(ip(spa)), ...macBytes(tha), ...u32(ip(tpa)),
+  ]);
+}
+
+export interface Ipv4Fields {
+  src?: string;
+  dst?: string;
+  protocol?: number;
+  ident?: number;
+  ttl?: number;
+  df?: boolean;
+  mf?: boolean;
+  /** Fragment offset in bytes. */
+  offset?: number;
+  options?: number[];
+  /** Override the computed fields (to build bad packets). */
+  version?: number;
+  ihl?: number;
+  totalLength?: number;
+  checksum?: number;
+}
+
+export function ipv4(f: Ipv4Fields, payload: ArrayLike<number>): Uint8Array {
+  const options = f.options ?? [];
+  const hl = 20 + options.length;
+  const flags = (f.df ? 0x4000 : 0) | (f.mf ? 0x2000 : 0) | ((f.offset ?? 0) >> 3);
+  const h = [
+    ((f.version ?? 4) << 4) | (f.ihl ?? hl / 4), 0, ...u16(f.totalLength ?? hl + payload.length),
+    ...u16(f.ident ?? 0x1234), ...u16(flags), f.ttl ?? 64, f.protocol ?? 17, 0, 0,
+    ...u32(ip(f.src ?? PEER)), ...u32(ip(f.dst ?? US)), ...options,
+  ];
+  const sum = f.checksum ?? inetChecksum(h);
+  h[10] = sum >> 8;
+  h[11] = sum & 0xff;
+  return Uint8Array.from([...h, ...Array.from(payload)]);
+}
+
+export function icmpEcho(type: number, ident: number, seq: number, data: ArrayLike<number>): Uint8Array {
+  const m = [type, 0, 0, 0, ...u16(ident), ...u16(seq), ...Array.from(data)];
+  const sum = inetChecksum(m);
+  m[2] = sum >> 8;
+  m[3] = sum & 0xff;
+  return Uint8Array.from(m);
+}
+
+/** A UDP datagram with its checksum (or `checksum` as given). */
+export function udp(src: string, dst: string, srcPort: number, dstPort: number, payload: ArrayLike<number>, checksum?: number): Uint8Array {
+  const len = 8 + payload.length;
+  const d = [...u16(srcPort), ...u16(dstPort), ...u16(len), 0, 0, ...Array.from(payload)];
+  let sum = checksum ?? inetChecksum([...u32(ip(src)), ...u32(ip(dst)), 0, 17, ...u16(len)], d);
+  if (checksum === undefined && sum === 0) sum = 0xffff;
+  d[6] = sum >> 8;
+  d[7] = sum & 0xff;
+  return Uint8Array.from(d);
+}
+
+/** An IPv4 frame from the peer to us. */
+export function ipFrame(f: Ipv4Fields, payload: ArrayLike<number>, dstMac = US_MAC, srcMac = PEER_MAC): Uint8Array {
+  return ethernet(dstMac, srcMac, 0x0800, ipv4(f, payload));
+}
+
+/** `datagram` cut into fragments of at most `size` data bytes (a multiple
+ * of 8 but for the last), each a frame from the peer. */
+export function fragments(f: Ipv4Fields, datagram: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let off = 0; off < datagram.length; off += size) {
+    const n = Math.min(size, datagram.length - off);
+    out.push(ipFrame({ ...f, offset: off, mf: off + n < datagram.length }, datagram.subarray(off, off + n)));
+  }
+  return out;
+}
+
+// ---- parsers
+export interface ParsedIpv4 {
+  version: number; hl: number; total: number; ident: number; df: boolean; mf: boolean; offset: number;
+  ttl: number; protocol: number; checksumOk: boolean; src: string; dst: string; payload: Uint8Array;
+}
+
+/** An IPv4 frame's header fields (offsets per RFC 791 §3.1). */
+export function parseIpv4Frame(frame: Uint8Array): ParsedIpv4 {
+  expect(be16(frame, 12)).toBe(0x0800);
+  const p = frame.subarray(14);
+  const hl = (p[0] & 15) * 4;
+  const total = be16(p, 2);
+  const flags = be16(p, 6);
+  return {
+    version: p[0] >> 4, hl, total, ident: be16(p, 4), df: (flags & 0x4000) !== 0, mf: (flags & 0x2000) !== 0,
+    offset: (flags & 0x1fff) * 8, ttl: p[8], protocol: p[9], checksumOk: inetChecksum(p.subarray(0, hl)) === 0,
+    src: ipText(be32(p, 12)), dst: ipText(be32(p, 16)), payload: p.subarray(hl, total),
+  };
+}
+
+/**
+ * Reassembles fragments the way Linux's ip_defrag does (RFC 791 §3.2):
+ * keyed by source, destination, protocol and identification, ordered by
+ * offset, refusing overlaps and gaps, complete when the fragment without
+ * MF is in and everything before it. Returns the datagram's payload.
+ */
+export function linuxReassemble(frames: Uint8Array[]): Uint8Array {
+  const parts = frames.map(parseIpv4Frame);
+  const key = (p: ParsedIpv4) => `${p.src}>${p.dst}/${p.protocol}#${p.ident}`;
+  for (const p of parts) {
+    expect(p.checksumOk).toBe(true);
+    expect(key(p)).toBe(key(parts[0]));
+    if (p.mf) expect(p.payload.length % 8).toBe(0);
+  }
+  parts.sort((a, b) => a.offset - b.offset);
+  let end = 0;
+  for (const p of parts) {
+    expect(p.offset).toBe(end); // no gap, no overlap
+    end += p.payload.length;
+  }
+  expect(parts.at(-1)!.mf).toBe(false);
+  expect(parts.slice(0, -1).every((p) => p.mf)).toBe(true);
+  const out = new Uint8Array(end);
+  for (const p of parts) out.set(p.payload, p.offset);
+  return out;
+}
+
+// ---- the harnessed stack
+export type CounterSet = Record<string, Record<string, bigint>>;
+
+export class Net {
+  private constructor(readonly h: Harness) {}
+
+  /** A stack booted with `cmdline` (default: our address as R). The
+   * gratuitous ARP sent at boot is taken unless `keepBoot`. */
+  static async boot(opts: HarnessOptions & { limits?: Record<string, number | bigint>; keepBoot?: boolean } = {}): Promise<Net> {
+    const h = await Harness.start(ENTRY, {
+      devices: [{ name: "service", type: "net", mac: US_MAC, mtu: 1500 }],
+      cmdline: `--ipv4=${US}/24`,
+      ...opts,
+    });
+    const n = new Net(h);
+    for (const [name, value] of Object.entries(opts.limits ?? {})) {
+      expect(h.call("setLimit", h.newString(name), BigInt(value))).toBe(1);
+    }
+    h.call("boot");
+    if (!opts.keepBoot) n.sent();
+    return n;
+  }
+
+  /** Deliver frames now and let the stack take them; what it sent. */
+  send(...frames: Uint8Array[]): Uint8Array[] {
+    for (const f of frames) this.h.net().deliver(f, this.h.monotonic);
+    this.call("stepNow");
+    return this.sent();
+  }
+
+  /** Move the clock and fire the timers due; what the stack sent. */
+  advance(ns: bigint): Uint8Array[] {
+    this.h.advance(ns);
+    this.call("stepNow");
+    return this.sent();
+  }
+
+  sent(): Uint8Array[] {
+    return this.h.net().takeSent();
+  }
+
+  call(fn: string, ...args: unknown[]): any {
+    const r = this.h.call(fn, ...args);
+    if (this.h.exitStatus !== null) throw new Error(`${fn} stopped the image:\n${this.h.console}`);
+    return r;
+  }
+
+  counters(): CounterSet {
+    const out: CounterSet = {};
+    for (const line of this.h.string(this.call("counters"))!.trim().split("\n")) {
+      const [layer, ...items] = line.split(" ");
+      out[layer] = Object.fromEntries(items.map((i) => i.split("=")).map(([k, v]) => [k, BigInt(v)]));
+    }
+    return out;
+  }
+
+  /** Bind a socket: 0 echo (in place), 1 recorder, 2 reverser (copies). */
+  bind(port: number, kind = 0): number {
+    return this.call("bind", port, kind);
+  }
+
+  /** Datagrams the recorder sockets saw since the last call, one a line. */
+  events(): string[] {
+    const e = this.h.string(this.call("events_"))!;
+    return e === "" ? [] : e.trimEnd().split("\n");
+  }
+
+  sendTo(port: number, dst: string, dstPort: number, payload: Uint8Array): boolean {
+    this.h.input(payload);
+    return this.call("sendTo", port, ip(dst), dstPort) === 1;
+  }
+
+  arpLookup(addr: string): string | null {
+    const m = this.call("arpLookup", ip(addr)) as bigint;
+    if (m < 0n) return null;
+    return m.toString(16).padStart(12, "0").replace(/(..)(?!$)/g, "$1:");
+  }
+}
