@@ -1,7 +1,7 @@
 /**
  * The `morgana` command.
  *
- *   morgana build [--target hvt] [--app NAME]... [--keep] [--debug]
+ *   morgana build [--target hvt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
  *   morgana lower IN.wasm [-o OUT.c] [--prefix P]
  *   morgana help
  *
@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { listApps } from "./app/index.ts";
+import { listApps, loadApp } from "./app/index.ts";
 import { buildApp, root } from "./build/index.ts";
 import { BuildError } from "./diagnostics.ts";
 import { isCIdentifier } from "./lower/c/names.ts";
@@ -18,10 +18,12 @@ import { lower } from "./lower/index.ts";
 import { buildTender } from "./tender/build.ts";
 
 const usage = `usage:
-  morgana build [--target hvt] [--app NAME]... [--keep] [--debug]
+  morgana build [--target hvt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
       tender dist/morgana-hvt. --keep leaves the .wasm and .c files in
-      build/apps/NAME/; --debug keeps debug information in the image.
+      build/apps/NAME/; --debug keeps debug information in the image. An app
+      that embeds files names an option for their folder in app.json
+      (--site DIR for the website, --zones DIR for dns).
   morgana lower IN.wasm [-o OUT.c] [--prefix P]
       Lower any WebAssembly module to C (and OUT.h); see toolchain/lower/README.md.
   morgana help`;
@@ -62,25 +64,35 @@ function check(p: Parsed, known: string[]): void {
 }
 
 async function build(argv: string[]): Promise<void> {
-  const p = parse(argv, ["--target", "--app"]);
-  check(p, ["--target", "--app", "--keep", "--debug"]);
+  const appsDir = path.join(root, "apps");
+  const known = listApps(appsDir);
+  // Apps may declare an option naming their assets folder (--site DIR).
+  const assetOptions = known.flatMap((n) => {
+    const o = loadApp(path.join(appsDir, n)).assets?.option;
+    return o ? [`--${o}`] : [];
+  });
+  const p = parse(argv, ["--target", "--app", ...assetOptions]);
+  check(p, ["--target", "--app", "--keep", "--debug", ...assetOptions]);
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
   const target = p.flags.get("--target")?.at(-1) ?? "hvt";
   if (target !== "hvt") throw new UsageError(`unknown target "${target}" (the only target is hvt)`);
-  const appsDir = path.join(root, "apps");
-  const known = listApps(appsDir);
   const names = p.flags.get("--app") ?? known;
   for (const n of names) {
     if (!known.includes(n)) {
       throw new BuildError("E_APP_NOT_FOUND", `no app "${n}" under apps/ (apps: ${known.join(", ") || "none"})`);
     }
   }
+  const assetDirs: Record<string, string> = {};
+  for (const o of assetOptions) {
+    const v = p.flags.get(o)?.at(-1);
+    if (v !== undefined) assetDirs[o.slice(2)] = v;
+  }
   const log = (l: string) => console.log(l);
   const t0 = performance.now();
   const tender = await buildTender();
   log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), tender)}`);
   for (const n of names) {
-    await buildApp(path.join(appsDir, n), { keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), log });
+    await buildApp(path.join(appsDir, n), { keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), log, assetDirs });
   }
   log(`built ${names.length} app${names.length === 1 ? "" : "s"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -72,3 +72,19 @@ export const DEVICE_NET: i32 = 2;
 
 /** netRead results other than a length. */
 export const NET_AGAIN: i32 = -1;
+
+/** How many read-only assets the image carries. */
+@external("morgana", "assetCount")
+export declare function assetCount(): i32;
+
+/** Copy up to cap bytes of asset index's name; its full length, or -1. */
+@external("morgana", "assetName")
+export declare function assetName(index: i32, ptr: usize, cap: i32): i32;
+
+/** Asset index's size in bytes, or -1. */
+@external("morgana", "assetSize")
+export declare function assetSize(index: i32): i32;
+
+/** Copy up to len bytes of asset index from offset; the number copied, or -1. */
+@external("morgana", "assetRead")
+export declare function assetRead(index: i32, offset: i32, ptr: usize, len: i32): i32;

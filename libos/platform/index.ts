@@ -29,3 +29,4 @@ export { Timer, nextDeadline, armedTimers, fireDue } from "./timers";
 export { InputSource, watch, unwatch, step, run, stop } from "./loop";
 export { NetDevice, NetCounters, FrameReceiver } from "./net";
 export { memoryLimit } from "./memory";
+export { Asset, findAsset, assets } from "./assets";

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   memoryLimit?: bigint;
   /** Base name of the capture files (default: test file and test name). */
   pcapName?: string;
+  /** The image's read-only assets (toolchain/assets/), in path order. */
+  assets?: { name: string; bytes: Uint8Array }[];
 }
 
 /** The image stopped (exit, abort or trap); carried out of the Wasm stack. */
@@ -58,6 +60,7 @@ export class Harness {
   readonly wallBase: bigint;
   cmdline: string;
   memoryLimit: bigint;
+  readonly assets: { name: Uint8Array; bytes: Uint8Array }[];
   private rng: number;
   private instance!: WebAssembly.Instance;
 
@@ -73,6 +76,7 @@ export class Harness {
     this.wallBase = opts.walltime ?? EPOCH_2024;
     this.cmdline = opts.cmdline ?? "";
     this.memoryLimit = opts.memoryLimit ?? 64n << 20n;
+    this.assets = (opts.assets ?? []).map((a) => ({ name: Buffer.from(a.name, "utf8"), bytes: a.bytes }));
     this.rng = (opts.seed ?? 1) >>> 0;
     // build/pcap/FILE-TEST.DEVICE.pcap, FILE being the test file's name.
     const state = expect.getState();
@@ -320,6 +324,25 @@ export class Harness {
         return OK;
       },
       memoryLimit: () => this.memoryLimit,
+      // The asset imports, as boot/assets.c answers them.
+      assetCount: () => this.assets.length,
+      assetName: (index: number, ptr: number, cap: number) => {
+        const a = this.assets[index];
+        if (!a) return -1;
+        const n = Math.min(cap, a.name.length);
+        if (n > 0) this.bytes(ptr, n).set(a.name.subarray(0, n));
+        return a.name.length;
+      },
+      assetSize: (index: number) => this.assets[index]?.bytes.length ?? -1,
+      assetRead: (index: number, offset: number, ptr: number, len: number) => {
+        const a = this.assets[index];
+        if (!a) return -1;
+        const dst = this.bytes(ptr, len);
+        if (offset >= a.bytes.length) return 0;
+        const n = Math.min(len, a.bytes.length - offset);
+        dst.set(a.bytes.subarray(offset, offset + n));
+        return n;
+      },
     };
   }
 

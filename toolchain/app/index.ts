@@ -7,11 +7,13 @@
  * app.json:
  *   { "description": "one line",
  *     "devices": [{ "name": "service", "type": "net" }],
- *     "compilerFlags": ["--disable", "nontrapping-f2i"] }   (optional)
+ *     "compilerFlags": ["--disable", "nontrapping-f2i"],        (optional)
+ *     "assets": { "dir": "site", "option": "site", "compiler": "..." } }   (optional)
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { BuildError } from "../diagnostics.ts";
+import type { AssetSpec } from "../assets/index.ts";
 import type { Device } from "../manifest/index.ts";
 
 export interface App {
@@ -22,6 +24,8 @@ export interface App {
   devices: Device[];
   /** Extra AssemblyScript compiler flags (e.g. ["--disable", "nontrapping-f2i"]). */
   compilerFlags: string[];
+  /** Files to embed in the image (toolchain/assets/). */
+  assets?: AssetSpec;
 }
 
 /** Every app under `appsDir`, by name. */
@@ -54,8 +58,8 @@ export function loadApp(dir: string): App {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("must be a JSON object");
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!["description", "devices", "compilerFlags"].includes(key)) {
-      bad(`unknown key "${key}" (known: description, devices, compilerFlags)`);
+    if (!["description", "devices", "compilerFlags", "assets"].includes(key)) {
+      bad(`unknown key "${key}" (known: description, devices, compilerFlags, assets)`);
     }
   }
   const description = o.description ?? "";
@@ -71,5 +75,17 @@ export function loadApp(dir: string): App {
   });
   const flags = o.compilerFlags ?? [];
   if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) bad(`"compilerFlags" must be a list of strings`);
-  return { name, dir, entry, description: description as string, devices: list, compilerFlags: flags as string[] };
+  let assets: AssetSpec | undefined;
+  if (o.assets !== undefined) {
+    const a = o.assets as Record<string, unknown>;
+    if (typeof a !== "object" || a === null) bad(`"assets" must be an object`);
+    for (const key of Object.keys(a)) {
+      if (!["dir", "option", "compiler"].includes(key)) bad(`unknown key "assets.${key}" (known: dir, option, compiler)`);
+    }
+    if (typeof a.dir !== "string" || a.dir === "") bad(`"assets.dir" must name a folder`);
+    if (typeof a.option !== "string" || !/^[a-z][a-z0-9-]*$/.test(a.option)) bad(`"assets.option" must be a lower-case word, e.g. "site"`);
+    if (a.compiler !== undefined && typeof a.compiler !== "string") bad(`"assets.compiler" must be a string`);
+    assets = { dir: a.dir as string, option: a.option as string, compiler: a.compiler as string | undefined };
+  }
+  return { name, dir, entry, description: description as string, devices: list, compilerFlags: flags as string[], assets };
 }

@@ -32,6 +32,9 @@ export interface LinkOptions {
   buildDir: string;
   /** Keep debug information and symbols. */
   debug?: boolean;
+  /** The asset pack (toolchain/assets/) to place at `morgana_assets`;
+   * without it the image carries an empty pack. */
+  assets?: Uint8Array;
 }
 
 
@@ -110,6 +113,23 @@ function run(args: string[], cwd: string, what: string): Promise<void> {
   });
 }
 
+/** "MGA1", no entries. */
+const emptyPack = new Uint8Array([0x4d, 0x47, 0x41, 0x31, 0, 0, 0, 0]);
+
+/** The asset pack as read-only data at `morgana_assets` (boot/assets.c). */
+function assetsSource(bin: string): string {
+  return [
+    `	.section .rodata.morgana_assets,"a"`,
+    `	.balign 16`,
+    `	.globl morgana_assets`,
+    `morgana_assets:`,
+    `	.incbin ${JSON.stringify(bin)}`,
+    `	.globl morgana_assets_end`,
+    `morgana_assets_end:`,
+    ``,
+  ].join("\n");
+}
+
 /** The boot sources: every .c and .S in boot/. */
 export async function bootSources(): Promise<string[]> {
   const names = await readdir(bootDir);
@@ -124,6 +144,9 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
   const manifest = path.join(buildDir, "manifest.s");
   await writeFile(manifest, manifestNote(opts.devices));
+  const assets = path.join(buildDir, "assets.s");
+  await writeFile(path.join(buildDir, "assets.bin"), opts.assets ?? emptyPack);
+  await writeFile(assets, assetsSource(path.join(buildDir, "assets.bin")));
 
   const g = debug ? ["-g"] : [];
   const sources = await bootSources();
@@ -140,6 +163,6 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   ]);
   const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
   const image = path.resolve(opts.out);
-  await run([...linkFlags(debug), ...g, appObj, ...bootObjs, manifest, "-o", image], buildDir, "linking the image");
+  await run([...linkFlags(debug), ...g, appObj, ...bootObjs, manifest, assets, "-o", image], buildDir, "linking the image");
   return { image, bytes: (await stat(image)).size };
 }

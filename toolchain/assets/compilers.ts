@@ -1,0 +1,11 @@
+/**
+ * Build-time asset compilers, by the name app.json gives in
+ * `assets.compiler`. A compiler takes the files of the assets folder and
+ * returns the assets to embed; it reports a bad input file with a
+ * BuildError located at the file, line and column.
+ */
+import type { Asset, AssetFile } from "./index.ts";
+
+export type AssetCompiler = (files: AssetFile[], dir: string) => Asset[];
+
+export const compilers: Record<string, AssetCompiler> = {};
