@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: "forks",
+    // The JSON report is what .ci/run reads for its summary line.
+    reporters: ["default", "json"],
+    outputFile: { json: "build/vitest-report.json" },
   },
 });
