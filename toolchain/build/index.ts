@@ -3,10 +3,12 @@
  * per stage and its time. compile (AssemblyScript to Wasm), optimise
  * (binaryen), lower (Wasm to C), link (boot/ + manifest + C to the image).
  *
- * Intermediate files go to build/apps/NAME/ and are removed afterwards
- * unless `keep` is set. Any failure is a BuildError, which the CLI prints.
+ * Intermediate files go to a private folder under build/apps/ and are
+ * removed afterwards, or kept as build/apps/NAME/ with `keep`. The image is
+ * written under a temporary name and renamed into place, so a reader never
+ * sees half an image. Any failure is a BuildError, which the CLI prints.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../root.ts";
 import { loadApp } from "../app/index.ts";
@@ -52,9 +54,12 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const app = loadApp(path.resolve(appDir));
   const outDir = path.resolve(opts.outDir ?? path.join(root, "dist"));
-  const workDir = path.join(root, "build/apps", app.name);
-  await rm(workDir, { recursive: true, force: true });
-  await mkdir(workDir, { recursive: true });
+  // A private work folder, so that two builds of one app at once (two test
+  // runs, two terminals) never delete each other's files; --keep moves it
+  // to build/apps/NAME/ at the end.
+  const keptDir = path.join(root, "build/apps", app.name);
+  await mkdir(path.dirname(keptDir), { recursive: true });
+  const workDir = await mkdtemp(path.join(path.dirname(keptDir), `.${app.name}-`));
   const stages: StageTiming[] = [];
   const stage = async <T>(name: string, fn: () => Promise<T> | T, detail: (r: T) => string): Promise<T> => {
     const t0 = performance.now();
@@ -90,6 +95,11 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
     () => link({ appC, devices: app.devices, out: image, buildDir: path.join(workDir, "obj"), debug: opts.debug, assets }),
     (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}`,
   );
-  if (!opts.keep) await rm(workDir, { recursive: true, force: true });
-  return { name: app.name, image: linked.image, bytes: linked.bytes, stages, workDir: opts.keep ? workDir : undefined };
+  if (opts.keep) {
+    await rm(keptDir, { recursive: true, force: true });
+    await rename(workDir, keptDir);
+  } else {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  return { name: app.name, image: linked.image, bytes: linked.bytes, stages, workDir: opts.keep ? keptDir : undefined };
 }

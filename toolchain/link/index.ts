@@ -16,7 +16,7 @@
  * no compiler is E_CC_MISSING; a bad device list is E_MANIFEST.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../root.ts";
 import { BuildError } from "../diagnostics.ts";
@@ -163,6 +163,10 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   ]);
   const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
   const image = path.resolve(opts.out);
-  await run([...linkFlags(debug), ...g, appObj, ...bootObjs, manifest, assets, "-o", image], buildDir, "linking the image");
+  // Linked under a private name and renamed: a tender or test reading the
+  // image meanwhile sees the old one or the new one, never half of one.
+  const partial = `${image}.${process.pid}.partial`;
+  await run([...linkFlags(debug), ...g, appObj, ...bootObjs, manifest, assets, "-o", partial], buildDir, "linking the image");
+  await rename(partial, image);
   return { image, bytes: (await stat(image)).size };
 }
