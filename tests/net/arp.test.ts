@@ -99,7 +99,7 @@ describe("answers", () => {
 
 describe("announcements", () => {
   test("gratuitous ARP at start, again after 2 s (RFC 5227 §2.3), then no more", async () => {
-    const net = await Net.boot({ keepBoot: true });
+    const net = await Net.boot({ keepBoot: true, limits: { arpAnnouncements: 2 } });
     const first = net.sent();
     expect(first.map(arpText)).toEqual([`request ${US_MAC} ${US} ${ZERO_MAC} ${US}`]);
     expect(macText(first[0], 0)).toBe(BROADCAST_MAC);
@@ -132,7 +132,7 @@ describe("resolution", () => {
   });
 
   test("retries once a second, gives up after 3 requests, drops what waited", async () => {
-    const net = await Net.boot({ limits: { arpAnnouncements: 1 } });
+    const net = await Net.boot();
     net.bind(5000, 1);
     net.sendTo(5000, PEER, 9, new Uint8Array(10));
     expect(net.sent().map(arpText)).toEqual([requestFor(PEER)]);
