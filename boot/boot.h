@@ -19,6 +19,7 @@ extern char morgana_app_text_start[], morgana_app_text_end[];
 extern char morgana_stack_guard[], morgana_stack_bottom[], morgana_stack_top[];
 extern char morgana_ist_guard[], morgana_ist_top[];
 extern u8 morgana_memory0[];
+extern char morgana_text_end[], morgana_rodata_end[];
 
 #define PAGE_SIZE 4096ull
 #define STACK_GUARD_SIZE PAGE_SIZE

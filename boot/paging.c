@@ -1,52 +1,80 @@
 /*
  * paging.c: our own page tables, replacing the tender's identity map.
  *
- * Below morgana_memory0, guest memory is identity-mapped except for the
- * holes that catch mistakes: the first 64 KiB (null pointers; the tender's
- * GDT and page tables there are no longer used), and one guard page under
- * each stack. The tender's area below 1 MiB is read-only, as in Solo5. Chunks of 2 MiB with a hole get a page table; the rest are
- * 2 MiB pages.
+ * Below morgana_memory0, guest memory is identity-mapped with the rights
+ * each part needs and no more, so that a stray write or jump faults instead
+ * of corrupting the image (W^X, with NX where the CPU has it):
+ *
+ *   [0, 64 KiB)              nothing: catches null pointers (the tender's
+ *                            GDT and page tables there are no longer used)
+ *   [64 KiB, 1 MiB)          read-only: the tender's boot info, manifest
+ *                            copy and command line, as in Solo5
+ *   [1 MiB, text end)        read and execute: the code
+ *   [text end, rodata end)   read-only: notes, constants, the asset pack
+ *   [rodata end, stack top)  read and write: data, bss, the two stacks,
+ *                            each with a guard page below it left unmapped
+ *   [stack top, memory0)     nothing: alignment padding
+ *
+ * Chunks of 2 MiB with one right throughout are 2 MiB pages; the others
+ * get a page table.
  *
  * From morgana_memory0 (2 MiB aligned, hvt.ld) on, only the Wasm memory's
- * current size is mapped, identity as well, so hypercalls can be handed
- * pointers into it. Nothing else is mapped above it, so the whole guard
- * reservation (8 GiB + 64 KiB) faults: generated code needs no bounds
- * checks. Whole 2 MiB chunks of the memory are 2 MiB pages (few TLB
+ * current size is mapped (read and write, identity as well, so hypercalls
+ * can be handed pointers into it). Nothing else is mapped above it, so the
+ * whole guard reservation (8 GiB + 64 KiB) faults: generated code needs no
+ * bounds checks. Whole 2 MiB chunks of the memory are 2 MiB pages (few TLB
  * misses); only the last, partial chunk goes through a page table.
  */
 #include "boot.h"
+#include "hypercall.h"
 
 #define P 0x1ull
 #define W 0x2ull
 #define U 0x4ull /* ring 3 may use it: everything, ring 3 runs boot too */
 #define PS 0x80ull /* 2 MiB page */
+#define NX_BIT (1ull << 63)
 #define CHUNK 0x200000ull
 #define LOW_HOLE 0x10000ull
 #define PDS 4 /* page directories: guest memory we use stays below 4 GiB */
+#define LOW_TABLES 8 /* chunks below memory0 with more than one right */
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1u << 11)
 
 typedef u64 table[512] __attribute__((aligned(4096)));
-static table pml4, pdpt, pd[PDS], pt_low[3], pt_tail;
+static table pml4, pdpt, pd[PDS], pt_low[LOW_TABLES], pt_tail;
 static unsigned pt_low_used;
+static u64 nx; /* NX_BIT when the CPU has it, else 0 */
 
 static u64 *pde(u64 addr) { return &pd[addr >> 30][(addr >> 21) & 511]; }
 
-static int is_hole(u64 page) {
-    return page < LOW_HOLE || page == (uintptr_t)morgana_stack_guard ||
-           page == (uintptr_t)morgana_ist_guard;
+/* The page table entry bits for the 4 KiB page at p, 0 for a hole. */
+static u64 rights(u64 p) {
+    if (p < LOW_HOLE || p == (uintptr_t)morgana_stack_guard || p == (uintptr_t)morgana_ist_guard) return 0;
+    if (p < HVT_GUEST_MIN_BASE) return P | U | nx;
+    if (p < (uintptr_t)morgana_text_end) return P | U;
+    if (p < (uintptr_t)morgana_rodata_end) return P | U | nx;
+    if (p < (uintptr_t)morgana_stack_top) return P | W | U | nx;
+    return 0;
 }
 
 static void map_low_chunk(u64 chunk) {
-    int holes = 0;
-    for (u64 p = chunk; p < chunk + CHUNK; p += PAGE_SIZE) holes |= is_hole(p);
-    if (!holes) {
-        *pde(chunk) = chunk | P | W | U | PS;
+    u64 first = rights(chunk);
+    int uniform = 1;
+    for (u64 p = chunk; p < chunk + CHUNK; p += PAGE_SIZE) uniform &= rights(p) == first;
+    if (uniform) {
+        *pde(chunk) = first ? chunk | first | PS : 0;
         return;
+    }
+    if (pt_low_used == LOW_TABLES) {
+        con_str("boot: the image has more mixed 2 MiB chunks than page tables\n");
+        con_flush();
+        hvt_halt(255);
     }
     u64 *pt = pt_low[pt_low_used++];
     for (unsigned i = 0; i < 512; i++) {
         u64 p = chunk + i * PAGE_SIZE;
-        /* Below 1 MiB is the tender's (boot info, manifest, command line): read-only. */
-        pt[i] = is_hole(p) ? 0 : p | P | U | (p >= HVT_GUEST_MIN_BASE ? W : 0);
+        u64 r = rights(p);
+        pt[i] = r ? p | r : 0;
     }
     *pde(chunk) = (uintptr_t)pt | P | W | U;
 }
@@ -55,7 +83,21 @@ static void reload_cr3(void) {
     __asm__ __volatile__("mov %0, %%cr3" : : "r"((uintptr_t)pml4) : "memory");
 }
 
+/* NX needs EFER.NXE, and the CPU must offer it (CPUID 0x80000001 EDX bit 20). */
+static void enable_nx(void) {
+    u32 a, b, c, d;
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u));
+    if (a < 0x80000001u) return;
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u));
+    if (!(d & (1u << 20))) return;
+    u32 lo, hi;
+    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
+    __asm__ __volatile__("wrmsr" : : "a"(lo | EFER_NXE), "d"(hi), "c"(MSR_EFER));
+    nx = NX_BIT;
+}
+
 void paging_init(void) {
+    enable_nx();
     pml4[0] = (uintptr_t)pdpt | P | W | U;
     for (unsigned i = 0; i < PDS; i++) pdpt[i] = (uintptr_t)pd[i] | P | W | U;
     for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) map_low_chunk(c);
@@ -70,7 +112,7 @@ void paging_map_memory(u64 from, u64 to) {
     u64 base = (uintptr_t)morgana_memory0;
     for (u64 c = from & ~(CHUNK - 1); c < to; c += CHUNK) {
         if (to - c >= CHUNK) {
-            *pde(base + c) = (base + c) | P | W | U | PS;
+            *pde(base + c) = (base + c) | P | W | U | PS | nx;
             continue;
         }
         if (c != tail_chunk) {
@@ -78,7 +120,7 @@ void paging_map_memory(u64 from, u64 to) {
             tail_chunk = c;
         }
         for (u64 off = from > c ? from : c; off < to; off += PAGE_SIZE)
-            pt_tail[(off - c) / PAGE_SIZE] = (base + off) | P | W | U;
+            pt_tail[(off - c) / PAGE_SIZE] = (base + off) | P | W | U | nx;
         *pde(base + c) = (uintptr_t)pt_tail | P | W | U;
     }
     reload_cr3(); /* drops every stale translation, including the old tail */

@@ -1,0 +1,50 @@
+/*
+ * W^X: code cannot be written, data and constants cannot be run, constants
+ * cannot be written. The command line picks which is tried; each must stop
+ * the image with a page fault (vector 14) at the address it tried.
+ */
+#include "app.h"
+
+static const u32 constant = 0x12345678;
+static u8 data_code[16] = {0xc3}; /* `ret`, in writable data */
+
+static void probe(void) {}
+
+static void write_text(void) { *(volatile u8 *)(uintptr_t)probe = 0xc3; }
+static void write_rodata(void) { *(volatile u32 *)&constant = 1; }
+static void run_data(void) { ((void (*)(void))(uintptr_t)data_code)(); }
+static void run_rodata(void) { ((void (*)(void))(uintptr_t)&constant)(); }
+
+const wrt_func_addr app_functions[] = {FUNC(probe), FUNC(write_text), FUNC(write_rodata), FUNC(run_data), FUNC(run_rodata)};
+const u32 app_function_count = 5;
+
+void app_instantiate(void) {
+    wrt_memory_init(&memory, 1, WRT_NO_MAX);
+    u32 n = app_import_morgana__cmdline(0, 64);
+    const u8 *arg = M;
+    out_str("trying");
+    out_line();
+    if (n == 10 && arg[0] == 'w' && arg[6] == 't') {
+        out_str("text at ");
+        out_dec((uintptr_t)probe);
+        out_line();
+        write_text();
+    } else if (n == 12 && arg[0] == 'w') {
+        out_str("rodata at ");
+        out_dec((uintptr_t)&constant);
+        out_line();
+        write_rodata();
+    } else if (n == 8 && arg[0] == 'r') {
+        out_str("data at ");
+        out_dec((uintptr_t)data_code);
+        out_line();
+        run_data();
+    } else if (n == 10 && arg[0] == 'r') {
+        out_str("rodata at ");
+        out_dec((uintptr_t)&constant);
+        out_line();
+        run_rodata();
+    }
+    out_str("nothing stopped it");
+    out_line();
+}
