@@ -56,66 +56,49 @@ export class Reader {
     return (hi << 32n) | lo;
   }
 
-  /** Unsigned LEB128 of at most `bits` bits (§5.2.2): at most ceil(bits/7)
-   * bytes, and the unused bits of the last byte must be zero. */
-  private uleb(bits: number): bigint {
+  /** LEB128 of at most `bits` bits (§5.2.2): at most ceil(bits/7) bytes;
+   * in the last byte, the bits beyond `bits` must be zero (unsigned) or
+   * copies of the sign bit (signed). */
+  private leb(bits: number, signed: boolean): bigint {
     const maxBytes = Math.ceil(bits / 7);
     let result = 0n;
     for (let i = 0; ; i++) {
       if (i >= maxBytes) this.fail("integer representation too long");
       const b = this.u8();
       result |= BigInt(b & 0x7f) << BigInt(7 * i);
-      if ((b & 0x80) === 0) {
-        if (i === maxBytes - 1) {
-          const used = bits - 7 * i;
-          if (used < 7 && b >> used !== 0) this.fail("integer too large");
-        }
-        return result;
+      if ((b & 0x80) !== 0) continue;
+      const used = bits - 7 * i; // value bits in this last byte
+      if (i === maxBytes - 1 && used < 7) {
+        const rest = signed ? (b & 0x7f) >> (used - 1) : b >> used;
+        const allowed = signed ? [0, 0x7f >> (used - 1)] : [0];
+        if (!allowed.includes(rest)) this.fail("integer too large");
       }
+      if (signed && b & 0x40) result -= 1n << BigInt(7 * (i + 1));
+      return result;
     }
   }
 
-  /** Signed LEB128 of at most `bits` bits; the unused bits of the last
-   * byte must all equal the sign bit. */
-  private sleb(bits: number): bigint {
-    const maxBytes = Math.ceil(bits / 7);
-    let result = 0n;
-    for (let i = 0; ; i++) {
-      if (i >= maxBytes) this.fail("integer representation too long");
-      const b = this.u8();
-      result |= BigInt(b & 0x7f) << BigInt(7 * i);
-      if ((b & 0x80) === 0) {
-        if (i === maxBytes - 1) {
-          const used = bits - 7 * i; // value bits in this byte, sign included
-          if (used < 7) {
-            const rest = (b & 0x7f) >> (used - 1); // sign bit and unused bits
-            if (rest !== 0 && rest !== 0x7f >> (used - 1)) this.fail("integer too large");
-          }
-        }
-        const shift = BigInt(7 * (i + 1));
-        if (b & 0x40) result -= 1n << shift;
-        return result;
-      }
-    }
-  }
-
+  /** u32, the most common immediate: numbers only unless it is long. */
   u32(): number {
-    return Number(this.uleb(32));
+    const b = this.u8();
+    if (b < 0x80) return b;
+    this.pos--;
+    return Number(this.leb(32, false));
   }
 
   /** A signed 32-bit LEB as its unsigned bit pattern. */
   i32(): number {
-    return Number(BigInt.asUintN(32, this.sleb(32)));
+    return Number(BigInt.asUintN(32, this.leb(32, true)));
   }
 
   /** A signed 64-bit LEB as its unsigned bit pattern. */
   i64(): bigint {
-    return BigInt.asUintN(64, this.sleb(64));
+    return BigInt.asUintN(64, this.leb(64, true));
   }
 
   /** s33, the block type index form (§5.4.1). */
   s33(): bigint {
-    return this.sleb(33);
+    return this.leb(33, true);
   }
 
   name(): string {
