@@ -11,6 +11,9 @@
 //   bytes (checksums included) and aborts only on a programming error (a
 //   buffer shorter than bufferLen()).
 // - the Internet checksum, 64 bits at a time.
+// - DNS (RFC 1035, EDNS(0) RFC 6891) and DHCP (RFC 2131/2132) messages as
+//   representations (DnsMessage, DhcpRepr) over header views; DNS names
+//   with compression (DnsName reads, DnsWriter writes within a size limit).
 // Addresses are integers (MacAddress = u64, Ipv4Address = u32).
 //
 // Not supported: IPv4 options are skipped, never parsed or emitted; ARP for
@@ -24,3 +27,8 @@ export * from "./arp";
 export * from "./ipv4";
 export * from "./icmpv4";
 export * from "./udp";
+export * from "./dnsname";
+export * from "./dnswriter";
+export * from "./dnsrdata";
+export * from "./dns";
+export * from "./dhcp";
