@@ -5,6 +5,7 @@
 import { FrameReceiver } from "../platform/index";
 import {
   ETH_DST, ETH_HEADER_LEN, ETH_SRC, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, MacAddress,
+  macIsMulticast,
 } from "../wire/index";
 import { get16, get48, set16, set48 } from "../wire/field";
 import { Counters } from "./counters";
@@ -22,6 +23,9 @@ export class EthernetCounters extends Counters {
   dropTruncated: u64 = 0;
   /** Addressed to another MAC or to a multicast group. */
   dropNotForUs: u64 = 0;
+  /** A multicast or broadcast source: no station sends from a group
+   * address (IEEE 802), and answering one would reach the whole group. */
+  dropBadSource: u64 = 0;
   /** An EtherType nobody here handles (IPv6, VLAN tags, 802.3 lengths). */
   dropUnknownType: u64 = 0;
   framesOut: u64 = 0;
@@ -30,7 +34,8 @@ export class EthernetCounters extends Counters {
 
   list(): string {
     return this.item("framesIn", this.framesIn) + this.item("dropTruncated", this.dropTruncated) +
-      this.item("dropNotForUs", this.dropNotForUs) + this.item("dropUnknownType", this.dropUnknownType) +
+      this.item("dropNotForUs", this.dropNotForUs) + this.item("dropBadSource", this.dropBadSource) +
+      this.item("dropUnknownType", this.dropUnknownType) +
       this.item("framesOut", this.framesOut) + this.item("dropLink", this.dropLink);
   }
 }
@@ -63,6 +68,10 @@ export class EthernetLayer extends FrameReceiver {
     const dst = get48(frame, ETH_DST);
     if (dst != this.mac && dst != MAC_BROADCAST) {
       c.dropNotForUs++;
+      return;
+    }
+    if (macIsMulticast(get48(frame, ETH_SRC))) {
+      c.dropBadSource++;
       return;
     }
     const type = get16(frame, ETH_TYPE);

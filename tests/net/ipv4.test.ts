@@ -41,7 +41,7 @@ describe("header checks (RFC 1122 §3.2.1)", () => {
     expect(net.counters().icmp.echoRequestsIn).toBe(1n);
   });
 
-  test("Ethernet: other MACs, short frames and other EtherTypes are dropped and counted", async () => {
+  test("Ethernet: other MACs, short frames, group sources and other EtherTypes are dropped and counted", async () => {
     const net = await Net.boot();
     const good = ipv4({ protocol: 1 }, echo);
     expect(net.send(
@@ -51,9 +51,10 @@ describe("header checks (RFC 1122 §3.2.1)", () => {
       ethernet(US_MAC, PEER_MAC, 0x86dd, good), // IPv6
       ethernet(US_MAC, PEER_MAC, 0x8100, good), // 802.1Q tag
       ethernet(US_MAC, PEER_MAC, 0x0040, good), // 802.3 length
+      ethernet(US_MAC, "03:00:00:00:01:02", 0x0800, good), // a group address as source
     )).toEqual([]);
     const c = net.counters().ethernet;
-    expect([c.framesIn, c.dropNotForUs, c.dropTruncated, c.dropUnknownType]).toEqual([6n, 2n, 1n, 3n]);
+    expect([c.framesIn, c.dropNotForUs, c.dropTruncated, c.dropUnknownType, c.dropBadSource]).toEqual([7n, 2n, 1n, 3n, 1n]);
   });
 
   test("bytes after the total length (Ethernet padding) are ignored", async () => {
