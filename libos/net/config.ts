@@ -133,8 +133,9 @@ export class Limits {
   arpRetryInterval: i64 = SECOND;
   /** Packets waiting for one address; the oldest is dropped beyond. */
   arpQueuePerAddress: i32 = 4;
-  /** Bytes waiting for resolution, all addresses together. */
-  arpQueueBytes: i32 = 64 * 1024;
+  /** Bytes waiting for resolution, all addresses together: room for two
+   * of the largest datagrams (65535 bytes and an Ethernet header). */
+  arpQueueBytes: i32 = 2 * (65535 + 14);
   /** Gratuitous ARP announcements at start and their spacing (RFC 5227
    * §2.3: ANNOUNCE_NUM 2, ANNOUNCE_INTERVAL 2 s). */
   arpAnnouncements: i32 = 2;

@@ -68,14 +68,14 @@ describe("fragmentation", () => {
     expectUdp(linuxReassemble(out), payload);
   });
 
-  test("a datagram waiting for ARP is fragmented when it goes", async () => {
+  test("a datagram waiting for ARP is fragmented when it goes, the largest too", async () => {
     const net = await Net.boot();
     net.bind(5000, 1);
-    const payload = pattern(3000, 6);
+    const payload = pattern(65507, 6);
     net.sendTo(5000, PEER, 9, payload);
     expect(net.sent().map((f) => be16(f, 12))).toEqual([0x0806]);
     const out = net.send(ethernet(US_MAC, PEER_MAC, 0x0806, arp(2, PEER_MAC, PEER, US_MAC, US)));
-    expect(out.length).toBe(3);
+    expect(out.length).toBe(45);
     expectUdp(linuxReassemble(out), payload);
   });
 
