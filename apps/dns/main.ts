@@ -1,0 +1,31 @@
+// dns: an authoritative DNS server for the zones embedded at build time
+// (apps/dns/zones/, or `--zones DIR` on the build command line), compiled
+// from RFC 1035 master files by toolchain/assets/dns-zones.ts.
+//
+//   npm run build -- --target hvt --app dns [--zones DIR]
+//   dist/morgana-hvt --net:service=tap0 -- dist/dns.hvt --ipv4=10.0.0.2/24
+//   dig @10.0.0.2 www.morgana.test
+//
+// Boot arguments, besides the stack's (--ipv4, --ipv4-gateway, --log):
+//   --dns-udp-size=N     largest UDP answer (default 1232, DNS Flag Day 2020)
+//   --dns-rate-limit=N   answers a second per /24 of sources (0: no limit)
+import { Stack } from "../../libos/net/index";
+import { Authority, DnsUdpServer, RateLimit, ZoneTable } from "../../libos/dns/index";
+import { IntRange, Logger, declareArgument, fail, findAsset, run } from "../../libos/platform/index";
+import { ipv4ToString } from "../../libos/wire/index";
+
+const udpSize = declareArgument("dns-udp-size", "1232", "largest UDP answer in bytes", new IntRange(512, 4096));
+const rateLimit = declareArgument("dns-rate-limit", "0", "answers a second per /24 of sources; 0: unlimited", new IntRange(0, 1000000));
+const log = new Logger("dns");
+
+const stack = Stack.fromBootArguments();
+const asset = findAsset("zones.bin");
+if (asset === null) fail("no zones.bin asset: build with the dns-zones compiler (app.json assets)");
+const table = ZoneTable.load(asset!.bytes());
+if (table === null) fail("zones.bin is not a zone table; rebuild the image");
+const authority = new Authority(table!, <i32>udpSize.int);
+const limit = rateLimit.int > 0 ? new RateLimit(<i32>rateLimit.int) : null;
+stack.udp.bind(53, new DnsUdpServer(authority, limit));
+log.info("serving " + table!.zones.toString() + " zone(s), " + table!.nodes.toString() + " names on " +
+  ipv4ToString(stack.config.address) + ":53");
+run();
