@@ -5,7 +5,11 @@
  * BuildError located at the file, line and column.
  */
 import type { Asset, AssetFile } from "./index.ts";
+import { compileZones } from "./dns-zones.ts";
 
 export type AssetCompiler = (files: AssetFile[], dir: string) => Asset[];
 
-export const compilers: Record<string, AssetCompiler> = {};
+export const compilers: Record<string, AssetCompiler> = {
+  /** RFC 1035 master files to the zone tables apps/dns serves. */
+  "dns-zones": compileZones,
+};
