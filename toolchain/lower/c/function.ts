@@ -11,6 +11,22 @@
  * named by its stack depth and type (`si3` is the i32 at depth 3). Branches
  * move values into the target label's slots and `goto` its label, so
  * control flow needs no stack of its own at run time.
+ *
+ * Loads and guard pages. With guard pages a load traps only if it runs, and
+ * gcc deletes a load whose value is dead, or narrows one whose value is
+ * partly used (an i64.load under i32.wrap becomes a 4-byte read that never
+ * touches the guard page). So every loaded value is "pending" until
+ * something keeps it: an empty asm taking the value in a register
+ * (WRT_KEEP_*, see runtime/wasm-rt.h). Keeping the load itself would cost
+ * the folding of the load into the instruction that uses it, so a pending
+ * value may first flow through operations whose result depends on every bit
+ * of it and that gcc cannot simplify away (see `strict` in numeric.ts); the
+ * result is then pending instead, and is kept where it is consumed in any
+ * other way (stored, branched on, passed, dropped, written to a local),
+ * when it is usually in a register anyway. Nothing pending crosses a side
+ * effect, a possible trap other than a load's, or a label: every pending
+ * value is kept first (`barrier`), so the loads run in Wasm order relative
+ * to those.
  */
 import { InvalidError, type FuncType, type ValType, type WasmModule } from "../wasm/module.ts";
 import { MalformedError, Reader } from "../wasm/reader.ts";
@@ -18,7 +34,7 @@ import { UnsupportedError } from "../wasm/module.ts";
 import {
   cType, f32Literal, f64Literal, i32Literal, i64Literal, returnType, typeLetter,
 } from "./names.ts";
-import { memoryOp, numericOp, saturatingOp } from "./numeric.ts";
+import { memoryOp, numericOp, saturatingOp, type NumericOp } from "./numeric.ts";
 
 /** How module-level things are spelled in C; provided by the module emitter. */
 export interface ModuleNames {
@@ -52,6 +68,8 @@ interface Entry {
   expr: string;
   /** The local this expression reads, if it is a bare local. */
   local?: number;
+  /** The value depends on a load that nothing has kept yet (see the top). */
+  pending?: boolean;
 }
 
 interface Frame {
@@ -70,6 +88,18 @@ interface Frame {
 }
 
 const MAX_LOCALS = 50000;
+
+/** Opcodes that neither have a side effect nor trap nor touch a label, so
+ * pending values may live across them (loads and non-trapping numeric
+ * instructions are decided in `instruction`). */
+const PURE = new Set([
+  0x01, // nop
+  0x1a, 0x1b, 0x1c, // drop, select, select t
+  0x20, 0x21, 0x22, 0x23, // local.get/set/tee, global.get
+  0x3f, // memory.size
+  0x41, 0x42, 0x43, 0x44, // constants
+  0xd0, 0xd1, 0xd2, // ref.null, ref.is_null, ref.func
+]);
 
 export interface LoweredFunction {
   code: string;
@@ -201,31 +231,64 @@ class FunctionLowering {
   }
 
   /** Push the result of a computation: a statement assigns it to its slot. */
-  private pushComputed(type: ValType, expr: string): void {
+  private pushComputed(type: ValType, expr: string, pending = false): void {
     const name = this.slot(this.opds.length, type);
     this.emit(`${name} = ${expr};`);
-    this.push(type, name);
+    this.opds.push({ type, expr: name, pending: pending && this.live });
   }
 
-  private popAny(): Entry {
+  /** Keep a pending value: the loads it depends on must run in full. */
+  private keep(e: Entry): void {
+    if (!e.pending) return;
+    e.pending = false;
+    const float = e.type === "f32" || e.type === "f64";
+    this.emit(`${float ? "WRT_KEEP_FLOAT" : "WRT_KEEP_INT"}(${e.expr});`);
+  }
+
+  /** Before a side effect, a trap or a label: keep everything pending. */
+  private barrier(): void {
+    for (const e of this.opds) this.keep(e);
+  }
+
+  /** Pop one value; it is consumed, so it is kept unless `defer`. */
+  private popAny(defer = false): Entry {
     const f = this.frame;
     if (this.opds.length === f.height) {
       if (f.unreachable) return { type: "unknown", expr: "" };
       throw new InvalidError("type mismatch");
     }
-    return this.opds.pop()!;
+    const e = this.opds.pop()!;
+    if (!defer) this.keep(e);
+    return e;
   }
 
-  private pop(expect: Type): Entry {
-    const e = this.popAny();
+  private pop(expect: Type, defer = false): Entry {
+    const e = this.popAny(defer);
     if (e.type !== expect && e.type !== "unknown" && expect !== "unknown") throw new InvalidError("type mismatch");
     return e;
   }
 
-  private popN(types: ValType[]): Entry[] {
+  private popN(types: ValType[], defer = false): Entry[] {
     const out: Entry[] = [];
-    for (let i = types.length - 1; i >= 0; i--) out[i] = this.pop(types[i]);
+    for (let i = types.length - 1; i >= 0; i--) out[i] = this.pop(types[i], defer);
     return out;
+  }
+
+  /** A numeric instruction. Its result stays pending when the operation
+   * is strict in its pending operands: integer add/sub/xor only when one
+   * operand is pending and the other is a different expression (x - x is
+   * 0 whatever the load read). */
+  private numeric(op: NumericOp): void {
+    const args = this.popN(op.params, true);
+    let pending = false;
+    if (op.strict && args.some((a) => a.pending)) {
+      const intPair = args.length === 2 && op.params[0].startsWith("i");
+      if (intPair && (args.every((a) => a.pending) || args[0].expr === args[1].expr)) args.forEach((a) => this.keep(a));
+      else pending = true;
+    } else {
+      args.forEach((a) => this.keep(a));
+    }
+    this.pushComputed(op.result, this.template(op.c, args), pending);
   }
 
   private pushFrame(kind: Frame["kind"], t: FuncType): Frame {
@@ -323,12 +386,10 @@ class FunctionLowering {
   private instruction(op: number): void {
     const r = this.r;
     const num = numericOp(op);
-    if (num) {
-      const args = this.popN(num.params);
-      this.pushComputed(num.result, this.template(num.c, args));
-      return;
-    }
+    if (num && !num.traps) return this.numeric(num);
     const memop = memoryOp(op);
+    if (!(memop && !memop.store) && !PURE.has(op)) this.barrier();
+    if (num) return this.numeric(num);
     if (memop) return this.memoryAccess(memop.name, memop.type, memop.bytes, memop.store, memop.helper, memop.convert);
 
     switch (op) {
@@ -613,7 +674,7 @@ class FunctionLowering {
     } else {
       const addr = this.pop("i32");
       const ea = offset ? `(u64)${addr.expr} + ${offset}ull` : `(u64)${addr.expr}`;
-      this.pushComputed(type, convert.replace("$0", `${helper}(${mem}, ${base}, ${ea}, ${this.fn})`));
+      this.pushComputed(type, convert.replace("$0", `${helper}_tracked(${mem}, ${base}, ${ea}, ${this.fn})`), true);
     }
   }
 

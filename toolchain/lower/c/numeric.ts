@@ -13,13 +13,30 @@ export interface NumericOp {
   params: NumType[];
   result: NumType;
   c: string;
+  /** It may trap (its C names FN). */
+  traps: boolean;
+  /** Every bit of the result depends on every bit of each operand in a way
+   * gcc cannot fold away without knowing the operand (a bijection for
+   * fixed other operands, or IEEE arithmetic, which -fsignaling-nans keeps
+   * gcc from simplifying). A loaded value may flow through these before it
+   * is kept (see c/function.ts). Comparisons are not: gcc may fold one
+   * from what it knows of a narrow load's range, and the load goes dead. */
+  strict: boolean;
 }
+
+const STRICT = new Set([
+  "i32.add", "i32.sub", "i32.xor", "i64.add", "i64.sub", "i64.xor",
+  "f32.add", "f32.sub", "f32.mul", "f32.div", "f32.sqrt", "f32.neg",
+  "f64.add", "f64.sub", "f64.mul", "f64.div", "f64.sqrt", "f64.neg",
+  "f64.promote_f32", "f32.demote_f64", "i64.extend_i32_s", "i64.extend_i32_u",
+  "i32.reinterpret_f32", "i64.reinterpret_f64", "f32.reinterpret_i32", "f64.reinterpret_i64",
+]);
 
 const ops = new Map<number, NumericOp>();
 const satOps = new Map<number, NumericOp>();
 
 function def(code: number, name: string, params: NumType[], result: NumType, c: string): void {
-  ops.set(code, { name, params, result, c });
+  ops.set(code, { name, params, result, c, traps: /\bFN\b/.test(c), strict: STRICT.has(name) });
 }
 
 const I = "i32" as const;
@@ -136,7 +153,7 @@ def(0xc4, "i64.extend32_s", [L], L, "(u64)(s64)(s32)$0");
     ["i64.trunc_sat_f64_u", D, L],
   ] as const
 ).forEach(([name, from, to], i) => {
-  satOps.set(i, { name, params: [from], result: to, c: `wrt_${name.replace(".", "_")}($0)` });
+  satOps.set(i, { name, params: [from], result: to, c: `wrt_${name.replace(".", "_")}($0)`, traps: false, strict: false });
 });
 
 export function numericOp(code: number): NumericOp | undefined {

@@ -191,20 +191,36 @@ WRT_INLINE f64 wrt_f64_from(u64 x) { f64 r; __builtin_memcpy(&r, &x, 8); return 
 #endif
 
 /* With guard pages, a load whose value is unused must still fault when out
- * of bounds: the empty asm keeps the compiler from deleting it. */
+ * of bounds, and one whose value is only partly used must still read every
+ * byte (the compiler would otherwise narrow an i64.load feeding i32.wrap to
+ * a 4-byte read, which does not reach the guard page). An empty asm that
+ * takes the value in a register keeps it, all of it: WRT_KEEP_INT and
+ * WRT_KEEP_FLOAT. wrt_load_* keep their own result, which costs the
+ * compiler the folding of the load into the instruction that uses it.
+ * wrt_load_*_tracked do not: generated code uses them and keeps instead
+ * the value of the last operation of a chain that needs every bit of the
+ * loaded value (see c/function.ts, "pending"), which is in a register
+ * anyway. With explicit checks nothing needs keeping. */
 #ifdef WRT_BOUNDS_EXPLICIT
-#define WRT_FORCE_READ(v, reg) ((void)0)
+#define WRT_KEEP_INT(v) ((void)0)
+#define WRT_KEEP_FLOAT(v) ((void)0)
 #else
-#define WRT_FORCE_READ(v, reg) __asm__ volatile("" ::reg(v))
+#define WRT_KEEP_INT(v) __asm__ volatile("" ::"r"(v))
+#define WRT_KEEP_FLOAT(v) __asm__ volatile("" ::"x"(v))
 #endif
 
-#define WRT_DEFINE_LOAD(name, T, n, reg)                                       \
-    WRT_INLINE T name(const wrt_memory *m, const u8 *base, u64 ea,             \
-                      const char *fn) {                                        \
+#define WRT_DEFINE_LOAD(name, T, n, keep)                                      \
+    WRT_INLINE T name##_tracked(const wrt_memory *m, const u8 *base, u64 ea,   \
+                                const char *fn) {                              \
         WRT_BOUNDS(m, ea, n, fn);                                              \
         T v;                                                                   \
         __builtin_memcpy(&v, base + ea, n);                                    \
-        WRT_FORCE_READ(v, reg);                                                \
+        return v;                                                              \
+    }                                                                          \
+    WRT_INLINE T name(const wrt_memory *m, const u8 *base, u64 ea,             \
+                      const char *fn) {                                        \
+        T v = name##_tracked(m, base, ea, fn);                                 \
+        keep(v);                                                               \
         return v;                                                              \
     }
 #define WRT_DEFINE_STORE(name, T, n)                                           \
@@ -214,15 +230,15 @@ WRT_INLINE f64 wrt_f64_from(u64 x) { f64 r; __builtin_memcpy(&r, &x, 8); return 
         __builtin_memcpy(base + ea, &v, n);                                    \
     }
 
-WRT_DEFINE_LOAD(wrt_load_u8, u8, 1, "r")
-WRT_DEFINE_LOAD(wrt_load_s8, s8, 1, "r")
-WRT_DEFINE_LOAD(wrt_load_u16, u16, 2, "r")
-WRT_DEFINE_LOAD(wrt_load_s16, s16, 2, "r")
-WRT_DEFINE_LOAD(wrt_load_u32, u32, 4, "r")
-WRT_DEFINE_LOAD(wrt_load_s32, s32, 4, "r")
-WRT_DEFINE_LOAD(wrt_load_u64, u64, 8, "r")
-WRT_DEFINE_LOAD(wrt_load_f32, f32, 4, "x")
-WRT_DEFINE_LOAD(wrt_load_f64, f64, 8, "x")
+WRT_DEFINE_LOAD(wrt_load_u8, u8, 1, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_s8, s8, 1, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_u16, u16, 2, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_s16, s16, 2, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_u32, u32, 4, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_s32, s32, 4, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_u64, u64, 8, WRT_KEEP_INT)
+WRT_DEFINE_LOAD(wrt_load_f32, f32, 4, WRT_KEEP_FLOAT)
+WRT_DEFINE_LOAD(wrt_load_f64, f64, 8, WRT_KEEP_FLOAT)
 WRT_DEFINE_STORE(wrt_store_u8, u8, 1)
 WRT_DEFINE_STORE(wrt_store_u16, u16, 2)
 WRT_DEFINE_STORE(wrt_store_u32, u32, 4)
