@@ -1,0 +1,117 @@
+// TCP's limits and tunables, all in one place, with defaults derived from
+// the memory the guest may use (libos/platform memoryLimit), so that the
+// same image serves as many connections as its --mem allows and never more.
+//
+// The budget: half of the memory limit goes to connection buffers. Each
+// connection gets one receive and one send buffer from fixed-size pools
+// (buffer.ts), so buffer memory is at most maxConnections × (rcvBuf +
+// sndBuf), whatever the peers do. The buffer size per connection is the
+// budget over 256 connections, between 16 KiB and 256 KiB, so that at
+// least ~250 connections fit down to small guests:
+//
+//   --mem   budget   rcvBuf+sndBuf   maxConnections
+//   512M    ~255M    128K+128K       ~990
+//   64M     ~31M     64K+64K         ~240
+//   16M     ~7M      16K+16K         ~220
+//
+// Every value can be overridden by a boot argument (args.ts).
+import { MILLISECOND, SECOND } from "../../platform/index";
+
+/** Bytes per connection besides its buffers: control block, timers, HTTP
+ * state above it. Counted so that maxConnections keeps to the budget. */
+export const CONNECTION_OVERHEAD: i32 = 2048;
+
+export class TcpConfig {
+  /** Receive buffer per connection: the largest window we advertise. */
+  rcvBuf: i32 = 64 * 1024;
+  /** Send buffer per connection: what write() accepts before saying full. */
+  sndBuf: i32 = 64 * 1024;
+  /** Connections in any state but TIME_WAIT, SYN_RECEIVED included. */
+  maxConnections: i32 = 256;
+  /** Connections in SYN_RECEIVED per listener; beyond, SYN cookies (or
+   * drops when cookies are off). */
+  backlog: i32 = 64;
+  /** Connections kept in TIME_WAIT; beyond, a closing connection skips it
+   * (as Linux does when its bucket overflows). */
+  maxTimeWait: i32 = 256;
+  /** Answer SYNs with cookies (RFC 4987 §3.6) when a backlog is full. */
+  synCookies: bool = true;
+
+  /** RFC 6298 §2.1: the RTO before any measurement. */
+  initialRto: i64 = SECOND;
+  /** RFC 6298 §2.4 asks for 1 s; like Linux we use 200 ms, which on a LAN
+   * recovers a lost tail without stalling for a second. */
+  minRto: i64 = 200 * MILLISECOND;
+  /** RFC 6298 §2.5: an upper bound of at least 60 s. */
+  maxRto: i64 = 60 * SECOND;
+  /** Retransmissions of one segment before the connection is dropped
+   * (RFC 1122 §4.2.3.5 R2: at least 100 s; 12 backoffs from 200 ms
+   * reach ~100 s with the 60 s cap). */
+  maxRetries: i32 = 12;
+  /** SYN or SYN-ACK retransmissions before giving up (R2 for SYNs: at
+   * least 3 minutes is asked; Linux gives up after ~63 s with 5). */
+  synRetries: i32 = 5;
+  /** RFC 1122 §4.2.3.2: an ACK may wait at most 500 ms; Linux waits 40 ms. */
+  delayedAck: i64 = 40 * MILLISECOND;
+  /** TIME_WAIT lasts 2 MSL (RFC 9293 §3.4.2); Linux uses 60 s in all. */
+  timeWait: i64 = 60 * SECOND;
+  /** A closed connection waiting in FIN_WAIT_2 for the peer's FIN is
+   * dropped after this (the application cannot read it any more). */
+  finWait2Timeout: i64 = 60 * SECOND;
+  /** Zero-window probes back off up to this interval. */
+  maxPersist: i64 = 60 * SECOND;
+  /** Challenge ACKs (RFC 5961 §7) allowed per second, all connections. */
+  challengeAckLimit: i32 = 100;
+
+  /** Keepalive (RFC 1122 §4.2.3.6), for connections that turn it on:
+   * idle time before the first probe (at least two hours by default),
+   * interval between probes, unanswered probes before dropping. */
+  keepIdle: i64 = 7200 * SECOND;
+  keepInterval: i64 = 75 * SECOND;
+  keepCount: i32 = 9;
+
+  /** Timestamps (RFC 7323), window scaling and SACK (RFC 2018) offered
+   * and accepted; off only to test their absence. */
+  timestamps: bool = true;
+  windowScaling: bool = true;
+  sack: bool = true;
+
+  /** Defaults for a guest whose linear memory may grow to `memory` bytes. */
+  static forMemory(memory: i64): TcpConfig {
+    const c = new TcpConfig();
+    const budget = memory / 2;
+    let perConnection = pow2Floor(budget / 256);
+    if (perConnection < 32 * 1024) perConnection = 32 * 1024;
+    if (perConnection > 256 * 1024) perConnection = 256 * 1024;
+    c.rcvBuf = <i32>(perConnection / 2);
+    c.sndBuf = <i32>(perConnection / 2);
+    c.applyBudget(budget);
+    return c;
+  }
+
+  /** maxConnections from a byte budget and the buffer sizes in force. */
+  applyBudget(budget: i64): void {
+    let n = budget / <i64>(this.rcvBuf + this.sndBuf + CONNECTION_OVERHEAD);
+    if (n < 8) n = 8;
+    if (n > 16384) n = 16384;
+    this.maxConnections = <i32>n;
+    this.maxTimeWait = <i32>n;
+    this.backlog = <i32>(n / 4 < 16 ? 16 : n / 4);
+  }
+
+  /** The most buffer memory all connections together can hold. */
+  get bufferBound(): i64 {
+    return <i64>this.maxConnections * <i64>(this.rcvBuf + this.sndBuf);
+  }
+
+  toString(): string {
+    return "rcvbuf " + this.rcvBuf.toString() + " sndbuf " + this.sndBuf.toString() + " max-connections " +
+      this.maxConnections.toString() + " backlog " + this.backlog.toString() + " time-wait " +
+      this.maxTimeWait.toString() + (this.synCookies ? " syncookies" : "");
+  }
+}
+
+function pow2Floor(n: i64): i64 {
+  if (n <= 1) return 1;
+  return <i64>1 << (63 - clz<i64>(n));
+}

@@ -1,0 +1,503 @@
+// The TCP layer: the connection table and the listeners, demultiplexing
+// of arriving segments (RFC 9293 §3.10.7), the bounded resources
+// (connections, backlogs, TIME-WAIT, buffer pools), SYN cookies, and the
+// one transmit buffer every segment is built in.
+//
+// Output is batched: whatever changes a connection's state puts it on a
+// flush list, and a timer due at once runs output() for each of them after
+// the frames of the current poll have been taken in. So an application
+// that answers a request with several writes sends full segments, and
+// the ACK of a request rides on its answer.
+import { Timer, memoryLimit, now, randomU32, SECOND } from "../../platform/index";
+import { ETH_HEADER_LEN, IP_PROTOCOL_TCP, IPV4_HEADER_LEN } from "../../wire/index";
+import {
+  TCP_ACK_FLAG, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TCP_RST, TCP_SYN, TcpOptions, TcpPacket, TcpRepr,
+} from "../../wire/tcp";
+import { WireError } from "../../wire/error";
+import { Ipv4Datagram, Ipv4Layer, Ipv4Protocol } from "../ipv4";
+import { moveWindow, newWindow } from "../window";
+import { CloseReason, TcpHandler, TcpListenHandler, TcpState } from "./api";
+import { BufferPool, RecvBuffer, SendBuffer } from "./buffer";
+import { TcpConfig } from "./config";
+import { initCongestion } from "./congestion";
+import { TcpConnection, connectionKey } from "./connection";
+import { TcpCounters } from "./counters";
+import { segmentArrives, negotiate, windowShift } from "./input";
+import { IsnGenerator, cookieSack, cookieTsVal, cookieWscale } from "./isn";
+import { TcpListener } from "./listener";
+import { configFromArguments } from "./args";
+import { Stack } from "../stack";
+import { output } from "./output";
+import { seqGt } from "./seq";
+
+/** Room in front of a segment for the Ethernet and IPv4 headers. */
+export const HEADROOM: i32 = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+/** RFC 6335 §6: the dynamic ports, for connect() without a port. */
+const EPHEMERAL_FIRST: i32 = 49152;
+const EPHEMERAL_COUNT: i32 = 65536 - EPHEMERAL_FIRST;
+
+class FlushTimer extends Timer {
+  constructor(readonly layer: TcpLayer) { super(); }
+  fire(time: i64): void { this.layer.flush(); }
+}
+
+export class TcpLayer implements Ipv4Protocol {
+  readonly counters: TcpCounters = new TcpCounters();
+  readonly address: u32;
+  /** The IP MTU: segments carry at most mtu - 40 bytes of TCP payload
+   * and options (RFC 9293 §3.7.1). */
+  readonly mtu: i32;
+  readonly isn: IsnGenerator = new IsnGenerator();
+  readonly rcvPool!: BufferPool;
+  readonly sndPool!: BufferPool;
+  /** Connections in the table, but for those in TIME-WAIT. */
+  active: i32 = 0;
+  /** Connections in TIME-WAIT. */
+  timeWait: i32 = 0;
+
+  private readonly table: Map<u64, TcpConnection> = new Map<u64, TcpConnection>();
+  private readonly listeners: Map<u16, TcpListener> = new Map<u16, TcpListener>();
+  private readonly rxWindow: Uint8Array = newWindow();
+  private readonly rxPacket!: TcpPacket;
+  private readonly seg: TcpRepr = new TcpRepr();
+  /** Every segment is built here, after HEADROOM bytes for IPv4. */
+  readonly tx!: Uint8Array;
+  readonly txWindow: Uint8Array = newWindow();
+  readonly txPacket!: TcpPacket;
+  readonly txOptions: TcpOptions = new TcpOptions();
+  private readonly dirty: TcpConnection[] = [];
+  private readonly flushTimer!: FlushTimer;
+  private challengeTokens: i32 = 0;
+  private challengeSecond: i64 = -1;
+
+  constructor(readonly ipv4: Ipv4Layer, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
+    this.address = ipv4.address;
+    this.mtu = ipv4.ethernet.mtu;
+    this.tx = new Uint8Array(HEADROOM + TCP_MAX_HEADER_LEN + this.mtu);
+    this.rxPacket = new TcpPacket(this.rxWindow);
+    this.txPacket = new TcpPacket(this.txWindow);
+    this.rcvPool = new BufferPool(config.rcvBuf, config.maxConnections);
+    this.sndPool = new BufferPool(config.sndBuf, config.maxConnections);
+    this.flushTimer = new FlushTimer(this);
+    ipv4.register(IP_PROTOCOL_TCP, this);
+  }
+
+  /** TCP on `stack`, configured from the memory and the --tcp-* boot
+   * arguments (parsed by Stack.fromBootArguments). */
+  static fromStack(stack: Stack): TcpLayer {
+    return new TcpLayer(stack.ipv4, configFromArguments());
+  }
+
+  // ------------------------------------------------------------- the API
+
+  /** Listen on `port`; null if something already listens there. */
+  listen(port: u16, handler: TcpListenHandler, backlog: i32 = -1): TcpListener | null {
+    if (port == 0 || this.listeners.has(port)) return null;
+    const l = new TcpListener(this, port, handler, backlog > 0 ? backlog : this.config.backlog);
+    this.listeners.set(port, l);
+    return l;
+  }
+
+  unlisten(l: TcpListener): void {
+    if (this.listeners.has(l.port) && this.listeners.get(l.port) === l) this.listeners.delete(l.port);
+    l.closed = true;
+  }
+
+  /** Open a connection to dst:dstPort (active open, RFC 9293 §3.10.1);
+   * the handler hears `connected` or `closed(Refused | Timeout)`. Null
+   * when no connection or port is free. */
+  connect(dst: u32, dstPort: u16, handler: TcpHandler, srcPort: u16 = 0): TcpConnection | null {
+    if (this.active >= this.config.maxConnections) return null;
+    const port = srcPort != 0 ? srcPort : this.freePort(dst, dstPort);
+    if (port == 0 || this.table.has(connectionKey(dst, dstPort, port))) return null;
+    const rb = this.rcvPool.take();
+    const sb = this.sndPool.take();
+    if (rb === null || sb === null) {
+      if (rb !== null) this.rcvPool.release(rb);
+      if (sb !== null) this.sndPool.release(sb);
+      return null;
+    }
+    const c = new TcpConnection(this, port, dst, dstPort);
+    c.rcv = new RecvBuffer(rb);
+    c.snd = new SendBuffer(sb);
+    c.handler = handler;
+    c.state = TcpState.SynSent;
+    this.initSend(c);
+    c.rcvWscale = this.config.windowScaling ? windowShift(this.config.rcvBuf) : 0;
+    this.table.set(c.key, c);
+    this.active++;
+    this.schedule(c);
+    return c;
+  }
+
+  /** Connections in the table, TIME-WAIT included. */
+  get connections(): i32 {
+    return this.active + this.timeWait;
+  }
+
+  // ------------------------------------------------------- segments in
+
+  input(d: Ipv4Datagram): void {
+    const counters = this.counters;
+    counters.segmentsIn++;
+    if (d.broadcast) {
+      counters.dropBroadcast++;
+      return;
+    }
+    moveWindow(this.rxWindow, d.buf, d.l4, d.len);
+    const seg = this.seg;
+    const e = seg.parse(this.rxPacket, d.src, d.dst);
+    if (e != WireError.Ok) {
+      if (e == WireError.BadChecksum) counters.dropBadChecksum++;
+      else counters.dropMalformed++;
+      return;
+    }
+    const key = connectionKey(d.src, seg.srcPort, seg.dstPort);
+    if (this.table.has(key)) {
+      segmentArrives(this.table.get(key), seg);
+      return;
+    }
+    if (this.listeners.has(seg.dstPort)) {
+      this.listenInput(this.listeners.get(seg.dstPort), seg, d.src);
+      return;
+    }
+    // CLOSED (RFC 9293 §3.10.7.1): answer anything but a RST with a RST.
+    counters.dropNoListener++;
+    if (seg.has(TCP_RST)) return;
+    if (seg.has(TCP_ACK_FLAG)) this.sendReset(d.src, seg.srcPort, seg.dstPort, seg.ack, 0, false);
+    else this.sendReset(d.src, seg.srcPort, seg.dstPort, 0, seg.seq + <u32>seg.seqLen, true);
+  }
+
+  /** LISTEN (RFC 9293 §3.10.7.2). */
+  private listenInput(l: TcpListener, seg: TcpRepr, src: u32): void {
+    const counters = this.counters;
+    if (seg.has(TCP_RST)) return;
+    if (seg.has(TCP_ACK_FLAG)) {
+      if (!seg.has(TCP_SYN) && this.config.synCookies) {
+        const c = this.fromCookie(l, seg, src);
+        if (c !== null) {
+          counters.cookiesAccepted++;
+          segmentArrives(c, seg);
+          return;
+        }
+        counters.cookiesRefused++;
+      }
+      this.sendReset(src, seg.srcPort, seg.dstPort, seg.ack, 0, false);
+      return;
+    }
+    if (!seg.has(TCP_SYN)) return;
+    if (this.active >= this.config.maxConnections) {
+      counters.dropNoRoom++;
+      return;
+    }
+    if (l.pending >= l.backlog) {
+      if (this.config.synCookies) this.sendCookie(l, seg, src);
+      else counters.dropBacklog++;
+      return;
+    }
+    const c = new TcpConnection(this, seg.dstPort, src, seg.srcPort);
+    c.state = TcpState.SynReceived;
+    c.listener = l;
+    l.pending++;
+    c.irs = seg.seq;
+    c.rcvNxt = seg.seq + 1;
+    c.rcvAdv = c.rcvNxt;
+    this.initSend(c);
+    negotiate(c, seg.options, false);
+    this.table.set(c.key, c);
+    this.active++;
+    // Data on the SYN is not taken (no TCP Fast Open): the peer sends it
+    // again once the connection is established.
+    this.schedule(c);
+  }
+
+  /** ISN, timestamps offset and the send variables of a new connection. */
+  private initSend(c: TcpConnection): void {
+    c.iss = this.isn.isn(this.address, c.localPort, c.remoteAddress, c.remotePort, now());
+    c.sndUna = c.iss;
+    c.sndNxt = c.iss;
+    c.sndMax = c.iss;
+    c.bufSeq = c.iss + 1;
+    c.recover = c.iss;
+    c.tsOffset = randomU32();
+  }
+
+  /** A SYN-ACK whose sequence number is a cookie (isn.ts): nothing kept. */
+  private sendCookie(l: TcpListener, seg: TcpRepr, src: u32): void {
+    const so = seg.options;
+    const peerMss = so.mss == 0 ? <u16>536 : so.mss;
+    const t = now();
+    const cookie = this.isn.cookie(this.address, seg.dstPort, src, seg.srcPort, seg.seq, peerMss, t);
+    const o = this.txOptions;
+    o.clear();
+    o.mss = <u16>(this.mtu - 40);
+    // Window scale and SACK can be remembered only in the timestamp.
+    if (this.config.timestamps && so.timestamps) {
+      const ws = this.config.windowScaling ? so.wscale : -1;
+      const sack = this.config.sack && so.sackPermitted;
+      o.timestamps = true;
+      o.tsVal = cookieTsVal(<u32>(t / 1_000_000), ws, sack);
+      o.tsEcr = so.tsVal;
+      if (ws >= 0) o.wscale = windowShift(this.config.rcvBuf);
+      o.sackPermitted = sack;
+    }
+    const rcvBuf = this.config.rcvBuf;
+    this.emitRaw(src, seg.dstPort, seg.srcPort, cookie, seg.seq + 1, TCP_SYN | TCP_ACK_FLAG,
+      <u16>(rcvBuf > 65535 ? 65535 : rcvBuf));
+    l.cookiesSent++;
+    this.counters.cookiesSent++;
+  }
+
+  /** The connection an ACK carrying a valid cookie stands for, in
+   * SYN-RECEIVED, or null. */
+  private fromCookie(l: TcpListener, seg: TcpRepr, src: u32): TcpConnection | null {
+    const mss = this.isn.checkCookie(this.address, seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
+    if (mss == 0 || this.active >= this.config.maxConnections) return null;
+    const c = new TcpConnection(this, seg.dstPort, src, seg.srcPort);
+    c.state = TcpState.SynReceived;
+    c.listener = l;
+    l.pending++;
+    c.irs = seg.seq - 1;
+    c.rcvNxt = seg.seq;
+    c.rcvAdv = seg.seq;
+    c.iss = seg.ack - 1;
+    c.sndUna = c.iss;
+    c.sndNxt = seg.ack;
+    c.sndMax = seg.ack;
+    c.bufSeq = seg.ack;
+    c.recover = c.iss;
+    const ours = this.mtu - 40;
+    c.mss = <i32>mss < ours ? <i32>mss : ours;
+    const so = seg.options;
+    if (this.config.timestamps && so.timestamps) {
+      c.tsOk = true;
+      c.tsRecent = so.tsVal;
+      c.tsRecentAt = now();
+      c.mss -= 12;
+      const ws = cookieWscale(so.tsEcr);
+      c.wsOk = ws >= 0;
+      c.sndWscale = c.wsOk ? ws : 0;
+      c.rcvWscale = c.wsOk ? windowShift(this.config.rcvBuf) : 0;
+      c.sackOk = cookieSack(so.tsEcr);
+    }
+    this.table.set(c.key, c);
+    this.active++;
+    return c;
+  }
+
+  /** SYN-RECEIVED to ESTABLISHED: buffers, then the listener's decision.
+   * False when the connection did not survive it. */
+  establish(c: TcpConnection, seg: TcpRepr): bool {
+    if (c.rcv === null) {
+      const rb = this.rcvPool.take();
+      const sb = this.sndPool.take();
+      if (rb === null || sb === null) {
+        if (rb !== null) this.rcvPool.release(rb);
+        if (sb !== null) this.sndPool.release(sb);
+        this.counters.refused++;
+        this.sendReset(c.remoteAddress, c.remotePort, c.localPort, seg.ack, 0, false);
+        this.destroy(c, CloseReason.Aborted);
+        return false;
+      }
+      c.rcv = new RecvBuffer(rb);
+      c.snd = new SendBuffer(sb);
+    }
+    c.state = TcpState.Established;
+    c.sndWnd = <u32>seg.window << <u32>c.sndWscale;
+    c.maxSndWnd = c.sndWnd;
+    c.sndWl1 = seg.seq;
+    c.sndWl2 = seg.ack;
+    c.bufSeq = c.iss + 1;
+    initCongestion(c);
+    const l = c.listener;
+    if (l === null) {
+      // Our own connect(), opened simultaneously with the peer's.
+      this.counters.activeOpens++;
+      const mine = c.handler;
+      if (mine !== null) mine.connected(c);
+      return !c.dead;
+    }
+    l.pending--;
+    c.listener = null;
+    l.accepted++;
+    this.counters.passiveOpens++;
+    const h = l.handler.accept(c);
+    if (c.dead) return false;
+    if (h === null) {
+      this.counters.refused++;
+      c.abort();
+      return false;
+    }
+    c.handler = h;
+    h.connected(c);
+    return !c.dead;
+  }
+
+  /** RFC 6191: a SYN for a connection in TIME-WAIT starts a new one if it
+   * is newer (timestamp, else sequence number). Whether it did. */
+  reuseTimeWait(c: TcpConnection, seg: TcpRepr): bool {
+    const o = seg.options;
+    const newer = c.tsOk && o.timestamps ? seqGt(o.tsVal, c.tsRecent) : seqGt(seg.seq, c.rcvNxt);
+    if (!newer || !this.listeners.has(c.localPort)) return false;
+    this.counters.timeWaitReused++;
+    this.destroy(c, CloseReason.Normal);
+    this.listenInput(this.listeners.get(c.localPort), seg, c.remoteAddress);
+    return true;
+  }
+
+  // ----------------------------------------------------- ends of connections
+
+  /** Both FINs are in: the state is TIME-WAIT (the caller set it); once
+   * the segment is processed, settleTimeWait() finishes the move. */
+  enterTimeWait(c: TcpConnection): void {
+    c.state = TcpState.TimeWait;
+  }
+
+  /** The application is done with a connection now in TIME-WAIT: its
+   * buffers go back, its handler hears `closed`, and the table keeps it
+   * for 2 MSL (RFC 9293 §3.6), unless TIME-WAIT is full. */
+  settleTimeWait(c: TcpConnection): void {
+    if (c.inTimeWait || c.dead) return;
+    if (this.timeWait >= this.config.maxTimeWait) {
+      this.counters.timeWaitSkipped++;
+      output(c); // the last ACK
+      this.destroy(c, CloseReason.Normal);
+      return;
+    }
+    c.inTimeWait = true;
+    this.active--;
+    this.timeWait++;
+    c.rtxTimer.cancel();
+    c.persisting = false;
+    c.idleTimer.armAfter(this.config.timeWait);
+    this.releaseBuffers(c);
+    this.notifyClosed(c, CloseReason.Normal);
+  }
+
+  /** Remove a connection for good; its handler hears `closed(reason)`
+   * unless it already has. */
+  destroy(c: TcpConnection, reason: CloseReason): void {
+    if (c.dead) return;
+    c.dead = true;
+    c.rtxTimer.cancel();
+    c.ackTimer.cancel();
+    c.idleTimer.cancel();
+    const key = c.key;
+    if (this.table.has(key) && this.table.get(key) === c) this.table.delete(key);
+    if (c.inTimeWait) this.timeWait--;
+    else this.active--;
+    const l = c.listener;
+    if (l !== null) {
+      l.pending--;
+      c.listener = null;
+    }
+    this.releaseBuffers(c);
+    if (!c.inTimeWait) this.notifyClosed(c, reason);
+  }
+
+  private notifyClosed(c: TcpConnection, reason: CloseReason): void {
+    const counters = this.counters;
+    if (reason == CloseReason.Normal) counters.closedNormal++;
+    else if (reason == CloseReason.Timeout) counters.closedTimeout++;
+    else if (reason == CloseReason.Aborted) counters.closedAborted++;
+    else counters.closedReset++;
+    const h = c.handler;
+    c.handler = null;
+    if (h !== null) h.closed(c, reason);
+  }
+
+  private releaseBuffers(c: TcpConnection): void {
+    const r = c.rcv;
+    if (r !== null) {
+      this.rcvPool.release(r.buf);
+      c.rcv = null;
+    }
+    const s = c.snd;
+    if (s !== null) {
+      this.sndPool.release(s.buf);
+      c.snd = null;
+    }
+  }
+
+  // ------------------------------------------------------ segments out
+
+  /** Have output() run for `c` at the end of this turn of the loop. */
+  schedule(c: TcpConnection): void {
+    if (c.queued || c.dead) return;
+    c.queued = true;
+    this.dirty.push(c);
+    if (!this.flushTimer.armed) this.flushTimer.armAt(0);
+  }
+
+  /** Run output() for every connection scheduled. */
+  flush(): void {
+    const list = this.dirty;
+    for (let i = 0; i < list.length; i++) {
+      const c = unchecked(list[i]);
+      c.queued = false;
+      output(c);
+    }
+    list.length = 0;
+  }
+
+  /** RFC 5961 §7: challenge ACKs are rate-limited, all connections
+   * together, so that they cannot be turned into a flood. */
+  challengeAck(c: TcpConnection): void {
+    const second = now() / SECOND;
+    if (second != this.challengeSecond) {
+      this.challengeSecond = second;
+      this.challengeTokens = this.config.challengeAckLimit;
+    }
+    if (this.challengeTokens <= 0) {
+      this.counters.challengeAcksLimited++;
+      return;
+    }
+    this.challengeTokens--;
+    this.counters.challengeAcks++;
+    c.ackNow = true;
+    this.schedule(c);
+  }
+
+  /** A RST for a segment no connection takes (RFC 9293 §3.10.7.1). */
+  sendReset(remote: u32, remotePort: u16, localPort: u16, seq: u32, ack: u32, withAck: bool): void {
+    this.txOptions.clear();
+    this.counters.resetsOut++;
+    this.emitRaw(remote, localPort, remotePort, seq, ack, withAck ? TCP_RST | TCP_ACK_FLAG : TCP_RST, 0);
+  }
+
+  /** A segment without connection, with the options in txOptions. */
+  private emitRaw(dst: u32, srcPort: u16, dstPort: u16, seq: u32, ack: u32, flags: u8, window: u16): void {
+    const o = this.txOptions;
+    const hl = TCP_HEADER_LEN + o.bufferLen();
+    const p = moveWindow(this.txWindow, this.tx, HEADROOM, hl);
+    const s = this.txPacket;
+    s.srcPort = srcPort;
+    s.dstPort = dstPort;
+    s.seq = seq;
+    s.ack = ack;
+    s.headerLen = hl;
+    s.flags = flags;
+    s.window = window;
+    s.urgent = 0;
+    o.emit(p.dataStart + TCP_HEADER_LEN);
+    s.fillChecksum(this.address, dst);
+    this.transmit(dst, hl);
+  }
+
+  /** Send the `len` bytes at HEADROOM in `tx` to `dst`. */
+  transmit(dst: u32, len: i32): void {
+    this.counters.segmentsOut++;
+    this.ipv4.send(dst, IP_PROTOCOL_TCP, this.tx, HEADROOM, len);
+  }
+
+  /** A dynamic port with no connection to dst:dstPort, from a random
+   * start (RFC 6056 §3.3.1's simple randomisation); 0 if none. */
+  private freePort(dst: u32, dstPort: u16): u16 {
+    const start = <i32>(randomU32() % <u32>EPHEMERAL_COUNT);
+    for (let i = 0; i < EPHEMERAL_COUNT; i++) {
+      const port = <u16>(EPHEMERAL_FIRST + (start + i) % EPHEMERAL_COUNT);
+      if (!this.table.has(connectionKey(dst, dstPort, port)) && !this.listeners.has(port)) return port;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,121 @@
+// A connection's three timers (platform Timer objects, so no closures):
+//
+// - retransmission (RFC 6298 §5): SYN, data and FIN retransmissions with
+//   exponential backoff; while the peer's window is zero with data
+//   waiting, the same timer sends zero-window probes (RFC 9293 §3.8.6.1),
+//   backing off to `maxPersist` and never giving up on its own;
+// - delayed ACK (RFC 1122 §4.2.3.2, RFC 5681 §4.2);
+// - idle: TIME-WAIT's 2 MSL, the FIN-WAIT-2 limit of a closed connection,
+//   keepalive probes (RFC 1122 §4.2.3.6).
+import { Timer, now } from "../../platform/index";
+import { CloseReason, TcpState } from "./api";
+import { onTimeout } from "./congestion";
+import { TcpConnection } from "./connection";
+import { output, persistInterval, sendProbe } from "./output";
+
+export class RetransmitTimer extends Timer {
+  constructor(readonly c: TcpConnection) { super(); }
+  fire(time: i64): void { retransmitExpired(this.c); }
+}
+
+export class AckTimer extends Timer {
+  constructor(readonly c: TcpConnection) { super(); }
+  fire(time: i64): void {
+    const c = this.c;
+    if (c.dead) return;
+    c.ackNow = true;
+    output(c);
+  }
+}
+
+export class IdleTimer extends Timer {
+  constructor(readonly c: TcpConnection) { super(); }
+
+  fire(time: i64): void { idleExpired(this.c, time); }
+
+  /** Arm for the next keepalive check, or disarm. TIME-WAIT and
+   * FIN-WAIT-2 arm it themselves. */
+  rearm(): void {
+    const c = this.c;
+    if (!c.keepAlive || c.dead) {
+      if (c.state != TcpState.TimeWait && c.state != TcpState.FinWait2) this.cancel();
+      return;
+    }
+    const cfg = c.layer.config;
+    this.armAt(c.lastHeard + cfg.keepIdle + <i64>c.keepProbes * cfg.keepInterval);
+  }
+}
+
+function retransmitExpired(c: TcpConnection): void {
+  if (c.dead) return;
+  const layer = c.layer;
+  const cfg = layer.config;
+  if (c.persisting) {
+    // Zero-window probe; the timer backs off but the connection stays.
+    layer.counters.windowProbes++;
+    sendProbe(c);
+    c.rto.backOff();
+    c.rtxTimer.armAfter(persistInterval(c));
+    return;
+  }
+  c.retries++;
+  c.rto.backOff();
+  c.rttTiming = false; // Karn: no sample from what is sent again
+  const st = c.state;
+  if (st == TcpState.SynSent || st == TcpState.SynReceived) {
+    if (c.retries > cfg.synRetries) {
+      layer.counters.timeouts++;
+      layer.destroy(c, CloseReason.Timeout);
+      return;
+    }
+    layer.counters.synRetransmits++;
+    c.sndNxt = c.iss;
+    output(c);
+    return;
+  }
+  if (c.sndUna == c.sndMax) return; // nothing outstanding after all
+  if (c.retries > cfg.maxRetries) {
+    layer.counters.timeouts++;
+    layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, c.sndNxt, 0, false);
+    layer.destroy(c, CloseReason.Timeout);
+    return;
+  }
+  layer.counters.rtoExpired++;
+  onTimeout(c);
+  // Go back to the first unacknowledged byte (RFC 5681 §3.1, RFC 6298
+  // §5.4); output() re-arms the timer with the backed-off value.
+  c.sndNxt = c.sndUna;
+  output(c);
+}
+
+function idleExpired(c: TcpConnection, time: i64): void {
+  if (c.dead) return;
+  const layer = c.layer;
+  const cfg = layer.config;
+  const st = c.state;
+  if (st == TcpState.TimeWait) {
+    layer.destroy(c, CloseReason.Normal);
+    return;
+  }
+  if (st == TcpState.FinWait2 && c.appClosed) {
+    layer.counters.timeouts++;
+    layer.destroy(c, CloseReason.Timeout);
+    return;
+  }
+  if (!c.keepAlive) return;
+  const due = c.lastHeard + cfg.keepIdle + <i64>c.keepProbes * cfg.keepInterval;
+  if (time < due) {
+    c.idleTimer.armAt(due);
+    return;
+  }
+  if (c.keepProbes >= cfg.keepCount) {
+    layer.counters.timeouts++;
+    layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, c.sndNxt, 0, false);
+    layer.destroy(c, CloseReason.Timeout);
+    return;
+  }
+  layer.counters.keepaliveProbes++;
+  c.keepProbes++;
+  sendProbe(c);
+  c.idleTimer.armAt(now() + cfg.keepInterval);
+}
