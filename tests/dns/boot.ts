@@ -1,0 +1,89 @@
+/**
+ * Booting an app image inside a test's namespace and waiting until its
+ * console says it is ready; plus a UDP probe run by Node inside the
+ * namespace, for hand-made (malformed) DNS messages that dig cannot send.
+ */
+import type { ChildProcess } from "node:child_process";
+import type { Netns } from "../support/netns.ts";
+import { tenderPath } from "../support/tender.ts";
+
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Boot `image` with `args` on the namespace's tap; resolves once the
+ * console matches `ready` (rejects if it exits first or after `timeoutMs`). */
+export async function bootImage(ns: Netns, image: string, args: string[], ready: RegExp, timeoutMs = 10_000, mac = "02:00:5e:10:20:53"): Promise<Running> {
+  const tender = await tenderPath();
+  const child = ns.spawn([tender, "--mem=64", `--net:service=${ns.tap}`, `--net-mac:service=${mac}`, "--", image, ...args]);
+  let out = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (status) => resolve(status)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${image} not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", check);
+    child.stderr!.on("data", check);
+    exited.then((status) => {
+      clearTimeout(timer);
+      reject(new Error(`${image} exited with ${status}:\n${out}`));
+    });
+  });
+  return { child, output: () => out, exited };
+}
+
+/** Send each hex payload to host:port over UDP from inside `ns`, one at a
+ * time, waiting up to `waitMs` for an answer: the answers as hex ("" for
+ * none). Bounded: one datagram per payload, the whole run under 30 s. */
+export async function udpProbe(ns: Netns, host: string, port: number, payloads: string[], waitMs = 400): Promise<string[]> {
+  const script = `
+const dgram = require("node:dgram");
+const payloads = ${JSON.stringify(payloads)};
+const s = dgram.createSocket("udp4");
+const out = [];
+let i = 0, timer = null;
+const next = () => {
+  if (i >= payloads.length) { console.log(JSON.stringify(out)); s.close(); return; }
+  const p = Buffer.from(payloads[i++], "hex");
+  out.push("");
+  timer = setTimeout(next, ${waitMs});
+  s.send(p, ${port}, ${JSON.stringify(host)});
+};
+s.on("message", (m) => { if (out.length) out[out.length - 1] = m.toString("hex"); clearTimeout(timer); next(); });
+s.bind(0, next);`;
+  const r = await ns.exec([process.execPath, "-e", script], { timeoutMs: 30_000 });
+  if (r.status !== 0) throw new Error(`udp probe failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim());
+}
+
+/** A DNS query: id, flags, one question (name as dotted text), optional
+ * OPT record with `udpSize` and `version`. Hex. */
+export function query(name: string, type: number, opts: { id?: number; flags?: number; edns?: { udpSize?: number; version?: number } } = {}): string {
+  const labels = name.replace(/\.$/, "").split(".").filter((l) => l.length);
+  const qname = Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.of(l.length), Buffer.from(l)])), Buffer.of(0)]);
+  const h = Buffer.alloc(12);
+  h.writeUInt16BE(opts.id ?? 0x1234, 0);
+  h.writeUInt16BE(opts.flags ?? 0, 2);
+  h.writeUInt16BE(1, 4);
+  h.writeUInt16BE(opts.edns ? 1 : 0, 10);
+  const q = Buffer.alloc(4);
+  q.writeUInt16BE(type, 0);
+  q.writeUInt16BE(1, 2);
+  const parts = [h, qname, q];
+  if (opts.edns) {
+    const opt = Buffer.alloc(11);
+    opt.writeUInt16BE(41, 1);
+    opt.writeUInt16BE(opts.edns.udpSize ?? 1232, 3);
+    opt[6] = opts.edns.version ?? 0;
+    parts.push(opt);
+  }
+  return Buffer.concat(parts).toString("hex");
+}
