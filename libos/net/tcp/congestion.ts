@@ -42,7 +42,9 @@ export function newAck(c: TcpConnection, acked: u32): void {
     if (seqGe(c.sndUna, c.recover)) {
       // Full acknowledgement (RFC 6582 §3.2 step 3; RFC 6675 §5 step C).
       c.inRecovery = false;
-      const f = flightSize(c) + mss;
+      // RFC 6582 §3.2 step 3 option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS).
+      const flight = flightSize(c);
+      const f = (flight > mss ? flight : mss) + mss;
       c.cwnd = c.sackOk ? c.ssthresh : (c.ssthresh < f ? c.ssthresh : f);
       c.bytesAcked = 0;
       return;

@@ -150,6 +150,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
       len = 0;
       fin = false;
       counters.dropZeroWindow++;
+      c.ackNow = true; // a zero-window probe: answer it
     }
   }
   if (!acceptable) {
@@ -157,6 +158,9 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
     if (!rst) {
       c.ackNow = true;
       layer.schedule(c);
+      // TIME-WAIT: a repeated FIN means our last ACK was lost; 2 MSL
+      // start again (RFC 9293 §3.10.7.4, eighth, TIME-WAIT).
+      if (fin && st == TcpState.TimeWait) c.idleTimer.armAfter(layer.config.timeWait);
     }
     return;
   }
