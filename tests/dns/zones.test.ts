@@ -1,0 +1,153 @@
+// The dns-zones asset compiler: master-file syntax in, the binary table
+// out (read back here with a reader written from the layout comment), and
+// every zone error a BuildError at its file, line and column.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { compileZones } from "../../toolchain/assets/dns-zones.ts";
+import { readAssetFolder } from "../../toolchain/assets/index.ts";
+import { BuildError } from "../../toolchain/diagnostics.ts";
+import { ROOT } from "../harness/index.ts";
+
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function compile(files: Record<string, string>) {
+  const dir = mkdtempSync(path.join(tmpdir(), "zones-"));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return { dir, out: compileZones(readAssetFolder(dir), dir) };
+}
+
+/** Every record of a compiled table as "name type ttl hex-rdata", plus node flags. */
+function records(bin: Uint8Array): { lines: string[]; flags: Record<string, number> } {
+  const v = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  expect(v.getUint32(0, true)).toBe(0x315a474d);
+  const nodes = v.getUint32(8, true), nodesOff = v.getUint32(12, true), rrsetsOff = v.getUint32(16, true);
+  const dataOff = v.getUint32(20, true), namesOff = v.getUint32(24, true);
+  const lines: string[] = [];
+  const flags: Record<string, number> = {};
+  for (let i = 0; i < nodes; i++) {
+    const o = nodesOff + 16 * i;
+    const name = bin.subarray(namesOff + v.getUint32(o, true), namesOff + v.getUint32(o, true) + v.getUint16(o + 4, true));
+    let text = "";
+    for (let k = 0; name[k] !== 0; k += name[k] + 1) text += Buffer.from(name.subarray(k + 1, k + 1 + name[k])).toString("latin1") + ".";
+    flags[text] = v.getUint16(o + 6, true);
+    for (let r = 0; r < v.getUint16(o + 12, true); r++) {
+      const s = rrsetsOff + 16 * (v.getUint32(o + 8, true) + r);
+      let at = dataOff + v.getUint32(s + 8, true);
+      for (let k = 0; k < v.getUint16(s + 2, true); k++) {
+        const len = v.getUint16(at, true);
+        lines.push(`${text} ${v.getUint16(s, true)} ${v.getUint32(s + 4, true)} ${Buffer.from(bin.subarray(at + 2, at + 2 + len)).toString("hex")}`);
+        at += 2 + len;
+      }
+    }
+  }
+  return { lines, flags };
+}
+
+function zoneError(files: Record<string, string>): BuildError {
+  try {
+    compile(files);
+  } catch (e) {
+    expect(e).toBeInstanceOf(BuildError);
+    expect((e as BuildError).code).toBe("E_ZONE");
+    return e as BuildError;
+  }
+  throw new Error("the zone compiled");
+}
+
+const HEAD = "$ORIGIN z.test.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\n";
+
+describe("zone compiler: syntax", () => {
+  test("the app's zone compiles; names are sorted for the server's binary search", () => {
+    const dir = path.join(ROOT, "apps", "dns", "zones");
+    const [asset] = compileZones(readAssetFolder(dir), dir);
+    expect(asset.name).toBe("zones.bin");
+    const { lines, flags } = records(asset.bytes);
+    expect(lines).toContain("www.morgana.test. 5 3600 03776562076d6f7267616e61047465737400");
+    expect(flags["morgana.test."]).toBe(1); // apex
+    expect(flags["sub.morgana.test."]).toBe(2); // delegation
+    expect(flags["ns.sub.morgana.test."]).toBe(4); // glue
+    expect(flags["a.b.c.morgana.test."]).toBe(8); // empty non-terminal
+    expect(flags["b.c.morgana.test."]).toBe(8);
+    const names = Object.keys(flags).map((n) => n.toLowerCase());
+    const keys = names.map((n) => n.split(".").filter((l) => l).map((l) => String.fromCharCode(l.length) + l).join("") + "\0");
+    expect([...keys].sort()).toEqual(keys);
+  });
+
+  test("$ORIGIN, @, relative names, parentheses, comments, escapes, TTL units and order", () => {
+    const { out } = compile({ "z.test.zone": HEAD + [
+      "a 1h30m IN A 10.0.0.2 ; comment",
+      "b IN 2d A 10.0.0.3",
+      "c ( TXT \"x; y\" ; inside",
+      "  \"two\\\"q\" \\065 )",
+      "\\.dot A 10.0.0.4",
+      "$ORIGIN sub.z.test.",
+      "d A 10.0.0.5",
+      "@ AAAA ::ffff:10.0.0.6",
+      "e.z.test. MX 10 @",
+    ].join("\n") });
+    const { lines } = records(out[0].bytes);
+    expect(lines).toContain("a.z.test. 1 5400 0a000002");
+    expect(lines).toContain("b.z.test. 1 172800 0a000003");
+    expect(lines).toContain("c.z.test. 16 60 04783b2079" + "0574776f2271" + "0141");
+    expect(lines).toContain("\\.dot.z.test. 1 60 0a000004".replace("\\.dot", ".dot"));
+    expect(lines).toContain("d.sub.z.test. 1 60 0a000005");
+    expect(lines).toContain("sub.z.test. 28 60 00000000000000000000ffff0a000006");
+    expect(lines).toContain("e.z.test. 15 60 000a" + "03737562017a047465737400");
+  });
+
+  test("the origin comes from the file name when there is no $ORIGIN; RFC 3597 forms", () => {
+    const { out } = compile({ "y.test.zone": "$TTL 5\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\nx TYPE65280 \\# 3 abcdef\ny A \\# 4 0a000009\n" });
+    const { lines } = records(out[0].bytes);
+    expect(lines).toContain("x.y.test. 65280 5 abcdef");
+    expect(lines).toContain("y.y.test. 1 5 0a000009");
+  });
+
+  test("one TTL per RRset: the lowest (RFC 2181 §5.2); duplicates dropped", () => {
+    const { out } = compile({ "z.test.zone": HEAD + "m 100 A 10.0.0.7\nm 50 A 10.0.0.8\nm A 10.0.0.8\n" });
+    const m = records(out[0].bytes).lines.filter((l) => l.startsWith("m."));
+    expect(m).toEqual(["m.z.test. 1 50 0a000007", "m.z.test. 1 50 0a000008"]);
+  });
+});
+
+describe("zone compiler: errors at file, line and column", () => {
+  const cases: [string, string, number, number, RegExp][] = [
+    ["bad address", HEAD + "x A 10.0.0.300\n", 6, 5, /not an IPv4 address/],
+    ["unknown type", HEAD + "x BOGUS 1\n", 6, 3, /unknown type 'BOGUS'/],
+    ["CNAME and other data", HEAD + "x CNAME ns\nx A 10.0.0.2\n", 6, 1, /CNAME and other data/],
+    ["outside the zone", HEAD + "x.other. A 10.0.0.2\n", 6, 1, /outside the zone/],
+    ["unclosed parenthesis", HEAD + "x TXT ( \"a\"\n", 7, 1, /never closed/],
+    ["$INCLUDE", HEAD + "$INCLUDE other\n", 6, 1, /\$INCLUDE is not supported/],
+    ["label over 63", HEAD + "x".repeat(64) + " A 10.0.0.2\n", 6, 1, /label of 64 bytes/],
+    ["\\# length", HEAD + "x TYPE99 \\# 3 abcd\n", 6, 13, /says 3 bytes but the data is 2/],
+    ["no TTL", "$ORIGIN z.test.\n@ 60 SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\n", 0, 0, /./],
+    ["no SOA", "$ORIGIN z.test.\n$TTL 1\n@ NS ns\n", 1, 1, /no SOA/],
+    ["class", HEAD + "x CH A 10.0.0.2\n", 6, 3, /only IN/],
+    ["data below a delegation", HEAD + "s NS ns.s\nns.s A 10.0.0.9\nx.s TXT \"no\"\n", 8, 1, /below the delegation/],
+    ["unterminated string", HEAD + "x TXT \"abc\n", 6, 7, /unterminated/],
+    ["string over 255", HEAD + `x TXT "${"a".repeat(256)}"\n`, 6, 7, /at most 255/],
+  ];
+  for (const [what, text, line, column, message] of cases) {
+    test(what, () => {
+      if (what === "no TTL") {
+        // A TTL on the first record is remembered for the next ones (RFC 2308 §4): this compiles.
+        expect(() => compile({ "z.test.zone": text })).not.toThrow();
+        return;
+      }
+      const e = zoneError({ "z.test.zone": text });
+      expect(e.message).toMatch(message);
+      expect(e.location?.file).toMatch(/z\.test\.zone$/);
+      expect([e.location?.line, e.location?.column]).toEqual([line, column]);
+      expect(e.format()).toMatch(new RegExp(`z\\.test\\.zone:${line}:${column}: error E_ZONE`));
+    });
+  }
+
+  test("two files for the same zone", () => {
+    const e = zoneError({ "a.zone": HEAD, "b.zone": HEAD });
+    expect(e.message).toMatch(/already given by another file/);
+    expect(e.location?.file).toMatch(/b\.zone$/);
+  });
+});
