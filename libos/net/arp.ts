@@ -82,7 +82,7 @@ export class ArpLayer implements EtherTypeHandler {
   readonly counters: ArpCounters = new ArpCounters();
   readonly cache: ArpCache;
   sender: ResolvedSender | null = null;
-  private readonly address: Ipv4Address;
+  private address: Ipv4Address;
   private readonly window: Uint8Array = newWindow();
   private readonly packet!: ArpPacket;
   /** Our requests and announcements are built here. */
@@ -96,7 +96,7 @@ export class ArpLayer implements EtherTypeHandler {
 
   constructor(
     readonly ethernet: EthernetLayer,
-    readonly config: Ipv4Config,
+    public config: Ipv4Config,
     readonly limits: Limits,
   ) {
     this.address = config.address;
@@ -106,13 +106,23 @@ export class ArpLayer implements EtherTypeHandler {
     this.timer = new ArpTimer(this);
   }
 
+  /** Use another address from now on (DHCP) and announce it. */
+  setConfig(config: Ipv4Config): void {
+    const changed = config.address != this.address;
+    this.config = config;
+    this.address = config.address;
+    if (changed) this.start();
+  }
+
   /** Bytes of packets waiting for resolution. */
   get queueBytes(): i32 {
     return this.queuedBytes;
   }
 
-  /** Begin the gratuitous announcements (the first goes out now). */
+  /** Begin the gratuitous announcements (the first goes out now); none
+   * while we have no address (0.0.0.0, waiting for DHCP). */
   start(): void {
+    if (this.address == 0) return;
     this.announcementsLeft = this.limits.arpAnnouncements;
     this.nextAnnouncement = now();
     this.onTimer(this.nextAnnouncement);

@@ -29,7 +29,7 @@
 // sent), multicast, more than one interface or address, forwarding, path
 // MTU discovery, acting on ICMP errors received, ARP conflict defence
 // (conflicts are counted and logged).
-export { Stack } from "./stack";
+export { Stack, ConfiguredHandler } from "./stack";
 export { Ipv4Config, Limits, parseCidr, parseIpv4, isMulticast, isLoopback } from "./config";
 export { ipv4Argument, gatewayArgument, configFromArguments } from "./args";
 export { Link, DeviceLink } from "./link";

@@ -101,7 +101,8 @@ const HEADERS = ETH_HEADER_LEN + IPV4_HEADER_LEN;
 
 export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHost {
   readonly counters: Ipv4Counters = new Ipv4Counters();
-  readonly address: Ipv4Address;
+  /** Ours: changes when DHCP (re)configures the interface (setConfig). */
+  address: Ipv4Address;
   readonly reassembly!: Reassembly;
   errors: ErrorReporter | null = null;
   private readonly protocols: StaticArray<Ipv4Protocol | null> = new StaticArray<Ipv4Protocol | null>(256);
@@ -116,7 +117,7 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
   constructor(
     readonly ethernet: EthernetLayer,
     readonly arp: ArpLayer,
-    readonly config: Ipv4Config,
+    public config: Ipv4Config,
     readonly limits: Limits,
   ) {
     this.address = config.address;
@@ -126,6 +127,12 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
     this.reassembly = new Reassembly(limits, this);
     this.ident = <u16>randomU32();
     arp.sender = this;
+  }
+
+  /** Use another address, prefix and gateway from now on (DHCP). */
+  setConfig(config: Ipv4Config): void {
+    this.config = config;
+    this.address = config.address;
   }
 
   /** Hand datagrams of `protocol` to `handler` (replacing any other). */

@@ -3,7 +3,8 @@
 // the same order. `Stack.fromBootArguments()` is what an app calls.
 import { Logger, NetDevice, parseArguments, fail } from "../platform/index";
 import { ipv4ToString, macToString } from "../wire/index";
-import { configFromArguments } from "./args";
+import { DhcpClient, dhcpArgument } from "../dhcp/client";
+import { configFromArguments, gatewayArgument, ipv4Argument } from "./args";
 import { ArpLayer } from "./arp";
 import { Ipv4Config, Limits } from "./config";
 import { EthernetLayer } from "./ethernet";
@@ -14,14 +15,22 @@ import { UdpLayer } from "./udp";
 
 const log = new Logger("net");
 
+/** Told once the interface has an address (see Stack.whenConfigured). */
+export abstract class ConfiguredHandler {
+  abstract configured(stack: Stack): void;
+}
+
 export class Stack {
   readonly ethernet: EthernetLayer;
   readonly arp: ArpLayer;
   readonly ipv4: Ipv4Layer;
   readonly icmp: IcmpLayer;
   readonly udp: UdpLayer;
+  /** The DHCP client, when the address comes from DHCP (--dhcp=true). */
+  dhcp: DhcpClient | null = null;
+  private waiting: ConfiguredHandler[] = [];
 
-  constructor(readonly link: Link, readonly config: Ipv4Config, readonly limits: Limits = new Limits()) {
+  constructor(readonly link: Link, public config: Ipv4Config, readonly limits: Limits = new Limits()) {
     const ethernet = new EthernetLayer(link);
     const arp = new ArpLayer(ethernet, config, limits);
     const ipv4 = new Ipv4Layer(ethernet, arp, config, limits);
@@ -40,7 +49,13 @@ export class Stack {
    * with a message if an argument is bad or the device is not attached. */
   static fromBootArguments(device: string = "service", limits: Limits = new Limits()): Stack {
     parseArguments();
-    const config = configFromArguments();
+    // --dhcp=true: the address, prefix and gateway come from DHCP, so
+    // giving them as well is a contradiction, refused.
+    const useDhcp = dhcpArgument.flag;
+    if (useDhcp && (ipv4Argument.given || gatewayArgument.given)) {
+      fail("--dhcp=true takes the address from DHCP: drop --ipv4 and --ipv4-gateway, or --dhcp");
+    }
+    const config = useDhcp ? new Ipv4Config(0, 0) : configFromArguments();
     const dev = NetDevice.open(device);
     if (dev === null) {
       fail("no net device '" + device + "' attached: declare it in app.json and attach it with --net:" +
@@ -48,10 +63,43 @@ export class Stack {
     }
     const stack = new Stack(new DeviceLink(dev!), config, limits);
     stack.start();
-    log.info("ipv4 " + config.toString() + " gateway " +
-      (config.gateway == 0 ? "none" : ipv4ToString(config.gateway)) + " on " + device +
-      " (mac " + macToString(stack.link.mac) + ", mtu " + stack.link.mtu.toString() + ")");
+    if (useDhcp) {
+      log.info("ipv4 from DHCP on " + device + " (mac " + macToString(stack.link.mac) + ", mtu " +
+        stack.link.mtu.toString() + ")");
+      const dhcp = new DhcpClient(stack);
+      stack.dhcp = dhcp;
+      dhcp.start();
+    } else {
+      log.info("ipv4 " + config.toString() + " gateway " +
+        (config.gateway == 0 ? "none" : ipv4ToString(config.gateway)) + " on " + device +
+        " (mac " + macToString(stack.link.mac) + ", mtu " + stack.link.mtu.toString() + ")");
+    }
     return stack;
+  }
+
+  /** Whether the interface has an address (given, or leased). */
+  get configured(): bool {
+    return this.config.address != 0;
+  }
+
+  /** Call `handler.configured(this)` once the interface has an address:
+   * at once with a static --ipv4, when DHCP binds a lease otherwise. The
+   * same call works either way, so an app need not know which it got. */
+  whenConfigured(handler: ConfiguredHandler): void {
+    if (this.configured) handler.configured(this);
+    else this.waiting.push(handler);
+  }
+
+  /** Use another configuration from now on (DHCP binds, renews with
+   * another address, or loses its lease: 0.0.0.0/0). */
+  configure(config: Ipv4Config): void {
+    this.config = config;
+    this.ipv4.setConfig(config);
+    this.arp.setConfig(config);
+    if (config.address == 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (let i = 0; i < waiting.length; i++) waiting[i].configured(this);
   }
 
   /** Take frames from the link and announce our address. */
