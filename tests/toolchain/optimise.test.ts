@@ -29,13 +29,13 @@ describe("optimise", () => {
     const before = assemble();
     const after = optimise(before);
     expect(after.length).toBeLessThan(before.length);
-    const run = async (bytes: Uint8Array) => (await WebAssembly.instantiate(bytes)).instance.exports as Record<string, (...a: number[]) => number>;
-    const [a, b] = [await run(before), await run(after)];
+    const run = (bytes: Uint8Array) => new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).exports as Record<string, (...a: number[]) => number>;
+    const [a, b] = [run(before), run(after)];
     for (const x of [0, 3, -7, 46341]) expect(b.waste(x)).toBe(a.waste(x));
   });
 
   test("keeps traps: division by zero still traps", async () => {
-    const { instance } = await WebAssembly.instantiate(optimise(assemble()));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(optimise(assemble()) as Uint8Array<ArrayBuffer>));
     expect(() => (instance.exports.divide as (a: number, b: number) => number)(1, 0)).toThrow(/divide by zero/);
   });
 
