@@ -9,8 +9,9 @@
 // Boot arguments, besides the stack's (--ipv4, --ipv4-gateway, --log):
 //   --dns-udp-size=N     largest UDP answer (default 1232, DNS Flag Day 2020)
 //   --dns-rate-limit=N   answers a second per /24 of sources (0: no limit)
-import { Stack } from "../../libos/net/index";
-import { Authority, DnsUdpServer, RateLimit, ZoneTable } from "../../libos/dns/index";
+import { ConfiguredHandler, Stack } from "../../libos/net/index";
+import { TcpLayer } from "../../libos/net/tcp/index";
+import { Authority, DnsTcpServer, DnsUdpServer, RateLimit, ZoneTable } from "../../libos/dns/index";
 import { IntRange, Logger, declareArgument, fail, findAsset, run } from "../../libos/platform/index";
 import { ipv4ToString } from "../../libos/wire/index";
 
@@ -26,6 +27,16 @@ if (table === null) fail("zones.bin is not a zone table; rebuild the image");
 const authority = new Authority(table!, <i32>udpSize.int);
 const limit = rateLimit.int > 0 ? new RateLimit(<i32>rateLimit.int) : null;
 stack.udp.bind(53, new DnsUdpServer(authority, limit));
-log.info("serving " + table!.zones.toString() + " zone(s), " + table!.nodes.toString() + " names on " +
-  ipv4ToString(stack.config.address) + ":53");
+
+// TCP takes the address when it starts, so it starts once there is one
+// (at once with --ipv4, at the lease with --dhcp=true).
+class Serve extends ConfiguredHandler {
+  configured(stack: Stack): void {
+    const tcp = TcpLayer.fromStack(stack);
+    if (tcp.listen(53, new DnsTcpServer(authority)) === null) fail("cannot listen on TCP port 53");
+    log.info("serving " + table!.zones.toString() + " zone(s), " + table!.nodes.toString() + " names on " +
+      ipv4ToString(stack.config.address) + ":53, UDP and TCP");
+  }
+}
+stack.whenConfigured(new Serve());
 run();

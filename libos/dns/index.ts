@@ -18,3 +18,4 @@ export { ZoneTable, FLAG_APEX, FLAG_CUT, FLAG_GLUE, FLAG_EMPTY } from "./zone";
 export { Authority, AuthorityCounters } from "./authority";
 export { RateLimit, Verdict } from "./ratelimit";
 export { DnsUdpServer } from "./server";
+export { DnsTcpServer } from "./tcp";
