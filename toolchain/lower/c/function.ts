@@ -590,7 +590,7 @@ class FunctionLowering {
         throw new UnsupportedError("garbage collection");
     }
     r.pos--;
-    r.fail("illegal opcode");
+    r.fail(`illegal opcode 0x${op.toString(16).padStart(2, "0")}`);
   }
 
   private end(): void {
@@ -767,7 +767,7 @@ class FunctionLowering {
         return;
       }
     }
-    this.r.fail("illegal opcode");
+    this.r.fail(`illegal opcode 0xfc ${sub}`);
   }
 
   private template(c: string, args: Entry[]): string {
