@@ -22,14 +22,17 @@ export class RateLimit {
   slipped: u64 = 0;
 
   /** `perSecond` responses a second for each /24 of sources. */
-  constructor(readonly perSecond: i32) {}
+  constructor(readonly perSecond: i32) {
+    // 1 is no /24 prefix (its low byte is set): every slot starts empty.
+    for (let i = 0; i < SLOTS; i++) unchecked(this.prefix[i] = 1);
+  }
 
   check(src: u32, now: i64): Verdict {
     const p = src & 0xffffff00;
     const slot = <i32>((p >> 8) * 2654435761 >> 22) & (SLOTS - 1);
     // Tokens are kept in units of 1/perSecond seconds' worth of nanoseconds.
     const full = <i64>this.perSecond * SECOND;
-    if (unchecked(this.prefix[slot]) != p || unchecked(this.stamp[slot]) == 0) {
+    if (unchecked(this.prefix[slot]) != p) {
       unchecked(this.prefix[slot] = p);
       unchecked(this.tokens[slot] = full);
       unchecked(this.stamp[slot] = now);
@@ -37,7 +40,7 @@ export class RateLimit {
     }
     let t = unchecked(this.tokens[slot]) + (now - unchecked(this.stamp[slot])) * <i64>this.perSecond;
     if (t > full) t = full;
-    unchecked(this.stamp[slot] = now | 1);
+    unchecked(this.stamp[slot] = now);
     if (t >= SECOND) {
       unchecked(this.tokens[slot] = t - SECOND);
       return Verdict.Send;
