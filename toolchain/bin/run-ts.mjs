@@ -5,10 +5,11 @@
 // arguments through process.argv. Used by `npm run bench`; the same pattern
 // as morgana.mjs, but for any entry file and rebuilt every time (bundling
 // is a fraction of a second and a stale bundle would measure old code).
-// Bundled code finds the repository through toolchain/root.ts, never
-// through its own location (the bundle lives in build/).
+// The bundle lives in build/, so each source's own `import.meta.url`,
+// `.dirname` and `.filename` are replaced by its real location while
+// bundling: code that finds files next to itself works as under vitest.
 import { build } from "esbuild";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -31,6 +32,21 @@ await build({
   target: "node20",
   packages: "external",
   logLevel: "warning",
+  plugins: [
+    {
+      name: "own-location",
+      setup(b) {
+        b.onLoad({ filter: /\.ts$/ }, (args) => {
+          const file = args.path;
+          const contents = readFileSync(file, "utf8")
+            .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(file).href))
+            .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(file)))
+            .replaceAll("import.meta.filename", JSON.stringify(file));
+          return { contents, loader: "ts" };
+        });
+      },
+    },
+  ],
 });
 // The bundled file sees the arguments after the entry as its own.
 process.argv = [process.argv[0], source, ...args];
