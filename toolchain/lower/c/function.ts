@@ -339,6 +339,21 @@ class FunctionLowering {
     });
   }
 
+  /** Before a block, loop or if: values on the stack that still read a
+   * local are copied out. The local may be written inside the construct on
+   * some paths only (one arm of an if, after a br_if, in a later loop
+   * iteration), and detachLocal's copy, made where the write is, would be
+   * missing or late on the others. */
+  private detachLocals(): void {
+    this.opds.forEach((e, depth) => {
+      if (e.local !== undefined && e.type !== "unknown") {
+        const name = this.slot(depth, e.type);
+        this.emit(`${name} = ${e.expr};`);
+        this.opds[depth] = { type: e.type, expr: name };
+      }
+    });
+  }
+
   /** Block parameters live in their slots, so that branches can refill them. */
   private settleParams(t: FuncType): void {
     const base = this.opds.length - t.params.length;
@@ -403,6 +418,7 @@ class FunctionLowering {
         const t = this.blockType();
         this.popN(t.params).forEach((e) => this.opds.push(e));
         this.settleParams(t);
+        this.detachLocals();
         this.pushFrame("block", t);
         return;
       }
@@ -410,6 +426,7 @@ class FunctionLowering {
         const t = this.blockType();
         this.popN(t.params).forEach((e) => this.opds.push(e));
         this.settleParams(t);
+        this.detachLocals();
         const f = this.pushFrame("loop", t);
         this.emit(`${f.label}:;`);
         return;
@@ -419,6 +436,7 @@ class FunctionLowering {
         const cond = this.pop("i32");
         this.popN(t.params).forEach((e) => this.opds.push(e));
         this.settleParams(t);
+        this.detachLocals();
         this.emit(`if (${cond.expr}) {`);
         const f = this.pushFrame("if", t);
         f.indent++;
