@@ -1,0 +1,98 @@
+// HTTP dates (RFC 9110 §5.6.7): the IMF-fixdate form, "Sun, 06 Nov 1994
+// 08:49:37 GMT", written for Date and Last-Modified and read back from
+// If-Modified-Since. (The two obsolete forms are not read: a date that
+// does not parse is ignored, as §13.1.3 asks.)
+//
+// The wall clock is one hypercall per reading on hvt, so HttpClock reads
+// it once a minute and follows the monotonic clock in between; the Date
+// text is rebuilt once a second.
+import { SECOND, now, wallNow } from "../platform/index";
+
+const DAYS: string[] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
+const MONTHS: string[] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Seconds since the epoch as IMF-fixdate. */
+export function formatHttpDate(seconds: i64): string {
+  let days = seconds / 86400;
+  let rem = seconds % 86400;
+  if (rem < 0) { rem += 86400; days -= 1; }
+  const weekday = DAYS[<i32>(((days % 7) + 7) % 7)];
+  // Civil date from days (the same algorithm as platform isoTime).
+  const z = days + 719_468;
+  const era = (z >= 0 ? z : z - 146_096) / 146_097;
+  const doe = z - era * 146_097;
+  const yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const mp = (5 * doy + 2) / 153;
+  const day = doy - (153 * mp + 2) / 5 + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return weekday + ", " + two(day) + " " + MONTHS[<i32>month - 1] + " " + year.toString().padStart(4, "0") + " " +
+    two(rem / 3600) + ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + " GMT";
+}
+
+function two(n: i64): string {
+  return n < 10 ? "0" + n.toString() : n.toString();
+}
+
+/** An IMF-fixdate as seconds since the epoch, or -1 if it is not one. */
+export function parseHttpDate(s: string): i64 {
+  // "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters at fixed places.
+  if (s.length != 29 || s.charAt(3) != "," || s.charAt(4) != " " || s.charAt(7) != " " || s.charAt(11) != " " ||
+    s.charAt(16) != " " || s.charAt(19) != ":" || s.charAt(22) != ":" || s.substring(25) != " GMT") return -1;
+  const month = MONTHS.indexOf(s.substring(8, 11));
+  const day = digits(s, 5, 2);
+  const year = digits(s, 12, 4);
+  const h = digits(s, 17, 2);
+  const m = digits(s, 20, 2);
+  const sec = digits(s, 23, 2);
+  if (month < 0 || day < 1 || day > 31 || year < 0 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return -1;
+  // Days from civil (inverse of the above).
+  const y = <i64>(month < 2 ? year - 1 : year);
+  const era = (y >= 0 ? y : y - 399) / 400;
+  const yoe = y - era * 400;
+  const mp = <i64>(month < 2 ? month + 10 : month - 2);
+  const doy = (153 * mp + 2) / 5 + <i64>day - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const days = era * 146_097 + doe - 719_468;
+  return days * 86400 + <i64>h * 3600 + <i64>m * 60 + <i64>sec;
+}
+
+function digits(s: string, at: i32, n: i32): i32 {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (<u32>c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** The wall clock for Date fields, at the cost of one wall-clock read a
+ * minute. */
+export class HttpClock {
+  private offset: i64 = 0;
+  private synced: i64 = i64.MIN_VALUE;
+  private second: i64 = i64.MIN_VALUE;
+  private text: string = "";
+
+  /** Wall time in seconds since the epoch. */
+  seconds(): i64 {
+    const t = now();
+    if (t - this.synced >= 60 * SECOND || this.synced == i64.MIN_VALUE) {
+      this.offset = wallNow() - t;
+      this.synced = t;
+    }
+    return (t + this.offset) / SECOND;
+  }
+
+  /** The Date field value for now, rebuilt once a second. */
+  date(): string {
+    const s = this.seconds();
+    if (s != this.second) {
+      this.second = s;
+      this.text = formatHttpDate(s);
+    }
+    return this.text;
+  }
+}
