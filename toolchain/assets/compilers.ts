@@ -6,10 +6,13 @@
  */
 import type { Asset, AssetFile } from "./index.ts";
 import { compileZones } from "./dns-zones.ts";
+import { compileWebsite } from "./website.ts";
 
 export type AssetCompiler = (files: AssetFile[], dir: string) => Asset[];
 
 export const compilers: Record<string, AssetCompiler> = {
   /** RFC 1035 master files to the zone tables apps/dns serves. */
   "dns-zones": compileZones,
+  /** A static site: gzip variants and an index of validators (apps/website). */
+  website: compileWebsite,
 };
