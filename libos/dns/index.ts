@@ -19,3 +19,6 @@ export { Authority, AuthorityCounters } from "./authority";
 export { RateLimit, Verdict } from "./ratelimit";
 export { DnsUdpServer } from "./server";
 export { DnsTcpServer } from "./tcp";
+export {
+  Resolver, ResolveHandler, Resolution, ResolveError, resolveErrorName, ResolverCounters, dnsServerArgument,
+} from "./resolver";

@@ -133,6 +133,20 @@ describe.skipIf(!hasKvm || !hasNetns)("dns.hvt", () => {
     expect(/MSG SIZE\s+rcvd: (\d+)/.exec(await dig("+ignore", "+bufsize=4096", "big.morgana.test", "TXT"))![1]).toBe("45");
   });
 
+  test("a truncated answer is asked again over TCP by dig, and comes whole (RFC 7766)", async () => {
+    const out = await dig("+bufsize=1232", "big.morgana.test", "TXT");
+    expect(out).toMatch(/;; Truncated, retrying in TCP mode\./);
+    expect(status(out)).toBe("NOERROR");
+    expect(header(out)).not.toContain("tc");
+    expect(section(out, "ANSWER").length).toBe(7);
+    expect(/MSG SIZE\s+rcvd: (\d+)/.exec(out)![1]).toBe("1676");
+  });
+
+  test("several queries over one TCP connection", async () => {
+    const out = await dig("+tcp", "+keepopen", "web.morgana.test", "A", "nothing.morgana.test", "A", "morgana.test", "NS");
+    expect([...out.matchAll(/status: ([A-Z]+)/g)].map((m) => m[1])).toEqual(["NOERROR", "NXDOMAIN", "NOERROR"]);
+  });
+
   test("EDNS: our 1232-byte size, BADVERS for version 1", async () => {
     expect(await dig("morgana.test", "SOA")).toMatch(/; EDNS: version: 0, flags:; udp: 1232/);
     const bad = await dig("+edns=1", "+noednsnegotiation", "morgana.test", "SOA");

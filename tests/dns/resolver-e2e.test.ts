@@ -1,0 +1,81 @@
+/**
+ * The stub resolver end to end: tests/apps/resolve (libos/dns's Resolver)
+ * booted in a namespace with dnsmasq serving a hosts file on the tap (and
+ * DHCP, whose lease names the DNS server), asked for A and AAAA records:
+ * answers, several addresses, NXDOMAIN-like refusals, case-insensitive
+ * names, the cache on a second lookup, the server from --dns-server or DHCP.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { hasNetns, warnNoNetns, withNetns, type Netns } from "../support/netns.ts";
+import { testImage } from "../support/images.ts";
+import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
+
+warnNoKvm("resolver end-to-end");
+warnNoNetns("resolver end-to-end");
+
+const HOSTS = "10.0.0.10 alpha.lan alpha\n10.0.0.11 beta.lan\n10.0.0.12 beta.lan\nfd00::10 alpha.lan\n";
+
+async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), "resolver-e2e-"));
+  // dnsmasq drops root for an unprivileged user, who must read the file.
+  chmodSync(dir, 0o755);
+  writeFileSync(path.join(dir, "hosts"), HOSTS, { mode: 0o644 });
+  try {
+    return await withNetns(async (ns) => {
+      const child = ns.spawn(["dnsmasq", "--keep-in-foreground", `--interface=${ns.tap}`, "--bind-interfaces",
+        "--listen-address=10.0.0.1", "--no-resolv", "--no-hosts", `--addn-hosts=${path.join(dir, "hosts")}`,
+        "--local-ttl=60", "--dhcp-range=10.0.0.50,10.0.0.99,255.255.255.0,2m", "--dhcp-option=option:dns-server,10.0.0.1",
+        `--dhcp-leasefile=${path.join(dir, "leases")}`, `--pid-file=${path.join(dir, "pid")}`, "--log-facility=-"]);
+      let log = "";
+      child.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
+      child.stdout!.resume();
+      // Ready once it has read the hosts file (before that it refuses: "not ready").
+      for (let i = 0; i < 50 && !/read .*hosts/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200));
+      return await fn(ns);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function resolve(ns: Netns, args: string[]): Promise<string> {
+  const r = await runImage(testImage("resolve"), { netns: ns.name, tenderArgs: ["--mem=64", `--net:service=${ns.tap}`], args, timeoutMs: 30_000 });
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe.skipIf(!hasKvm || !hasNetns)("Resolver against dnsmasq", () => {
+  test("A lookups with --dns-server: one and several addresses, case ignored, then the cache", async () => {
+    await withDnsmasq(async (ns) => {
+      const out = await resolve(ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=alpha.lan,beta.lan,Alpha.LAN,nothing.lan"]);
+      expect(out).toMatch(/resolved alpha\.lan A: 10\.0\.0\.10 ttl 60\n/);
+      expect(out).toMatch(/resolved beta\.lan A: 10\.0\.0\.11 10\.0\.0\.12 ttl 60\n/);
+      expect(out).toMatch(/resolved Alpha\.LAN A: 10\.0\.0\.10 ttl 60\n/);
+      // dnsmasq without upstream servers refuses names it does not know.
+      expect(out).toMatch(/resolved nothing\.lan A: error refused/);
+      // The second lookup of the first name comes from the cache, its TTL counting down.
+      expect(out).toMatch(/resolved alpha\.lan A: 10\.0\.0\.10 ttl (59|60) \(cache\)/);
+      expect(out).toMatch(/counters queries=5 cacheHits=1 ignored=0 timeouts=0/);
+    });
+  });
+
+  test("AAAA with the server leased by DHCP", async () => {
+    await withDnsmasq(async (ns) => {
+      const out = await resolve(ns, ["--dhcp=true", "--type=AAAA", "--lookup=alpha.lan"]);
+      expect(out).toMatch(/\[dhcp\] leased 10\.0\.0\.\d+\/24/);
+      expect(out).toMatch(/resolver servers 1/);
+      expect(out).toMatch(/resolved alpha\.lan AAAA: fd00::10 ttl 60\n/);
+    });
+  });
+
+  test("a server that does not answer: retries, then a timeout", async () => {
+    await withNetns(async (ns) => {
+      const out = await resolve(ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=alpha.lan"]);
+      expect(out).toMatch(/resolved alpha\.lan A: error timeout/);
+    });
+  });
+});
