@@ -22,7 +22,9 @@ const morgana = path.join(root, "toolchain/bin/morgana.mjs");
 test("a clang-built kernel, lowered by the CLI, runs under the example embedder", async () => {
   mkdirSync(dir, { recursive: true });
   const wasm = path.join(dir, "crc32.wasm");
-  await exec("clang", [...clangWasmFlags, "-o", wasm, path.join(root, "tests/bench/kernels/crc32.c")]);
+  await exec("clang", [...clangWasmFlags, "-o", wasm, path.join(root, "tests/bench/kernels/crc32.c")]).catch((e) => {
+    throw new Error(`clang could not build a wasm32 module (Debian packages clang and lld are needed): ${e.message}`);
+  });
   const lowered = await exec(process.execPath, [morgana, "lower", wasm, "-o", path.join(dir, "kernel.c"), "--prefix", "kernel"]);
   expect(lowered.stdout).toContain("(prefix kernel)");
   expect(readFileSync(path.join(dir, "kernel.h"), "utf8")).toContain("u32 kernel_export_run(void);");
