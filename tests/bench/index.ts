@@ -7,8 +7,9 @@
 import { formatTable, type Suite } from "./suite.ts";
 import { kernels } from "./kernels/suite.ts";
 import { hello } from "./hello.ts";
+import { dns } from "./dns.ts";
 
-const suites: Suite[] = [kernels, hello];
+const suites: Suite[] = [kernels, hello, dns];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

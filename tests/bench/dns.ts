@@ -1,0 +1,180 @@
+/**
+ * The DNS suite: dns.hvt against NSD serving the same zone
+ * (apps/dns/zones/morgana.test.zone), both measured by dnsperf from a
+ * client namespace, in alternating rounds within one run:
+ *
+ *   dns.hvt: client ns [tap0 10.0.0.1] -- tender -- dns.hvt 10.0.0.2
+ *   NSD:     client ns [veth 10.0.1.1] ==veth== server ns [NSD 10.0.1.2]
+ *
+ * NSD runs one server process (server-count 1, like our one vCPU), with
+ * minimal responses and its rate limit off, so both do the same work per
+ * query. Reported: queries per second and mean latency under dnsperf
+ * (bounded: `SECONDS` a round, at most `OUTSTANDING` queries in flight),
+ * the ratio, the time from start to the first answer (the tender or
+ * `nsd` spawned to a probe's first answer; the client's neighbour entry
+ * is set by hand so ARP does not count), and the image size. Targets: an
+ * image under 300 KB, at least half of NSD's rate. Needs root, KVM,
+ * dnsperf and nsd (Debian packages dnsperf, nsd); the namespaces are
+ * removed afterwards. Every query goes to addresses in namespaces made here.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { buildApp } from "../../toolchain/build/index.ts";
+import { root } from "../../toolchain/root.ts";
+import { createNetns, type Netns } from "../support/netns.ts";
+import { tenderPath, hasKvm } from "../support/tender.ts";
+import { median } from "./stats.ts";
+import type { Suite, Table } from "./suite.ts";
+
+const SECONDS = 8;
+const OUTSTANDING = 64;
+const MAC = "02:00:5e:00:53:02";
+/** A mix of what an authoritative server answers: positive, CNAME chain,
+ * MX with additional, TXT, NXDOMAIN, NODATA, a referral. */
+const QUERIES = [
+  "www.morgana.test A", "web.morgana.test A", "morgana.test SOA", "morgana.test MX", "ns1.morgana.test A",
+  "txt.morgana.test TXT", "nothing.morgana.test A", "mail.morgana.test AAAA", "host.sub.morgana.test A",
+  "morgana.test NS",
+];
+
+interface Perf { qps: number; latencyMs: number; lost: number }
+
+function parseDnsperf(out: string): Perf {
+  const qps = /Queries per second:\s+([\d.]+)/.exec(out);
+  const lat = /Average Latency \(s\):\s+([\d.]+)/.exec(out);
+  const lost = /Queries lost:\s+(\d+)/.exec(out);
+  const completed = /Queries completed:\s+(\d+)/.exec(out);
+  if (!qps || !lat || !lost || !completed || Number(completed[1]) === 0) throw new Error(`dnsperf gave no result:\n${out}`);
+  return { qps: Number(qps[1]), latencyMs: Number(lat[1]) * 1000, lost: Number(lost[1]) };
+}
+
+async function dnsperf(ns: Netns, server: string, queries: string): Promise<Perf> {
+  const r = await ns.exec(["dnsperf", "-s", server, "-d", queries, "-l", String(SECONDS), "-c", "1",
+    "-q", String(OUTSTANDING), "-t", "1"], { timeoutMs: (SECONDS + 20) * 1000 });
+  return parseDnsperf(r.stdout);
+}
+
+/** A Node process in `ns` that asks `server` for the SOA every millisecond
+ * (for at most 10 s) and prints the epoch time in ms of the first answer. */
+function probe(ns: Netns, server: string): Promise<number> {
+  const q = "abcd01000001000000000000076d6f7267616e61047465737400000600" + "01";
+  const script = `
+const s = require("node:dgram").createSocket("udp4");
+const q = Buffer.from("${q}", "hex");
+const t = setInterval(() => s.send(q, 53, "${server}"), 1);
+const stop = setTimeout(() => { console.log("none"); process.exit(1); }, 10000);
+s.on("message", () => { console.log(performance.timeOrigin + performance.now()); process.exit(0); });`;
+  const child = ns.spawn([process.execPath, "-e", script]);
+  let out = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+  return new Promise((resolve, reject) => child.on("close", () => {
+    const v = Number(out.trim());
+    if (Number.isFinite(v)) resolve(v);
+    else reject(new Error(`no answer from ${server} within 10 s`));
+  }));
+}
+
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function kill(c: ChildProcess | null): void {
+  if (c?.pid !== undefined && c.exitCode === null) process.kill(c.pid, "SIGTERM");
+}
+
+export const dns: Suite = {
+  name: "dns",
+  about: "dns.hvt against NSD on the same zone under dnsperf; start to first answer; image size",
+  async run(ctx) {
+    if (!hasKvm) throw new Error("needs /dev/kvm");
+    const rounds = ctx.rounds ?? 2;
+    ctx.log("building dns.hvt");
+    const built = await buildApp(path.join(root, "apps", "dns"));
+    const image = built.image;
+    const size = statSync(image).size;
+    const tender = await tenderPath();
+    const work = mkdtempSync(path.join(tmpdir(), "bench-dns-"));
+    const queries = path.join(work, "queries.txt");
+    writeFileSync(queries, QUERIES.join("\n") + "\n", { mode: 0o644 });
+    copyFileSync(path.join(root, "apps", "dns", "zones", "morgana.test.zone"), path.join(work, "morgana.test.zone"));
+    writeFileSync(path.join(work, "nsd.conf"), [
+      "server:", "  ip-address: 10.0.1.2", "  port: 53", '  username: ""', '  chroot: ""', `  zonesdir: "${work}"`,
+      '  database: ""', `  pidfile: "${work}/nsd.pid"`, `  xfrdfile: "${work}/xfrd.state"`, `  zonelistfile: "${work}/zone.list"`,
+      `  logfile: "${work}/nsd.log"`, "  server-count: 1", "  verbosity: 0", "  minimal-responses: yes", "  rrl-ratelimit: 0",
+      "remote-control:", "  control-enable: no", "zone:", "  name: morgana.test", "  zonefile: morgana.test.zone", "",
+    ].join("\n"));
+    const ours: Perf[] = [];
+    const theirs: Perf[] = [];
+    const oursStart: number[] = [];
+    const theirsStart: number[] = [];
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        // ---- dns.hvt
+        const a = await createNetns();
+        let guest: ChildProcess | null = null;
+        try {
+          await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
+          const first = probe(a, "10.0.0.2");
+          await sleep(100);
+          const t0 = nowMs();
+          guest = a.spawn([tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, "--", image, "--ipv4=10.0.0.2/24"]);
+          oursStart.push((await first) - t0);
+          ctx.log(`round ${round}: dns.hvt answered ${(oursStart.at(-1)!).toFixed(1)} ms after start; dnsperf ${SECONDS} s`);
+          ours.push(await dnsperf(a, "10.0.0.2", queries));
+        } finally {
+          kill(guest);
+          await a.destroy();
+        }
+        // ---- NSD
+        const c = await createNetns();
+        const s = await createNetns({ tap: "unused0", hostAddr: "10.0.9.1/24" });
+        let nsd: ChildProcess | null = null;
+        try {
+          const peer = `v${process.pid % 10000}`;
+          await c.exec(["ip", "link", "add", "c0", "type", "veth", "peer", "name", peer]);
+          await c.exec(["ip", "link", "set", peer, "netns", s.name]);
+          await c.exec(["ip", "addr", "add", "10.0.1.1/24", "dev", "c0"]);
+          await c.exec(["ip", "link", "set", "c0", "up"]);
+          await s.exec(["ip", "addr", "add", "10.0.1.2/24", "dev", peer]);
+          await s.exec(["ip", "link", "set", peer, "up"]);
+          const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
+          await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
+          const first = probe(c, "10.0.1.2");
+          await sleep(100);
+          const t0 = nowMs();
+          nsd = s.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
+          theirsStart.push((await first) - t0);
+          ctx.log(`round ${round}: NSD answered ${(theirsStart.at(-1)!).toFixed(1)} ms after start; dnsperf ${SECONDS} s`);
+          theirs.push(await dnsperf(c, "10.0.1.2", queries));
+        } finally {
+          kill(nsd);
+          await sleep(200);
+          await c.destroy();
+          await s.destroy();
+        }
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    const q = (ps: Perf[]) => median(ps.map((p) => p.qps));
+    const l = (ps: Perf[]) => median(ps.map((p) => p.latencyMs));
+    const lost = (ps: Perf[]) => ps.reduce((n, p) => n + p.lost, 0);
+    const ratio = q(ours) / q(theirs);
+    const kb = size / 1024;
+    const table: Table = {
+      title: `DNS: dnsperf, ${SECONDS} s a round, ${OUTSTANDING} queries in flight, ${rounds} rounds (medians)`,
+      head: ["server", "queries/s", "latency ms", "lost", "start to first answer ms", "image KB"],
+      rows: [
+        ["dns.hvt", q(ours).toFixed(0), l(ours).toFixed(3), String(lost(ours)), median(oursStart).toFixed(1), kb.toFixed(1)],
+        ["NSD 1 process", q(theirs).toFixed(0), l(theirs).toFixed(3), String(lost(theirs)), median(theirsStart).toFixed(1), "-"],
+        ["dns.hvt / NSD", `${ratio.toFixed(2)}x`, "", "", "", ""],
+      ],
+      notes: [
+        `target: image under 300 KB: ${kb < 300 ? "met" : "missed"} (${kb.toFixed(1)} KB)`,
+        `target: at least half of NSD's rate: ${ratio >= 0.5 ? "met" : "missed"} (${(ratio * 100).toFixed(0)}%)`,
+      ],
+    };
+    return [table];
+  },
+};
