@@ -346,9 +346,13 @@ WRT_INLINE f64 wrt_f64_max(f64 a, f64 b) {
     return a > b ? a : b;
 }
 
+/* sqrtss/sqrtsd write only the low lane of their destination, so a
+ * destination other than the source waits for whatever last wrote it (a
+ * false dependency that serialises independent square roots): the asm
+ * computes in place, and gcc copies the operand first if it still needs it. */
 WRT_INLINE f32 wrt_f32_sqrt(f32 x) {
 #if defined(__x86_64__)
-    __asm__("sqrtss %1, %0" : "=x"(x) : "x"(x));
+    __asm__("sqrtss %0, %0" : "+x"(x));
     return x;
 #else
     return __builtin_sqrtf(x);
@@ -356,7 +360,7 @@ WRT_INLINE f32 wrt_f32_sqrt(f32 x) {
 }
 WRT_INLINE f64 wrt_f64_sqrt(f64 x) {
 #if defined(__x86_64__)
-    __asm__("sqrtsd %1, %0" : "=x"(x) : "x"(x));
+    __asm__("sqrtsd %0, %0" : "+x"(x));
     return x;
 #else
     return __builtin_sqrt(x);
