@@ -44,7 +44,7 @@ function statsLine(tcp: TcpLayer, http: HttpServer): string {
     " sndpool=" + tcp.sndPool.allocated.toString() + " retransmits=" + t.retransmits.toString() +
     " rto=" + t.rtoExpired.toString() + " fastrtx=" + t.fastRetransmits.toString() +
     " resets=" + t.resetsOut.toString() + " cookies=" + t.cookiesSent.toString() +
-    " dropNoRoom=" + t.dropNoRoom.toString();
+    " dropNoRoom=" + t.dropNoRoom.toString() + " states=" + tcp.stateCounts().replaceAll(" ", ",");
 }
 
 const stack = Stack.fromBootArguments();

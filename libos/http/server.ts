@@ -93,6 +93,8 @@ class HttpConnection extends TcpHandler {
   private fed: i32 = 0;
   private served: i32 = 0;
   private keepAlive: bool = true;
+  /** The peer sent its FIN: close once what it sent is answered. */
+  private peerDone: bool = false;
   private headOnly: bool = false;
   private body: BodySource | null = null;
   private left: i64 = 0;
@@ -116,9 +118,10 @@ class HttpConnection extends TcpHandler {
   }
 
   peerClosed(c: TcpConnection): void {
-    // No more requests: finish the response under way, if any, then close.
-    this.keepAlive = false;
-    if (this.state == READING) this.finish();
+    // No more requests will come, but those already in are answered
+    // (pipelined ahead of the FIN); then the connection closes.
+    this.peerDone = true;
+    if (this.state == READING) this.serve();
   }
 
   closed(c: TcpConnection, reason: CloseReason): void {
@@ -130,19 +133,30 @@ class HttpConnection extends TcpHandler {
     if (reason != CloseReason.Normal) this.server.counters.closedAbnormally++;
   }
 
-  /** Answer every complete request that is in, while there is room. */
+  /** Answer every complete request that is in, while there is room;
+   * close when the peer is done and nothing complete is left. */
   private serve(): void {
+    const blocked = this.serveRequests();
+    if (this.peerDone && this.state == READING && !blocked) {
+      this.state = CLOSED;
+      this.timer.cancel();
+      this.c.close();
+    }
+  }
+
+  /** True when it stopped for want of send space (with more to answer). */
+  private serveRequests(): bool {
     const server = this.server;
     const config = server.config;
     const c = this.c;
     while (this.state == READING) {
       if (c.sendSpace < HEAD_MAX) {
         c.wantWritable = true;
-        return;
+        return c.unread > 0;
       }
       const data = c.received();
       const n = data.byteLength;
-      if (n == 0) return;
+      if (n == 0) return false;
       if (this.requestStart == 0) {
         this.requestStart = now();
         this.rearm();
@@ -158,23 +172,23 @@ class HttpConnection extends TcpHandler {
             const e = parseRequest(data.dataStart, n, req, config);
             this.fail(e > 0 ? e : 431);
           }
-          return;
+          return false;
         }
         const st = parseRequest(data.dataStart, n, req, config);
-        if (st == INCOMPLETE) return;
+        if (st == INCOMPLETE) return false;
         if (st != COMPLETE) {
           this.fail(st);
-          return;
+          return false;
         }
         const fr = decideFraming(req);
         if (fr != 0) {
           this.fail(fr);
-          return;
+          return false;
         }
         if (req.contentLength > <i64>config.maxBody ||
           <i64>req.headLen + req.contentLength > <i64>c.rcv!.capacity) {
           this.fail(413);
-          return;
+          return false;
         }
         this.headLen = req.headLen;
         this.fed = 0;
@@ -197,21 +211,22 @@ class HttpConnection extends TcpHandler {
         this.fed += got;
         if (d.error != 0) {
           this.fail(d.error);
-          return;
+          return false;
         }
         if (!d.done) {
           if (n == c.rcv!.capacity) this.fail(413);
-          return;
+          return false;
         }
         raw = this.fed;
         req.body = d.body.subarray(0, d.length);
       } else if (req.contentLength > 0) {
-        if (<i64>(n - this.headLen) < req.contentLength) return;
+        if (<i64>(n - this.headLen) < req.contentLength) return false;
         raw = <i32>req.contentLength;
         req.body = data.subarray(this.headLen, this.headLen + raw);
       }
       this.respond(req, this.headLen + raw);
     }
+    return false;
   }
 
   /** Hand a complete request to the application and start its response. */

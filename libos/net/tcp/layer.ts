@@ -16,7 +16,7 @@ import {
 import { WireError } from "../../wire/error";
 import { Ipv4Datagram, Ipv4Layer, Ipv4Protocol } from "../ipv4";
 import { moveWindow, newWindow } from "../window";
-import { CloseReason, TcpHandler, TcpListenHandler, TcpState } from "./api";
+import { CloseReason, TcpHandler, TcpListenHandler, TcpState, stateName } from "./api";
 import { BufferPool, RecvBuffer, SendBuffer } from "./buffer";
 import { TcpConfig } from "./config";
 import { initCongestion } from "./congestion";
@@ -43,7 +43,6 @@ class FlushTimer extends Timer {
 
 export class TcpLayer implements Ipv4Protocol {
   readonly counters: TcpCounters = new TcpCounters();
-  readonly address: u32;
   /** The IP MTU: segments carry at most mtu - 40 bytes of TCP payload
    * and options (RFC 9293 §3.7.1). */
   readonly mtu: i32;
@@ -71,7 +70,6 @@ export class TcpLayer implements Ipv4Protocol {
   private challengeSecond: i64 = -1;
 
   constructor(readonly ipv4: Ipv4Layer, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
-    this.address = ipv4.address;
     this.mtu = ipv4.ethernet.mtu;
     this.tx = new Uint8Array(HEADROOM + TCP_MAX_HEADER_LEN + this.mtu);
     this.rxPacket = new TcpPacket(this.rxWindow);
@@ -80,6 +78,11 @@ export class TcpLayer implements Ipv4Protocol {
     this.sndPool = new BufferPool(config.sndBuf, config.maxConnections);
     this.flushTimer = new FlushTimer(this);
     ipv4.register(IP_PROTOCOL_TCP, this);
+  }
+
+  /** Our address: IPv4's, which DHCP may change. */
+  get address(): u32 {
+    return this.ipv4.address;
   }
 
   /** TCP on `stack`, configured from the memory and the --tcp-* boot
@@ -128,6 +131,18 @@ export class TcpLayer implements Ipv4Protocol {
     this.active++;
     this.schedule(c);
     return c;
+  }
+
+  /** How many connections are in each state: "ESTABLISHED=3 TIME-WAIT=1". */
+  stateCounts(): string {
+    const counts = new StaticArray<i32>(10);
+    const all = this.table.values();
+    for (let i = 0; i < all.length; i++) counts[<i32>all[i].state]++;
+    let text = "";
+    for (let s = 0; s < 10; s++) {
+      if (counts[s] > 0) text += (text.length > 0 ? " " : "") + stateName(<TcpState>s) + "=" + counts[s].toString();
+    }
+    return text;
   }
 
   /** Connections in the table, TIME-WAIT included. */
