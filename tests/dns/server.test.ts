@@ -97,3 +97,31 @@ describe("apps/dns over TCP (harness)", () => {
     expect(messages[2][2] & 2).toBe(0);
   });
 });
+
+describe("the Authority under hostile queries (harness)", () => {
+  test("20,000 mutated and truncated queries: never a trap, every answer well formed and within the limit", async () => {
+    const h = await boot();
+    const bases = [query("www.morgana.test", 1, { edns: {} }), query("host.sub.morgana.test", 1), query("big.morgana.test", 16, { edns: { udpSize: 4096 } }),
+      query("nothing.morgana.test", 28), query("alias.morgana.test", 255, { edns: {} })].map((x) => Buffer.from(x, "hex"));
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8);
+    let answered = 0;
+    for (let i = 0; i < 20000; i++) {
+      const m = Buffer.from(bases[i % bases.length]);
+      for (let k = 0; k <= rnd() % 4; k++) m[rnd() % m.length] = rnd() & 0xff;
+      const cut = m.subarray(0, rnd() % 8 === 0 ? rnd() % m.length : m.length);
+      h.input(cut);
+      const tcp = (i & 1) === 1;
+      const n = h.call("answer", tcp) as number;
+      expect(h.exitStatus, h.console + "\ninput " + Buffer.from(cut).toString("hex") + " tcp " + tcp).toBe(null);
+      if (n === 0) continue;
+      answered++;
+      const a = h.output();
+      expect(n).toBeLessThanOrEqual(tcp ? 65535 : 1232);
+      expect(a[0] * 256 + a[1]).toBe(cut[0] * 256 + cut[1]); // the query's id
+      expect(a[2] & 0x80).toBe(0x80); // QR
+      expect(a[3] & 0x80).toBe(0); // RA never
+    }
+    expect(answered).toBeGreaterThan(10000);
+  });
+});
