@@ -8,7 +8,7 @@
 // single byte ranges (RFC 9110 §14: 206, 416, If-Range). Bodies come
 // straight from the assets into the TCP send buffer.
 import { Asset } from "../../libos/platform/index";
-import { BodySource, HttpHandler, HttpRequest, HttpResponse, formatHttpDate, parseHttpDate } from "../../libos/http/index";
+import { BodySource, HttpHandler, HttpRequest, HttpResponse, parseHttpDate } from "../../libos/http/index";
 import { resolveTarget } from "./paths";
 import { Site, SiteFile } from "./site";
 
@@ -77,7 +77,7 @@ export class WebsiteHandler extends HttpHandler {
     if (gz !== null && acceptsGzip(req)) rep = gz;
     res.header("Content-Type", file.type);
     res.header("ETag", rep.etag);
-    if (rep.mtime >= 0) res.header("Last-Modified", formatHttpDate(rep.mtime));
+    if (rep.mtime >= 0) res.header("Last-Modified", rep.lastModified);
     res.header("Accept-Ranges", "bytes");
     if (gz !== null) res.header("Vary", "Accept-Encoding");
     if (rep !== file) res.header("Content-Encoding", "gzip");

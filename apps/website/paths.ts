@@ -14,6 +14,13 @@ export class Resolved {
  * path (400): not origin or absolute form, a bad percent escape, a NUL or
  * other control character once decoded. */
 export function resolveTarget(target: string): Resolved | null {
+  const plain = plainPath(target);
+  if (plain >= 0) {
+    // The common case, with no allocation but the name itself.
+    const directory = target.charCodeAt(target.length - 1) == 47;
+    const name = target.length == 1 ? "" : directory ? target.substring(1, target.length - 1) : target.substring(1);
+    return new Resolved(name, directory, target);
+  }
   let t = target;
   // Absolute form (RFC 9112 §3.2.2): a server must accept it.
   const lowerT = t.length >= 8 ? t.substring(0, 8).toLowerCase() : t.toLowerCase();
@@ -84,4 +91,27 @@ function hex(c: i32): i32 {
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;
   return -1;
+}
+
+/** 0 when `t` is a plain path: '/', then letters, digits and - _ . ~ in
+ * segments that are neither empty nor start with '.', separated by single
+ * '/', and nothing else (no escapes, query, dot segments): its name is the
+ * path itself. -1 otherwise. */
+function plainPath(t: string): i32 {
+  const n = t.length;
+  if (n == 0 || t.charCodeAt(0) != 47) return -1;
+  let segmentStart = true;
+  for (let i = 1; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c == 47) {
+      if (segmentStart) return -1; // "//"
+      segmentStart = true;
+      continue;
+    }
+    if (segmentStart && c == 46) return -1; // ".", "..", ".hidden": the slow path decides
+    segmentStart = false;
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 45 || c == 95 || c == 46 || c == 126;
+    if (!ok) return -1;
+  }
+  return 0;
 }

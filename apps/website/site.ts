@@ -5,6 +5,7 @@
 // serves its files, with ETags made from size and position and no
 // Last-Modified.
 import { Asset, assets, findAsset } from "../../libos/platform/index";
+import { formatHttpDate } from "../../libos/http/index";
 import { mediaType } from "./mime";
 
 const INDEX = "/site-index";
@@ -12,6 +13,8 @@ const INDEX = "/site-index";
 export class SiteFile {
   /** Its gzip variant, when the site has one (NAME.gz). */
   gz: SiteFile | null = null;
+  /** Last-Modified, formatted once. */
+  private modified: string | null = null;
 
   constructor(
     readonly asset: Asset,
@@ -23,6 +26,16 @@ export class SiteFile {
   ) {}
 
   get size(): i32 { return this.asset.size; }
+
+  /** The Last-Modified field value (mtime >= 0 only). */
+  get lastModified(): string {
+    let m = this.modified;
+    if (m === null) {
+      m = formatHttpDate(this.mtime);
+      this.modified = m;
+    }
+    return m!;
+  }
 }
 
 export class Site {

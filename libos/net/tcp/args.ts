@@ -27,7 +27,7 @@ export function configFromArguments(): TcpConfig {
   // Buffers below 4 KiB would make every segment a window update.
   if (rcvBufArgument.int != 0) c.rcvBuf = <i32>max<i64>(rcvBufArgument.int, 4096);
   if (sndBufArgument.int != 0) c.sndBuf = <i32>max<i64>(sndBufArgument.int, 4096);
-  c.applyBudget(memory / 2);
+  c.applyBudget(memory / 3);
   if (maxConnectionsArgument.int != 0) {
     c.maxConnections = <i32>maxConnectionsArgument.int;
     c.maxTimeWait = c.maxConnections;

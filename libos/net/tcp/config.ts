@@ -2,17 +2,20 @@
 // the memory the guest may use (libos/platform memoryLimit), so that the
 // same image serves as many connections as its --mem allows and never more.
 //
-// The budget: half of the memory limit goes to connection buffers. Each
-// connection gets one receive and one send buffer from fixed-size pools
-// (buffer.ts), so buffer memory is at most maxConnections × (rcvBuf +
-// sndBuf), whatever the peers do. The buffer size per connection is the
-// budget over 256 connections, between 16 KiB and 256 KiB, so that at
-// least ~250 connections fit down to small guests:
+// The budget: a third of the memory limit goes to connection buffers (the
+// rest holds the program, its other data, and the garbage the incremental
+// collector has not reached yet). Each connection gets one receive and one
+// send buffer from fixed-size pools (buffer.ts), so buffer memory is at
+// most maxConnections × (rcvBuf + sndBuf), whatever the peers do. The
+// buffer size per connection is the budget over 256 connections, between
+// 32 KiB and 256 KiB, so that some 250 connections fit down to small
+// guests:
 //
-//   --mem   budget   rcvBuf+sndBuf   maxConnections
-//   512M    ~255M    128K+128K       ~990
-//   64M     ~31M     64K+64K         ~240
-//   16M     ~7M      16K+16K         ~220
+//   --mem   limit   budget   rcvBuf+sndBuf   maxConnections
+//   512M    508M    169M     128K+128K       ~650
+//   64M     60M     20M      32K+32K         ~300
+//   32M     28M     9.3M     16K+16K         ~270
+//   16M     12M     4.2M     16K+16K         ~120
 //
 // Every value can be overridden by a boot argument (args.ts).
 import { MILLISECOND, SECOND } from "../../platform/index";
@@ -79,7 +82,7 @@ export class TcpConfig {
   /** Defaults for a guest whose linear memory may grow to `memory` bytes. */
   static forMemory(memory: i64): TcpConfig {
     const c = new TcpConfig();
-    const budget = memory / 2;
+    const budget = memory / 3;
     let perConnection = pow2Floor(budget / 256);
     if (perConnection < 32 * 1024) perConnection = 32 * 1024;
     if (perConnection > 256 * 1024) perConnection = 256 * 1024;

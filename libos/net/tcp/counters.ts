@@ -60,6 +60,8 @@ export class TcpCounters extends Counters {
   closedReset: u64 = 0;
   closedTimeout: u64 = 0;
   closedAborted: u64 = 0;
+  /** Full collections run because the heap grew past half the limit. */
+  collections: u64 = 0;
 
   list(): string {
     return this.item("segmentsIn", this.segmentsIn) + this.item("segmentsOut", this.segmentsOut) +
@@ -81,6 +83,7 @@ export class TcpCounters extends Counters {
       this.item("keepaliveProbes", this.keepaliveProbes) + this.item("timeouts", this.timeouts) +
       this.item("timeWaitSkipped", this.timeWaitSkipped) + this.item("timeWaitReused", this.timeWaitReused) +
       this.item("closedNormal", this.closedNormal) + this.item("closedReset", this.closedReset) +
-      this.item("closedTimeout", this.closedTimeout) + this.item("closedAborted", this.closedAborted);
+      this.item("closedTimeout", this.closedTimeout) + this.item("closedAborted", this.closedAborted) +
+      this.item("collections", this.collections);
   }
 }

@@ -67,6 +67,9 @@ export class TcpLayer implements Ipv4Protocol {
   private readonly dirty: TcpConnection[] = [];
   private readonly flushTimer!: FlushTimer;
   private challengeTokens: i32 = 0;
+  /** The heap size at the last check (checkHeap). */
+  private heapMark: i64 = 0;
+  private readonly memoryLimit: i64 = memoryLimit();
   private challengeSecond: i64 = -1;
 
   constructor(readonly ipv4: Ipv4Layer, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
@@ -189,10 +192,17 @@ export class TcpLayer implements Ipv4Protocol {
     if (seg.has(TCP_RST)) return;
     if (seg.has(TCP_ACK_FLAG)) {
       if (!seg.has(TCP_SYN) && this.config.synCookies) {
-        const c = this.fromCookie(l, seg, src);
-        if (c !== null) {
+        const mss = this.isn.checkCookie(this.address, seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
+        if (mss != 0) {
+          if (this.active >= this.config.maxConnections) {
+            // A good cookie but no room: drop it, so that the peer sends
+            // again and gets in once a connection ends (as Linux does when
+            // its accept queue overflows).
+            counters.dropNoRoom++;
+            return;
+          }
           counters.cookiesAccepted++;
-          segmentArrives(c, seg);
+          segmentArrives(this.fromCookie(l, seg, src, mss), seg);
           return;
         }
         counters.cookiesRefused++;
@@ -263,11 +273,9 @@ export class TcpLayer implements Ipv4Protocol {
     this.counters.cookiesSent++;
   }
 
-  /** The connection an ACK carrying a valid cookie stands for, in
-   * SYN-RECEIVED, or null. */
-  private fromCookie(l: TcpListener, seg: TcpRepr, src: u32): TcpConnection | null {
-    const mss = this.isn.checkCookie(this.address, seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
-    if (mss == 0 || this.active >= this.config.maxConnections) return null;
+  /** The connection an ACK carrying a valid cookie (for `mss`) stands
+   * for, in SYN-RECEIVED. */
+  private fromCookie(l: TcpListener, seg: TcpRepr, src: u32, mss: u16): TcpConnection {
     const c = new TcpConnection(this, seg.dstPort, src, seg.srcPort);
     c.state = TcpState.SynReceived;
     c.listener = l;
@@ -453,6 +461,23 @@ export class TcpLayer implements Ipv4Protocol {
       output(c);
     }
     list.length = 0;
+    this.checkHeap();
+  }
+
+  /** The incremental collector lets garbage reach about twice the live
+   * data before it catches up, and linear memory never shrinks: under a
+   * load that allocates fast, the heap could grow to the limit, where the
+   * next allocation traps. So when the heap has grown past half the limit
+   * (and again each time it grows further), collect in full now. The
+   * heap grows at most (limit / 2) / 64 KiB times, so this stays rare. */
+  private checkHeap(): void {
+    const size = <i64>memory.size() << 16;
+    if (size <= this.heapMark) return;
+    this.heapMark = size;
+    if (size > this.memoryLimit / 2) {
+      this.counters.collections++;
+      __collect();
+    }
   }
 
   /** RFC 5961 §7: challenge ACKs are rate-limited, all connections

@@ -1,0 +1,68 @@
+// website.hvt under wrk: 200 connections (for MORGANA_LOAD_SECONDS, 5 s
+// by default; the benchmark runs longer), twice, in a small guest
+// (--mem=32). No socket errors and no non-2xx answers; the connection table
+// back to empty once wrk is done; the memory under the guest's limit all
+// along and no larger after the second run than after the first (nothing
+// grows with traffic).
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { appImage } from "../support/images.ts";
+import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
+import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { Unikernel } from "./unikernel.ts";
+
+const usable = hasKvm && hasNetns;
+if (!hasKvm) warnNoKvm("website under load");
+if (!hasNetns) warnNoNetns("website under load");
+const SECONDS = Number(process.env.MORGANA_LOAD_SECONDS ?? 5);
+
+/** wrk's summary: requests, errors by kind, non-2xx/3xx answers. */
+export function parseWrk(out: string) {
+  const num = (re: RegExp) => Number(out.match(re)?.[1] ?? 0);
+  const errs = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
+  return {
+    requests: num(/(\d+) requests in/),
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    socketErrors: errs ? errs.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
+    non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
+  };
+}
+
+describe.skipIf(!usable)("website.hvt under load", () => {
+  let ns: Netns;
+  let web: Unikernel;
+
+  beforeAll(async () => {
+    ns = await createNetns();
+    web = await Unikernel.start(ns, appImage("website"), { mem: 32 });
+  });
+  afterAll(async () => {
+    await web?.stop();
+    await ns?.destroy();
+  });
+
+  test(`wrk, 200 connections, ${SECONDS} s twice: no errors, table empty after, memory bounded`, async () => {
+    const memories: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const r = await ns.exec(["wrk", "-t2", "-c200", `-d${SECONDS}s`, "--timeout", "5s", "http://10.0.0.2/"],
+        { timeoutMs: (SECONDS + 30) * 1000 });
+      expect(r.status, r.stderr).toBe(0);
+      const w = parseWrk(r.stdout);
+      expect(w.requests, r.stdout).toBeGreaterThan(1000);
+      expect(w.socketErrors, r.stdout).toBe(0);
+      expect(w.non2xx, r.stdout).toBe(0);
+      // Back to empty: every connection closed (wrk closes them at the end).
+      let s = await web.nextStats();
+      for (let i = 0; i < 5 && (s.active > 0 || s.open > 0); i++) s = await web.nextStats();
+      expect(s.active, web.lastStatsLine()).toBe(0);
+      expect(s.open).toBe(0);
+      memories.push(s.memory);
+      console.log(`run ${run + 1}: ${w.requests} requests, ${w.rps} req/s; ${web.lastStatsLine()}`);
+    }
+    const all = web.allStats();
+    expect(all.length).toBeGreaterThan(2 * SECONDS - 2);
+    for (const s of all) expect(s.memory).toBeLessThanOrEqual(s.limit);
+    // The second run needed no more memory than the first.
+    expect(memories[1]).toBeLessThanOrEqual(memories[0]);
+    expect(web.running).toBe(true);
+  }, (4 * SECONDS + 120) * 1000);
+});
