@@ -9,23 +9,12 @@ import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
 import { hasKvm, warnNoKvm } from "../support/tender.ts";
 import { Unikernel } from "./unikernel.ts";
+import { parseWrk } from "./wrk.ts";
 
 const usable = hasKvm && hasNetns;
 if (!hasKvm) warnNoKvm("website under load");
 if (!hasNetns) warnNoNetns("website under load");
 const SECONDS = Number(process.env.MORGANA_LOAD_SECONDS ?? 5);
-
-/** wrk's summary: requests, errors by kind, non-2xx/3xx answers. */
-export function parseWrk(out: string) {
-  const num = (re: RegExp) => Number(out.match(re)?.[1] ?? 0);
-  const errs = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
-  return {
-    requests: num(/(\d+) requests in/),
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    socketErrors: errs ? errs.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
-    non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
-  };
-}
 
 describe.skipIf(!usable)("website.hvt under load", () => {
   let ns: Netns;

@@ -1,0 +1,242 @@
+/**
+ * The website suite (issue 5): website.hvt against nginx (Debian's
+ * nginx-light) serving the same two pages, both under wrk from a client
+ * namespace, in alternating rounds within one run:
+ *
+ *   website.hvt: client ns [tap0 10.0.0.1] -- tender -- website.hvt 10.0.0.2
+ *   nginx:       client ns [veth 10.0.1.1] ==veth== server ns [nginx 10.0.1.2]
+ *
+ * nginx runs one worker (like our one vCPU), with access logging off,
+ * keep-alive without a request limit and sendfile on. Each round measures
+ * requests per second and latency for a 612-byte page (nginx's own
+ * welcome page is 612 bytes) and a 100 KiB page, with 1 and 100
+ * keep-alive connections, `SECONDS` each. Also reported: the time from
+ * starting the tender (or nginx) to the first successful HTTP response
+ * (the client's neighbour entry is set by hand so ARP does not count), the
+ * smallest --mem with which website.hvt serves 100 connections without an
+ * error, and the image sizes. Targets (issue 5): at least half of nginx's
+ * rate, a first response within 10 ms, an image under 500 KB. Needs root,
+ * KVM, wrk and nginx-light; every request goes to namespaces made here.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { buildApp } from "../../toolchain/build/index.ts";
+import { root } from "../../toolchain/root.ts";
+import { createNetns, type Netns } from "../support/netns.ts";
+import { tenderPath, hasKvm } from "../support/tender.ts";
+import { parseWrk } from "../website/wrk.ts";
+import { median } from "./stats.ts";
+import type { Suite, Table } from "./suite.ts";
+
+const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 8);
+const MAC = "02:00:5e:00:80:02";
+const PAGES = [{ name: "612 B", path: "/index.html", bytes: 612 }, { name: "100 KiB", path: "/page100k.html", bytes: 102400 }];
+const CONNECTIONS = [1, 100];
+
+interface Run { rps: number; latencyMs: number; errors: number }
+
+/** A page of exactly `bytes` bytes of HTML. */
+function page(bytes: number, title: string): string {
+  const head = `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<p>`;
+  const tail = "</p>\n</body>\n</html>\n";
+  let filler = "";
+  const words = "Morgana serves this page from a unikernel over its own TCP. ";
+  while (head.length + filler.length + tail.length < bytes) filler += words;
+  return head + filler.slice(0, bytes - head.length - tail.length) + tail;
+}
+
+async function wrk(ns: Netns, url: string, connections: number): Promise<Run> {
+  const threads = connections > 1 ? 2 : 1;
+  const r = await ns.exec(["wrk", `-t${threads}`, `-c${connections}`, `-d${SECONDS}s`, "--latency", "--timeout", "5s", url],
+    { timeoutMs: (SECONDS + 30) * 1000 });
+  const w = parseWrk(r.stdout);
+  const lat = /Latency\s+([\d.]+)(us|ms|s)/.exec(r.stdout);
+  if (!lat || w.requests === 0) throw new Error(`wrk gave no result:\n${r.stdout}${r.stderr}`);
+  const scale = lat[2] === "us" ? 0.001 : lat[2] === "s" ? 1000 : 1;
+  return { rps: w.rps, latencyMs: Number(lat[1]) * scale, errors: w.socketErrors + w.non2xx };
+}
+
+/** A Node process in `ns` that asks `url` every millisecond (for at most
+ * 10 s) and prints the epoch time in ms of the first 200 answer. */
+function probe(ns: Netns, url: string): Promise<number> {
+  const script = `
+const http = require("node:http");
+const agent = new http.Agent({ keepAlive: false });
+const stop = setTimeout(() => { console.log("none"); process.exit(1); }, 10000);
+const t = setInterval(() => {
+  const req = http.get("${url}", { agent, timeout: 500 }, (res) => {
+    res.resume();
+    if (res.statusCode === 200) { console.log(performance.timeOrigin + performance.now()); process.exit(0); }
+  });
+  req.on("error", () => {});
+  req.on("timeout", () => req.destroy());
+}, 1);`;
+  const child = ns.spawn([process.execPath, "-e", script]);
+  let out = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+  return new Promise((resolve, reject) => child.on("close", () => {
+    const v = Number(out.trim());
+    if (Number.isFinite(v)) resolve(v);
+    else reject(new Error(`no answer from ${url} within 10 s`));
+  }));
+}
+
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function kill(c: ChildProcess | null): void {
+  if (c?.pid !== undefined && c.exitCode === null) process.kill(c.pid, "SIGTERM");
+}
+
+/** Whether website.hvt in `mem` MiB serves 100 connections for 4 s on
+ * the 100 KiB page with no error and stays up. */
+async function serves(tender: string, image: string, mem: number): Promise<boolean> {
+  const a = await createNetns();
+  let guest: ChildProcess | null = null;
+  let out = "";
+  try {
+    await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
+    guest = a.spawn([tender, `--mem=${mem}`, `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, "--", image, "--ipv4=10.0.0.2/24"]);
+    guest.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+    await sleep(300);
+    const r = await a.exec(["wrk", "-t2", "-c100", "-d4s", "--timeout", "3s", "http://10.0.0.2/page100k.html"], { timeoutMs: 40_000 });
+    const w = parseWrk(r.stdout);
+    return w.requests > 0 && w.socketErrors === 0 && w.non2xx === 0 && guest.exitCode === null && !/trap|abort/.test(out);
+  } finally {
+    kill(guest);
+    await a.destroy();
+  }
+}
+
+export const website: Suite = {
+  name: "website",
+  about: "website.hvt against nginx (nginx-light) under wrk: 1 and 100 connections, 612 B and 100 KiB pages; start to first response; smallest --mem; image size",
+  async run(ctx) {
+    if (!hasKvm) throw new Error("needs /dev/kvm");
+    const rounds = ctx.rounds ?? 2;
+    const work = mkdtempSync(path.join(tmpdir(), "bench-website-"));
+    const site = path.join(work, "site");
+    mkdirSync(site);
+    writeFileSync(path.join(site, "index.html"), page(612, "612"));
+    writeFileSync(path.join(site, "page100k.html"), page(102400, "100k"));
+    ctx.log("building website.hvt (the bench site) and dist/website.hvt (apps/website/site)");
+    const image = (await buildApp(path.join(root, "apps", "website"), {
+      outDir: path.join(root, "build", "bench", "website"), assetDirs: { site },
+    })).image;
+    const defaultImage = (await buildApp(path.join(root, "apps", "website"))).image;
+    const tender = await tenderPath();
+    writeFileSync(path.join(work, "nginx.conf"), [
+      "user root;", "worker_processes 1;", "daemon off;", "master_process off;", `pid ${work}/nginx.pid;`,
+      `error_log ${work}/error.log;`, "events { worker_connections 1024; }",
+      "http {", "  access_log off;", "  sendfile on;", "  tcp_nopush on;", "  keepalive_requests 1000000;",
+      "  keepalive_timeout 60s;", "  types { text/html html; }", `  client_body_temp_path ${work}/body;`,
+      "  server {", "    listen 10.0.1.2:80;", `    root ${site};`, "  }", "}", "",
+    ].join("\n"));
+    const key = (who: string, p: number, c: number) => `${who} ${p} ${c}`;
+    const runs = new Map<string, Run[]>();
+    const add = (k: string, r: Run) => runs.set(k, [...(runs.get(k) ?? []), r]);
+    const oursStart: number[] = [];
+    const theirsStart: number[] = [];
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        // ---- website.hvt
+        const a = await createNetns();
+        let guest: ChildProcess | null = null;
+        try {
+          await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
+          const first = probe(a, "http://10.0.0.2/index.html");
+          await sleep(150);
+          const t0 = nowMs();
+          guest = a.spawn([tender, `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, "--", image, "--ipv4=10.0.0.2/24"]);
+          oursStart.push((await first) - t0);
+          ctx.log(`round ${round}: website.hvt answered ${oursStart.at(-1)!.toFixed(1)} ms after start`);
+          for (const [p, pg] of PAGES.entries()) {
+            for (const c of CONNECTIONS) {
+              const r = await wrk(a, `http://10.0.0.2${pg.path}`, c);
+              add(key("ours", p, c), r);
+              ctx.log(`round ${round}: website.hvt ${pg.name} ${c} conn: ${r.rps.toFixed(0)} req/s`);
+            }
+          }
+        } finally {
+          kill(guest);
+          await a.destroy();
+        }
+        // ---- nginx
+        const c = await createNetns();
+        const s = await createNetns({ tap: "unused0", hostAddr: "10.0.9.1/24" });
+        let nginx: ChildProcess | null = null;
+        try {
+          const peer = `w${process.pid % 10000}`;
+          await c.exec(["ip", "link", "add", "c0", "type", "veth", "peer", "name", peer]);
+          await c.exec(["ip", "link", "set", peer, "netns", s.name]);
+          await c.exec(["ip", "addr", "add", "10.0.1.1/24", "dev", "c0"]);
+          await c.exec(["ip", "link", "set", "c0", "up"]);
+          await s.exec(["ip", "addr", "add", "10.0.1.2/24", "dev", peer]);
+          await s.exec(["ip", "link", "set", peer, "up"]);
+          const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
+          await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
+          const first = probe(c, "http://10.0.1.2/index.html");
+          await sleep(150);
+          const t0 = nowMs();
+          nginx = s.spawn(["nginx", "-c", path.join(work, "nginx.conf")]);
+          theirsStart.push((await first) - t0);
+          ctx.log(`round ${round}: nginx answered ${theirsStart.at(-1)!.toFixed(1)} ms after start`);
+          for (const [p, pg] of PAGES.entries()) {
+            for (const n of CONNECTIONS) {
+              const r = await wrk(c, `http://10.0.1.2${pg.path}`, n);
+              add(key("nginx", p, n), r);
+              ctx.log(`round ${round}: nginx ${pg.name} ${n} conn: ${r.rps.toFixed(0)} req/s`);
+            }
+          }
+        } finally {
+          kill(nginx);
+          await sleep(200);
+          await c.destroy();
+          await s.destroy();
+        }
+      }
+      // ---- the smallest memory that serves 100 connections
+      let smallest = "above 64";
+      for (const mem of [8, 10, 12, 16, 20, 24, 32, 48, 64]) {
+        ctx.log(`--mem=${mem}: 100 connections on the 100 KiB page`);
+        if (await serves(tender, image, mem)) {
+          smallest = String(mem);
+          break;
+        }
+      }
+      const med = (k: string, f: (r: Run) => number) => median((runs.get(k) ?? []).map(f));
+      const rows: string[][] = [];
+      let worst = Infinity;
+      for (const [p, pg] of PAGES.entries()) {
+        for (const n of CONNECTIONS) {
+          const o = med(key("ours", p, n), (r) => r.rps);
+          const t = med(key("nginx", p, n), (r) => r.rps);
+          const errs = (runs.get(key("ours", p, n)) ?? []).reduce((x, r) => x + r.errors, 0);
+          worst = Math.min(worst, o / t);
+          rows.push([`${pg.name}, ${n} conn`, o.toFixed(0), med(key("ours", p, n), (r) => r.latencyMs).toFixed(2),
+            t.toFixed(0), med(key("nginx", p, n), (r) => r.latencyMs).toFixed(2), `${(o / t).toFixed(2)}x`, String(errs)]);
+        }
+      }
+      const kb = statSync(defaultImage).size / 1024;
+      const startMs = median(oursStart);
+      return [{
+        title: `Website: wrk, ${SECONDS} s a run, ${rounds} rounds (medians); website.hvt vs nginx-light, 1 worker`,
+        head: ["page, connections", "website req/s", "latency ms", "nginx req/s", "latency ms", "ratio", "errors"],
+        rows,
+        notes: [
+          `start to first response: website.hvt ${startMs.toFixed(1)} ms (tender start; ${oursStart.map((x) => x.toFixed(1)).join(", ")}), nginx ${median(theirsStart).toFixed(1)} ms`,
+          `smallest --mem serving 100 connections on the 100 KiB page without error: ${smallest} MiB`,
+          `image: dist/website.hvt ${kb.toFixed(1)} KB (apps/website/site), bench image ${(statSync(image).size / 1024).toFixed(1)} KB`,
+          `target: at least half of nginx in every row: ${worst >= 0.5 ? "met" : "missed"} (worst ${(worst * 100).toFixed(0)}%)`,
+          `target: first response within 10 ms of start: ${startMs <= 10 ? "met" : "missed"} (${startMs.toFixed(1)} ms)`,
+          `target: image under 500 KB: ${kb < 500 ? "met" : "missed"} (${kb.toFixed(1)} KB)`,
+        ],
+      }];
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
