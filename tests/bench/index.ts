@@ -8,8 +8,9 @@ import { formatTable, type Suite } from "./suite.ts";
 import { kernels } from "./kernels/suite.ts";
 import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
+import { website } from "./website.ts";
 
-const suites: Suite[] = [kernels, hello, dns];
+const suites: Suite[] = [kernels, hello, dns, website];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];
