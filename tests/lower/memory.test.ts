@@ -55,6 +55,30 @@ const access = wat(`(module
   (func (export "peek16") (result i32) (i32.load (i32.const 16)))
 )`);
 
+// Addresses the lowering computes in 64 bits because they cannot wrap
+// (a bounded index scaled onto a base), and ones that can wrap and must.
+const lookups = wat(`(module
+  (memory 1)
+  (data (i32.const 1024) "\\10\\00\\00\\00\\11\\00\\00\\00\\12\\00\\00\\00")
+  (data (i32.const 65532) "\\ff\\00\\00\\00")
+  (func (export "table") (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 2)) (i32.const 1024))))
+  (func (export "table_near_end") (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 2)) (i32.const 64512))))
+  (func (export "table_high") (param i32) (result i32)
+    (i32.load offset=0xffff0000 (i32.add (i32.and (local.get 0) (i32.const 255)) (i32.const 0xfffffe00))))
+  (func (export "wraps") (param i32) (result i32)
+    ;; unbounded: 0xfffffffc + 1028 wraps to 1024, a valid address
+    (i32.load (i32.add (local.get 0) (i32.const 1028))))
+  (func (export "almost_wraps") (param i32) (result i32)
+    ;; bounded by 0xff + 0xffffff00 = 0xffffffff: not below 2^32 - 1, not widened
+    (i32.load8_u (i32.add (i32.and (local.get 0) (i32.const 255)) (i32.const 0xffffff00))))
+  (func (export "chained") (param i32) (result i32)
+    ;; a byte read through an index read from memory; the value is dropped
+    (drop (i32.load (i32.add (i32.shl (i32.load8_u (local.get 0)) (i32.const 2)) (i32.const 1024))))
+    (i32.const 1))
+)`);
+
 const bulk = wat(`(module
   (memory 1)
   (data $seg "hello, world")
@@ -134,6 +158,21 @@ for (const mode of ["guard pages", "explicit checks"]) {
         { fn: "peek16", expect: i32(0).p }, // the store after the trapping load did not happen
         { fn: "load_then_store", args: [i32(0)], expect: i32(0x04030202).p },
         { fn: "peek16", expect: i32(0x55).p },
+      ], opts);
+    });
+
+    test("table lookups through addresses that cannot wrap, and ones that can", async () => {
+      await expectCalls(lookups, [
+        { fn: "table", args: [i32(0x101)], expect: i32(0x11).p }, // index 1 after the mask
+        { fn: "table", args: [i32(2)], expect: i32(0x12).p },
+        { fn: "table_near_end", args: [i32(255)], expect: i32(0xff).p }, // 64512 + 1020 = 65532
+        { fn: "table_near_end", args: [i32(254)], expect: i32(0).p },
+        { fn: "table_high", args: [i32(0)], expect: OOB },
+        { fn: "wraps", args: [i32(0xfffffffc)], expect: i32(0x10).p },
+        { fn: "almost_wraps", args: [i32(0xff)], expect: OOB }, // 0xffffffff
+        { fn: "chained", args: [i32(0)], expect: i32(1).p },
+        { fn: "chained", args: [i32(PAGE)], expect: OOB }, // the inner read is out of bounds
+        { fn: "chained", args: [i32(65532)], expect: i32(1).p }, // reads 0xff: 1024 + 1020 is fine
       ], opts);
     });
 

@@ -70,6 +70,13 @@ interface Entry {
   local?: number;
   /** The value depends on a load that nothing has kept yet (see the top). */
   pending?: boolean;
+  /** An i32 constant's value. */
+  value?: number;
+  /** For i32: a known inclusive upper bound of the value (see `bound`). */
+  max?: number;
+  /** For i32: a u64 variable holding the same value, computed without
+   * wrapping (see `numeric`). An address in it folds into the access. */
+  wide?: string;
 }
 
 interface Frame {
@@ -88,6 +95,55 @@ interface Frame {
 }
 
 const MAX_LOCALS = 50000;
+
+/** The effective address of an access, in 64 bits. From a wide entry it is
+ * below 2^33, inside the guard reservation like any u32 plus offset. */
+function address(addr: Entry, offset: number): string {
+  const base = addr.wide ?? `(u64)${addr.expr}`;
+  return offset ? `${base} + ${offset}ull` : base;
+}
+
+const U32_MAX = 0xffffffff;
+
+/** Whether an i32 shift or mask is, on the values its operand can have,
+ * a bijection: a left shift that cannot overflow, a mask that keeps every
+ * bit the operand can have. Then it is strict like an add. */
+function losesNothing(op: string, args: Entry[]): boolean {
+  const [a, b] = args;
+  if (b?.value === undefined || a.max === undefined) return false;
+  if (op === "i32.shl") return a.max * 2 ** (b.value & 31) <= U32_MAX;
+  if (op === "i32.and") {
+    const bits = 2 ** Math.ceil(Math.log2(a.max + 1)) - 1;
+    return ((b.value & bits) >>> 0) === bits;
+  }
+  return false;
+}
+
+/** The i32 operations done in 64 bits when their result is bounded and one
+ * operand is a constant (the shift count, for shl). */
+const WIDE: Record<string, string> = { "i32.add": "+", "i32.mul": "*", "i32.shl": "<<" };
+
+/** An upper bound of an i32 result from bounds of its operands, or
+ * undefined when it may be anything. Only what table lookups need:
+ * masks, shifts, small sums and products, remainders, comparisons. */
+function bound(op: string, args: Entry[]): number | undefined {
+  const mx = (e: Entry) => e.value ?? e.max ?? U32_MAX;
+  const [a, b] = args;
+  let r: number | undefined;
+  switch (op) {
+    case "i32.and": r = Math.min(mx(a), mx(b)); break;
+    case "i32.shr_u": r = b.value !== undefined ? Math.floor(mx(a) / 2 ** (b.value & 31)) : mx(a); break;
+    case "i32.shl": r = b.value !== undefined ? mx(a) * 2 ** (b.value & 31) : undefined; break;
+    case "i32.add": r = mx(a) + mx(b); break;
+    case "i32.mul": r = mx(a) * mx(b); break;
+    case "i32.rem_u": r = b.value ? Math.min(mx(a), b.value - 1) : mx(a); break;
+    case "i32.div_u": r = b.value ? Math.floor(mx(a) / b.value) : mx(a); break;
+    case "i32.or": case "i32.xor": r = 2 ** Math.ceil(Math.log2(Math.max(mx(a), mx(b)) + 1)) - 1; break;
+    case "i32.clz": case "i32.ctz": case "i32.popcnt": r = 32; break;
+    default: if (/\.(eqz?|ne|[lg][te](_[su])?)$/.test(op)) r = 1;
+  }
+  return r !== undefined && r < U32_MAX ? r : undefined;
+}
 
 /** Opcodes that neither have a side effect nor trap nor touch a label, so
  * pending values may live across them (loads and non-trapping numeric
@@ -231,10 +287,10 @@ class FunctionLowering {
   }
 
   /** Push the result of a computation: a statement assigns it to its slot. */
-  private pushComputed(type: ValType, expr: string, pending = false): void {
+  private pushComputed(type: ValType, expr: string, pending = false, max?: number): void {
     const name = this.slot(this.opds.length, type);
     this.emit(`${name} = ${expr};`);
-    this.opds.push({ type, expr: name, pending: pending && this.live });
+    this.opds.push({ type, expr: name, pending: pending && this.live, max });
   }
 
   /** Keep a pending value: the loads it depends on must run in full. */
@@ -281,14 +337,28 @@ class FunctionLowering {
   private numeric(op: NumericOp): void {
     const args = this.popN(op.params, true);
     let pending = false;
-    if (op.strict && args.some((a) => a.pending)) {
+    if ((op.strict || losesNothing(op.name, args)) && args.some((a) => a.pending)) {
       const intPair = args.length === 2 && op.params[0].startsWith("i");
       if (intPair && (args.every((a) => a.pending) || args[0].expr === args[1].expr)) args.forEach((a) => this.keep(a));
       else pending = true;
     } else {
       args.forEach((a) => this.keep(a));
     }
-    this.pushComputed(op.result, this.template(op.c, args), pending);
+    const max = op.result === "i32" ? bound(op.name, args) : undefined;
+    // An address computation that cannot wrap (a bounded index scaled and
+    // added to a table's base) is done in 64 bits, so that it folds into
+    // the access's addressing mode: gcc does not see on its own that the
+    // 32-bit arithmetic never wraps, and zero-extends the result instead.
+    const wide = max !== undefined && this.live ? WIDE[op.name] : undefined;
+    if (wide && args.some((a) => a.value !== undefined)) {
+      const name = `sw${this.opds.length}`;
+      this.slots.set(name, "u64");
+      const w = (a: Entry) => a.wide ?? `(u64)${a.expr}`;
+      this.emit(`${name} = ${w(args[0])} ${wide} ${wide === "<<" ? args[1].value! & 31 : w(args[1])};`);
+      this.opds.push({ type: "i32", expr: `(u32)${name}`, pending, max, wide: name });
+      return;
+    }
+    this.pushComputed(op.result, this.template(op.c, args), pending, max);
   }
 
   private pushFrame(kind: Frame["kind"], t: FuncType): Frame {
@@ -574,7 +644,11 @@ class FunctionLowering {
         this.pushComputed("i32", `wrt_memory_grow(${this.names.memory}, ${d.expr})`);
         return;
       }
-      case 0x41: this.push("i32", i32Literal(r.i32())); return;
+      case 0x41: {
+        const v = r.i32() >>> 0;
+        this.opds.push({ type: "i32", expr: i32Literal(v), value: v, max: v });
+        return;
+      }
       case 0x42: this.push("i64", i64Literal(r.i64())); return;
       case 0x43: this.push("f32", f32Literal(r.u32le())); return;
       case 0x44: this.push("f64", f64Literal(r.u64le())); return;
@@ -687,12 +761,15 @@ class FunctionLowering {
     if (store) {
       const v = this.pop(type);
       const addr = this.pop("i32");
-      const ea = offset ? `(u64)${addr.expr} + ${offset}ull` : `(u64)${addr.expr}`;
+      const ea = address(addr, offset);
       this.emit(`${helper}(${mem}, ${base}, ${ea}, ${convert.replace("$0", v.expr)}, ${this.fn});`);
     } else {
-      const addr = this.pop("i32");
-      const ea = offset ? `(u64)${addr.expr} + ${offset}ull` : `(u64)${addr.expr}`;
-      this.pushComputed(type, convert.replace("$0", `${helper}_tracked(${mem}, ${base}, ${ea}, ${this.fn})`), true);
+      // The address may stay pending: the load uses every bit of it, and
+      // its own value is pending in turn.
+      const addr = this.pop("i32", true);
+      const ea = address(addr, offset);
+      const max = name === "i32.load8_u" ? 0xff : name === "i32.load16_u" ? 0xffff : undefined;
+      this.pushComputed(type, convert.replace("$0", `${helper}_tracked(${mem}, ${base}, ${ea}, ${this.fn})`), true, max);
     }
   }
 
