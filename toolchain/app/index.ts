@@ -8,7 +8,8 @@
  *   { "description": "one line",
  *     "devices": [{ "name": "service", "type": "net" }],
  *     "compilerFlags": ["--disable", "nontrapping-f2i"],        (optional)
- *     "assets": { "dir": "site", "option": "site", "compiler": "..." } }   (optional)
+ *     "assets": { "dir": "site", "option": "site", "compiler": "..." },   (optional)
+ *     "optimize": "size" }   (optional; default "speed": the C at -O2, "size": -Os)
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -26,6 +27,8 @@ export interface App {
   compilerFlags: string[];
   /** Files to embed in the image (toolchain/assets/). */
   assets?: AssetSpec;
+  /** How the application's C is compiled: "speed" (-O2, the default) or "size" (-Os). */
+  optimize: "speed" | "size";
 }
 
 /** Every app under `appsDir`, by name. */
@@ -58,8 +61,8 @@ export function loadApp(dir: string): App {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("must be a JSON object");
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!["description", "devices", "compilerFlags", "assets"].includes(key)) {
-      bad(`unknown key "${key}" (known: description, devices, compilerFlags, assets)`);
+    if (!["description", "devices", "compilerFlags", "assets", "optimize"].includes(key)) {
+      bad(`unknown key "${key}" (known: description, devices, compilerFlags, assets, optimize)`);
     }
   }
   const description = o.description ?? "";
@@ -87,5 +90,8 @@ export function loadApp(dir: string): App {
     if (a.compiler !== undefined && typeof a.compiler !== "string") bad(`"assets.compiler" must be a string`);
     assets = { dir: a.dir as string, option: a.option as string, compiler: a.compiler as string | undefined };
   }
-  return { name, dir, entry, description: description as string, devices: list, compilerFlags: flags as string[], assets };
+  const optimize = o.optimize ?? "speed";
+  if (optimize !== "speed" && optimize !== "size") bad(`"optimize" must be "speed" or "size"`);
+  return { name, dir, entry, description: description as string, devices: list, compilerFlags: flags as string[], assets,
+    optimize: optimize as "speed" | "size" };
 }

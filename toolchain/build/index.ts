@@ -92,7 +92,7 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
   const image = path.join(outDir, `${app.name}.hvt`);
   const linked = await stage(
     "link",
-    () => link({ appC, devices: app.devices, out: image, buildDir: path.join(workDir, "obj"), debug: opts.debug, assets }),
+    () => link({ appC, devices: app.devices, out: image, buildDir: path.join(workDir, "obj"), debug: opts.debug, assets, optimizeForSize: app.optimize === "size" }),
     (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}`,
   );
   if (opts.keep) {

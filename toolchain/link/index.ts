@@ -35,6 +35,9 @@ export interface LinkOptions {
   /** The asset pack (toolchain/assets/) to place at `morgana_assets`;
    * without it the image carries an empty pack. */
   assets?: Uint8Array;
+  /** Compile the application's C for size (-Os) rather than speed (-O2):
+   * app.json's `"optimize": "size"`. */
+  optimizeForSize?: boolean;
 }
 
 
@@ -159,7 +162,8 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   await Promise.all([
     run(["-c", ...codeFlags, ...g, ...bootFlags, "-mgeneral-regs-only", ...withoutSse], bootObjDir, "compiling boot/"),
     run(["-c", ...codeFlags, ...g, ...bootFlags, ...withSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...codeFlags, ...g, ...appFlags, path.resolve(opts.appC), "-o", appObj], buildDir, `compiling ${opts.appC}`),
+    run(["-c", ...(opts.optimizeForSize ? codeFlags.map((f) => (f === "-O2" ? "-Os" : f)) : codeFlags), ...g, ...appFlags,
+      path.resolve(opts.appC), "-o", appObj], buildDir, `compiling ${opts.appC}`),
   ]);
   const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
   const image = path.resolve(opts.out);
