@@ -8,6 +8,8 @@ import { afterAll, describe, expect, test } from "vitest";
 import { compileZones } from "../../toolchain/assets/dns-zones.ts";
 import { readAssetFolder } from "../../toolchain/assets/index.ts";
 import { BuildError } from "../../toolchain/diagnostics.ts";
+import { buildApp } from "../../toolchain/build/index.ts";
+import { readFileSync } from "node:fs";
 import { ROOT } from "../harness/index.ts";
 
 const dirs: string[] = [];
@@ -150,4 +152,23 @@ describe("zone compiler: errors at file, line and column", () => {
     expect(e.message).toMatch(/already given by another file/);
     expect(e.location?.file).toMatch(/b\.zone$/);
   });
+});
+
+describe("building apps/dns with --zones DIR", () => {
+  test("a zone error stops the build at its file and line; a good folder is embedded", async () => {
+    const { dir } = compile({ "other.test.zone": HEAD.replace(/z\.test\./g, "other.test.") });
+    const bad = mkdtempSync(path.join(tmpdir(), "zones-bad-"));
+    dirs.push(bad);
+    writeFileSync(path.join(bad, "bad.zone"), "$ORIGIN bad.\n$TTL 1\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\nx A 10.0.0.300\n");
+    const out = mkdtempSync(path.join(tmpdir(), "zones-out-"));
+    dirs.push(out);
+    const app = path.join(ROOT, "apps", "dns");
+    const e = await buildApp(app, { outDir: out, assetDirs: { zones: bad } }).then(() => null, (err) => err);
+    expect(e).toBeInstanceOf(BuildError);
+    expect((e as BuildError).format()).toMatch(/bad\.zone:6:5: error E_ZONE: '10\.0\.0\.300' is not an IPv4 address/);
+    const built = await buildApp(app, { outDir: out, assetDirs: { zones: dir } });
+    const image = readFileSync(built.image);
+    expect(image.includes(Buffer.from("\x05other\x04test\x00", "latin1"))).toBe(true);
+    expect(image.includes(Buffer.from("\x07morgana\x04test\x00", "latin1"))).toBe(false);
+  }, 120_000);
 });
