@@ -42,7 +42,7 @@ function statsLine(tcp: TcpLayer, http: HttpServer): string {
     " s2xx=" + c.status2xx.toString() + " s3xx=" + c.status3xx.toString() + " s4xx=" + c.status4xx.toString() +
     " s5xx=" + c.status5xx.toString() + " rcvpool=" + tcp.rcvPool.allocated.toString() +
     " sndpool=" + tcp.sndPool.allocated.toString() + " retransmits=" + t.retransmits.toString() +
-    " rto=" + t.rtoExpired.toString() + " fastrtx=" + t.fastRetransmits.toString() +
+    " rto=" + t.rtoExpired.toString() + " spurious=" + t.spuriousTimeouts.toString() + " fastrtx=" + t.fastRetransmits.toString() +
     " resets=" + t.resetsOut.toString() + " cookies=" + t.cookiesSent.toString() +
     " dropNoRoom=" + t.dropNoRoom.toString() + " states=" + tcp.stateCounts().replaceAll(" ", ",");
 }

@@ -177,8 +177,8 @@ export class TcpTest {
   /** A booted stack with TCP; `config` sets TcpConfig fields first. The
    * peer's ARP request is answered and the answer dropped, so the stack
    * knows the peer's MAC. */
-  static async boot(opts: HarnessOptions & { config?: Config } = {}): Promise<TcpTest> {
-    const h = await Harness.start(ENTRY, {
+  static async boot(opts: HarnessOptions & { config?: Config; entry?: string; bootArg?: number } = {}): Promise<TcpTest> {
+    const h = await Harness.start(opts.entry ?? ENTRY, {
       devices: [{ name: "service", type: "net", mac: US_MAC, mtu: 1500 }],
       cmdline: `--ipv4=${US}/24`,
       ...opts,
@@ -188,7 +188,7 @@ export class TcpTest {
       const v = typeof value === "boolean" ? (value ? 1n : 0n) : BigInt(value);
       expect(h.call("setConfig", h.newString(name), v), `config ${name}`).toBe(1);
     }
-    t.call("boot");
+    t.call("boot", opts.bootArg ?? 0);
     t.sent();
     t.send(ethernet(BROADCAST_MAC, PEER_MAC, 0x0806, arp(1, PEER_MAC, PEER, "00:00:00:00:00:00", US)));
     return t;

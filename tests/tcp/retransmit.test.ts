@@ -65,29 +65,32 @@ describe("retransmission timer (RFC 6298)", () => {
 });
 
 describe("fast retransmit and NewReno (RFC 6582)", () => {
-  test("three duplicate ACKs retransmit; partial ACKs retransmit the next hole; a full ACK ends recovery", async () => {
+  test("limited transmit, then three duplicate ACKs retransmit; partial ACKs the next hole; a full ACK ends recovery", async () => {
     const { t, our, peer } = await sending();
     const M = 1460;
     expect(t.write(0, bytes(20 * M))).toBe(20 * M);
     const flight = t.step();
     expect(flight).toHaveLength(10);
     const dup = () => t.send(t.seg({ seq: peer, ack: our }));
-    expect(dup()).toEqual([]);
-    expect(dup()).toEqual([]);
+    // RFC 3042: each of the first two duplicate ACKs lets one new segment out.
+    expect(t.one(dup()).seq).toBe(our + 10 * M);
+    expect(t.one(dup()).seq).toBe(our + 11 * M);
     const rtx = t.one(dup());
     expect(rtx).toMatchObject({ seq: our, data: bytes(20 * M).subarray(0, M) });
-    expect(t.info(0)).toMatchObject({ inRecovery: "1", ssthresh: String(5 * M), cwnd: String(8 * M) });
-    expect(dup()).toEqual([]); // cwnd 9 M
-    expect(dup()).toEqual([]); // 10 M: the window is full
-    expect(t.one(dup()).seq).toBe(our + 10 * M); // 11 M: one new segment
+    // ssthresh = FlightSize / 2 = 6 M; cwnd = ssthresh + 3 M.
+    expect(t.info(0)).toMatchObject({ inRecovery: "1", ssthresh: String(6 * M), cwnd: String(9 * M) });
+    expect(dup()).toEqual([]); // cwnd 10 M
+    expect(dup()).toEqual([]); // 11 M
+    expect(dup()).toEqual([]); // 12 M: the window is full
+    expect(t.one(dup()).seq).toBe(our + 12 * M); // 13 M: one new segment
     // Segments 1 to 5 arrive: a partial ACK; segment 6 was lost too.
     const partial = t.send(t.seg({ seq: peer, ack: our + 5 * M }));
-    expect(partial.map((s) => s.seq)).toEqual([our + 5 * M, our + 11 * M]);
+    expect(partial.map((s) => s.seq)).toEqual([our + 5 * M, our + 13 * M]);
     expect(t.info(0).inRecovery).toBe("1");
     // Everything up to the newest: recovery is over, cwnd = min(ssthresh, 2 M).
-    const full = t.send(t.seg({ seq: peer, ack: our + 12 * M }));
+    const full = t.send(t.seg({ seq: peer, ack: our + 14 * M }));
     expect(t.info(0)).toMatchObject({ inRecovery: "0", cwnd: String(2 * M) });
-    expect(full.map((s) => s.seq)).toEqual([our + 12 * M, our + 13 * M]);
+    expect(full.map((s) => s.seq)).toEqual([our + 14 * M, our + 15 * M]);
     expect(t.counters().fastRetransmits).toBe(1n);
   });
 
@@ -97,10 +100,39 @@ describe("fast retransmit and NewReno (RFC 6582)", () => {
     t.write(0, bytes(12 * M));
     t.step();
     for (let i = 0; i < 3; i++) t.send(t.seg({ seq: peer, ack: our }));
-    t.send(t.seg({ seq: peer, ack: our + 10 * M })); // full ACK
-    const rec = t.info(0);
-    expect(rec.inRecovery).toBe("0");
+    t.send(t.seg({ seq: peer, ack: our + 12 * M })); // full ACK
+    expect(t.info(0).inRecovery).toBe("0");
     expect(t.counters().fastRetransmits).toBe(1n);
+  });
+
+  test("early retransmit (RFC 5827): with two segments out, one duplicate ACK is enough", async () => {
+    const { t, our, peer } = await sending();
+    const M = 1460;
+    t.write(0, bytes(2 * M));
+    expect(t.step()).toHaveLength(2);
+    const rtx = t.one(t.send(t.seg({ seq: peer, ack: our })));
+    expect(rtx.seq).toBe(our);
+    expect(t.counters().fastRetransmits).toBe(1n);
+  });
+});
+
+describe("tail loss probe (RFC 8985 §7)", () => {
+  test("a lost tail is probed after 2 × SRTT, and the SACK it draws starts fast recovery", async () => {
+    const { t, our, peer } = await sending({}, { mss: 1460, sackOk: true });
+    const M = 1460;
+    t.write(0, bytes(4 * M));
+    expect(t.step()).toHaveLength(4);
+    // Segments 1 and 2 are acknowledged; 3 and 4 are lost, nothing more
+    // comes back. The probe resends the last segment well before the RTO.
+    t.send(t.seg({ seq: peer, ack: our + 2 * M }));
+    expect(t.advance(9n * MS)).toEqual([]);
+    const probe = t.one(t.advance(MS));
+    expect(probe.seq).toBe(our + 3 * M);
+    expect(t.counters().tailProbes).toBe(1n);
+    // Its ACK SACKs segment 4: segment 3 is retransmitted at once.
+    const rtx = t.one(t.send(t.seg({ seq: peer, ack: our + 2 * M, opts: { sack: [[our + 3 * M, our + 4 * M]] } })));
+    expect(rtx.seq).toBe(our + 2 * M);
+    expect(t.counters().rtoExpired).toBe(0n);
   });
 });
 

@@ -5,7 +5,7 @@
 // (RFC 5681 §3.1, RFC 6298 §5) collapses the window to one segment and
 // ends any recovery.
 import { TcpConnection } from "./connection";
-import { retransmit, sendOne } from "./output";
+import { retransmit, sendOne, unsentBytes } from "./output";
 import { seqDiff, seqGe, seqGt, seqLt, seqMax } from "./seq";
 
 /** RFC 5681 §3.2: three duplicate ACKs mean a segment was lost. */
@@ -87,10 +87,39 @@ export function dupAck(c: TcpConnection): void {
     if (!c.sackOk) c.cwnd += <u32>c.mss;
     return;
   }
-  const lost = c.dupAcks >= DUP_THRESH || (c.sackOk && c.sack.sacked >= <u32>(DUP_THRESH * c.mss));
+  // Early retransmit (RFC 5827): with fewer than four segments out and
+  // nothing new to send, three duplicate ACKs can never come; as many as
+  // there are segments out beyond the first will do.
+  let thresh = DUP_THRESH;
+  const segments = (flightSize(c) + <u32>c.mss - 1) / <u32>c.mss;
+  if (segments < 4 && unsentBytes(c) == 0) thresh = segments > 1 ? <i32>segments - 1 : 1;
+  const lost = c.dupAcks >= thresh || (c.sackOk && c.sack.sacked >= <u32>(thresh * c.mss));
   // RFC 6582 §3.2 step 2: not again for losses of the window already
-  // recovered from (the ACK must cover more than `recover`).
-  if (lost && seqGt(c.sndUna, c.recover)) enterRecovery(c);
+  // recovered from (the ACK must cover more than `recover`). With SACK the
+  // scoreboard tells real holes from duplicates, so data held beyond
+  // `recover` is evidence enough.
+  const fresh = seqGt(c.sndUna, c.recover) || (c.sackOk && seqGt(c.sack.highest(c.sndUna), c.recover));
+  if (lost && fresh) enterRecovery(c);
+}
+
+/** Lost retransmissions (draft-scheffenegger-tcpm-lrd): in SACK recovery,
+ * once the peer holds data first sent after this round of hole
+ * retransmissions began, a hole still open below the retransmitted part
+ * means its retransmission was lost too. Start another round at once
+ * (with the window halved again) instead of waiting for the timer. */
+export function checkLostRetransmissions(c: TcpConnection): void {
+  if (!c.inRecovery || !c.sackOk) return;
+  const sb = c.sack;
+  if (!seqGt(sb.highest(c.sndUna), c.rxtRound)) return;
+  const firstHole = sb.nextHole(c.sndUna);
+  if (!seqLt(firstHole, c.highRxt) || !seqLt(firstHole, sb.holeEnd(firstHole))) return;
+  c.layer.counters.lostRetransmits++;
+  c.highRxt = c.sndUna;
+  c.rxtRound = c.sndMax;
+  const half = c.cwnd / 2;
+  const floor = <u32>c.mss * 2;
+  c.cwnd = half > floor ? half : floor;
+  c.ssthresh = c.cwnd;
 }
 
 function enterRecovery(c: TcpConnection): void {
@@ -101,6 +130,7 @@ function enterRecovery(c: TcpConnection): void {
   if (c.sackOk) {
     // RFC 6675 §5 step 4: cwnd = ssthresh, retransmit the first segment.
     c.cwnd = c.ssthresh;
+    c.rxtRound = c.sndMax;
     c.highRxt = c.sndUna + <u32>retransmit(c, c.sndUna, c.mss);
   } else {
     // RFC 6582 §3.2 step 2 and 3 (RFC 5681 §3.2 steps 2 to 4).
@@ -119,8 +149,11 @@ export function onTimeout(c: TcpConnection): void {
   c.inRecovery = false;
   // RFC 6582 §4: no fast retransmit for what was outstanding.
   c.recover = c.sndMax;
-  // RFC 6675 §5.1: SACK information may be stale after a timeout.
-  c.sack.clear();
+  // RFC 6675 §5.1: the scoreboard may be kept, so that what is sent
+  // again skips what the peer holds (sendOne); after a second timeout in
+  // a row it is dropped, in case the peer has discarded what it SACKed
+  // (reneging, RFC 2018 §8).
+  if (c.retries >= 2) c.sack.clear();
 }
 
 /** RFC 6675 §5 step (C): while the pipe has room, retransmit the holes
@@ -129,7 +162,7 @@ export function onTimeout(c: TcpConnection): void {
 export function sendRecovery(c: TcpConnection): bool {
   let sent = false;
   const mss = c.mss;
-  for (let guard = 0; guard < 64; guard++) {
+  for (let guard = 0; guard < 64 && c.layer.sendBudget > 0; guard++) {
     const sb = c.sack;
     // Pipe: bytes in flight, less what the peer holds, less the holes not
     // retransmitted yet (deemed lost, RFC 6675 IsLost simplified).

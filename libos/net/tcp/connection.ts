@@ -91,6 +91,10 @@ export class TcpConnection {
   retries: i32 = 0;
   /** The retransmission timer is probing a zero window. */
   persisting: bool = false;
+  /** The retransmission timer is set for a tail loss probe (RFC 8985). */
+  probing: bool = false;
+  /** A tail loss probe went out since the last new acknowledgement. */
+  probeSent: bool = false;
 
   // ---- congestion control (RFC 5681, RFC 6582, RFC 6675)
   cwnd: u32 = 0;
@@ -101,8 +105,16 @@ export class TcpConnection {
   /** Bytes acknowledged towards the next congestion-avoidance step. */
   bytesAcked: u32 = 0;
   readonly sack: SackScoreboard = new SackScoreboard();
+  /** Spurious timeout detection (RFC 3522, RFC 4015): the state before
+   * the last timeout, and our timestamp when it fired. */
+  undoPending: bool = false;
+  undoCwnd: u32 = 0;
+  undoSsthresh: u32 = 0;
+  undoTs: u32 = 0;
   /** RFC 6675 HighRxt: the highest byte retransmitted in this recovery. */
   highRxt: u32 = 0;
+  /** SND.MAX when the current round of hole retransmissions began. */
+  rxtRound: u32 = 0;
 
   // ---- keepalive (RFC 1122 §4.2.3.6)
   keepAlive: bool = false;

@@ -47,7 +47,13 @@ export class TcpCounters extends Counters {
   retransmits: u64 = 0;
   synRetransmits: u64 = 0;
   rtoExpired: u64 = 0;
+  /** Timeouts found spurious by their ACK's timestamp, and undone. */
+  spuriousTimeouts: u64 = 0;
   fastRetransmits: u64 = 0;
+  /** Tail loss probes sent (RFC 8985 §7). */
+  tailProbes: u64 = 0;
+  /** Retransmissions found lost by SACK, sent again without a timeout. */
+  lostRetransmits: u64 = 0;
   dupAcksIn: u64 = 0;
   windowProbes: u64 = 0;
   keepaliveProbes: u64 = 0;
@@ -78,7 +84,7 @@ export class TcpCounters extends Counters {
       this.item("cookiesSent", this.cookiesSent) + this.item("cookiesAccepted", this.cookiesAccepted) +
       this.item("cookiesRefused", this.cookiesRefused) + this.item("refused", this.refused) +
       this.item("retransmits", this.retransmits) + this.item("synRetransmits", this.synRetransmits) +
-      this.item("rtoExpired", this.rtoExpired) + this.item("fastRetransmits", this.fastRetransmits) +
+      this.item("rtoExpired", this.rtoExpired) + this.item("spuriousTimeouts", this.spuriousTimeouts) + this.item("fastRetransmits", this.fastRetransmits) + this.item("lostRetransmits", this.lostRetransmits) + this.item("tailProbes", this.tailProbes) +
       this.item("dupAcksIn", this.dupAcksIn) + this.item("windowProbes", this.windowProbes) +
       this.item("keepaliveProbes", this.keepaliveProbes) + this.item("timeouts", this.timeouts) +
       this.item("timeWaitSkipped", this.timeWaitSkipped) + this.item("timeWaitReused", this.timeWaitReused) +

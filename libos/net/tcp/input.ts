@@ -8,8 +8,9 @@
 import { now, MILLISECOND } from "../../platform/index";
 import { TCP_ACK_FLAG, TCP_FIN, TCP_RST, TCP_SYN, TcpOptions, TcpRepr } from "../../wire/tcp";
 import { CloseReason, TcpState } from "./api";
-import { dupAck, initCongestion, newAck } from "./congestion";
+import { checkLostRetransmissions, dupAck, initCongestion, newAck } from "./congestion";
 import { TcpConnection } from "./connection";
+import { restartRetransmit } from "./output";
 import { seqDiff, seqGe, seqGt, seqLe, seqLt } from "./seq";
 
 /** RFC 7323 §5.5: TS.Recent older than 24 days is no reference any more. */
@@ -308,6 +309,7 @@ function processAck(c: TcpConnection, seg: TcpRepr, len: i32, fin: bool): bool {
   // SACK blocks first: recovery decisions below use them.
   if (c.sackOk && o.sackCount > 0) {
     for (let i = 0; i < o.sackCount; i++) c.sack.add(o.sack[2 * i], o.sack[2 * i + 1], c.sndUna, c.sndMax);
+    checkLostRetransmissions(c);
   }
 
   // Window update (RFC 9293 §3.10.7.4: only from a newer segment).
@@ -342,15 +344,17 @@ function processAck(c: TcpConnection, seg: TcpRepr, len: i32, fin: bool): bool {
     rttFromAck(c, seg);
     c.sndUna = ack;
     if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
+    if (c.undoPending) spuriousTimeout(c, o);
     c.retries = 0;
     c.rto.acked();
     c.sack.advance(ack);
     newAck(c, acked);
     // RFC 6298 §5.2, §5.3: stop when all is acknowledged, else restart.
+    c.probeSent = false;
     if (c.sndUna == c.sndMax) {
       if (!c.persisting) c.rtxTimer.cancel();
     } else if (!c.persisting) {
-      c.rtxTimer.armAfter(c.rto.current);
+      restartRetransmit(c);
     }
     layer.schedule(c);
   } else if (ack == c.sndUna && len == 0 && !fin && c.sndMax != c.sndUna &&
@@ -373,6 +377,20 @@ function processAck(c: TcpConnection, seg: TcpRepr, len: i32, fin: bool): bool {
     }
   }
   return freed;
+}
+
+/** The Eifel algorithm (RFC 3522 detection, RFC 4015 response): the first
+ * ACK of new data after a timeout echoes a timestamp from before it, so
+ * what it acknowledges was the original transmission, delayed rather
+ * than lost: the timeout was spurious. Give back the window it took and
+ * go on with new data instead of sending everything again. */
+function spuriousTimeout(c: TcpConnection, o: TcpOptions): void {
+  c.undoPending = false;
+  if (!o.timestamps || o.tsEcr == 0 || !seqLt(o.tsEcr, c.undoTs)) return;
+  c.layer.counters.spuriousTimeouts++;
+  c.cwnd = c.undoCwnd;
+  c.ssthresh = c.undoSsthresh;
+  c.sndNxt = c.sndMax;
 }
 
 /** A round-trip sample from this ACK: its timestamp echo (RFC 7323

@@ -32,6 +32,8 @@ import { seqGt } from "./seq";
 
 /** Room in front of a segment for the Ethernet and IPv4 headers. */
 export const HEADROOM: i32 = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+/** Segments sent per turn of the event loop at most (see flush). */
+const SEND_BUDGET: i32 = 64;
 /** RFC 6335 §6: the dynamic ports, for connect() without a port. */
 const EPHEMERAL_FIRST: i32 = 49152;
 const EPHEMERAL_COUNT: i32 = 65536 - EPHEMERAL_FIRST;
@@ -66,6 +68,8 @@ export class TcpLayer implements Ipv4Protocol {
   readonly txOptions: TcpOptions = new TcpOptions();
   private readonly dirty: TcpConnection[] = [];
   private readonly flushTimer!: FlushTimer;
+  /** Segments flush() may still send in this turn. */
+  sendBudget: i32 = i32.MAX_VALUE;
   private challengeTokens: i32 = 0;
   /** The heap size at the last check (checkHeap). */
   private heapMark: i64 = 0;
@@ -452,15 +456,36 @@ export class TcpLayer implements Ipv4Protocol {
     if (!this.flushTimer.armed) this.flushTimer.armAt(0);
   }
 
-  /** Run output() for every connection scheduled. */
+  /** Run output() for every connection scheduled, sending at most
+   * SEND_BUDGET segments in this turn: one netWrite each costs tens of
+   * microseconds on some hosts, and the ACKs that arrive meanwhile must be
+   * read before the retransmission timers (and the peers) give up on
+   * them. Connections left over go first next turn; one that used up the
+   * budget goes last. */
   flush(): void {
     const list = this.dirty;
-    for (let i = 0; i < list.length; i++) {
-      const c = unchecked(list[i]);
+    this.sendBudget = SEND_BUDGET;
+    let i = 0;
+    let cut: TcpConnection | null = null;
+    while (i < list.length) {
+      const c = unchecked(list[i++]);
       c.queued = false;
       output(c);
+      if (this.sendBudget <= 0) {
+        cut = c;
+        break;
+      }
     }
-    list.length = 0;
+    // Keep what was not served, in order, then the one that was cut.
+    let n = 0;
+    while (i < list.length) unchecked(list[n++] = list[i++]);
+    list.length = n;
+    if (cut !== null && !cut.dead) {
+      cut.queued = true;
+      list.push(cut);
+    }
+    this.sendBudget = i32.MAX_VALUE; // timers send outside flush
+    if (list.length > 0) this.flushTimer.armAt(0);
     this.checkHeap();
   }
 

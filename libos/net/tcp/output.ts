@@ -41,7 +41,7 @@ export function output(c: TcpConnection): void {
 /** New data (and the FIN) as the windows allow; whether anything went. */
 export function sendData(c: TcpConnection): bool {
   let sent = false;
-  while (sendOne(c)) sent = true;
+  while (c.layer.sendBudget > 0 && sendOne(c)) sent = true;
   // Data waits behind a zero window with nothing in flight to bring an
   // ACK: probe it (RFC 9293 §3.8.6.1).
   if (!sent && c.sndWnd == 0 && c.sndNxt == c.sndUna && unsentBytes(c) > 0 && !c.rtxTimer.armed) {
@@ -61,12 +61,27 @@ export function unsentBytes(c: TcpConnection): i32 {
 
 /** One segment of new data (or the bare FIN) if the windows allow it. */
 export function sendOne(c: TcpConnection): bool {
+  // Sending again after a timeout: skip what the peer holds (RFC 6675
+  // §5.1), and stop short of the next block it holds.
+  let limit = i32.MAX_VALUE;
+  if (c.sackOk && c.sack.count > 0 && seqLt(c.sndNxt, c.sndMax)) {
+    const hole = c.sack.nextHole(c.sndNxt);
+    if (hole != c.sndNxt) c.sndNxt = hole;
+    const end = c.sack.holeEnd(c.sndNxt);
+    if (seqLt(c.sndNxt, end)) limit = seqDiff(end, c.sndNxt);
+  }
   const unsent = unsentBytes(c);
-  const wnd = c.sndWnd < c.cwnd ? c.sndWnd : c.cwnd;
+  // Limited transmit (RFC 3042): the first two duplicate ACKs each let one
+  // new segment out, so that a small window still draws the three that
+  // fast retransmit needs.
+  let cwnd = c.cwnd;
+  if (!c.inRecovery && c.dupAcks > 0) cwnd += <u32>(min(c.dupAcks, 2) * c.mss);
+  const wnd = c.sndWnd < cwnd ? c.sndWnd : cwnd;
   const avail = <i64>wnd - <i64>seqDiff(c.sndNxt, c.sndUna);
   let n = <i64>unsent;
   if (avail < n) n = avail;
   if (<i64>c.mss < n) n = <i64>c.mss;
+  if (<i64>limit < n) n = <i64>limit;
   if (n < 0) n = 0;
   const len = <i32>n;
   // The FIN goes with the last byte, or alone once every byte is out.
@@ -75,7 +90,7 @@ export function sendOne(c: TcpConnection): bool {
   // Silly window avoidance: a segment shorter than the MSS while more
   // data waits goes only if it is at least half the largest window the
   // peer offered (the peer's window is what keeps it short).
-  if (len < c.mss && len < unsent && <u32>len < (c.maxSndWnd >> 1)) return false;
+  if (len < c.mss && len < unsent && <u32>len < (c.maxSndWnd >> 1) && len < limit) return false;
   let flags = TCP_ACK_FLAG;
   if (fin) flags |= TCP_FIN;
   if (len > 0 && len == unsent) flags |= TCP_PSH;
@@ -113,13 +128,55 @@ export function retransmit(c: TcpConnection, seq: u32, maxLen: i32): i32 {
   return len + (fin ? 1 : 0);
 }
 
-/** RFC 6298 §5.1: armed whenever data is in flight. */
+/** RFC 6298 §5.1: armed whenever data is in flight (when not armed yet). */
 export function armRetransmit(c: TcpConnection): void {
   if (c.persisting) {
     c.persisting = false;
     c.rtxTimer.cancel();
   }
-  if (!c.rtxTimer.armed) c.rtxTimer.armAfter(c.rto.current);
+  if (!c.rtxTimer.armed) restartRetransmit(c);
+}
+
+/** (Re)arm the retransmission timer from now: for a tail loss probe
+ * (RFC 8985 §7.2) when one may be sent, else for the RTO. */
+export function restartRetransmit(c: TcpConnection): void {
+  const pto = probeTimeout(c);
+  c.probing = pto > 0;
+  c.rtxTimer.armAfter(pto > 0 ? pto : c.rto.current);
+}
+
+/** RFC 8985 §7.2: PTO = 2 × SRTT, plus the peer's delayed-ACK time when
+ * only one segment is out; 0 when no probe is due (no RTT yet, in loss
+ * recovery or after a timeout, a probe already sent for this tail, or
+ * the RTO is sooner). */
+function probeTimeout(c: TcpConnection): i64 {
+  if (!c.rto.measured || c.inRecovery || c.probeSent || c.retries > 0 || c.state == TcpState.SynSent ||
+    c.state == TcpState.SynReceived) return 0;
+  let pto = 2 * c.rto.srtt;
+  if (pto < MIN_PTO) pto = MIN_PTO;
+  if (seqDiff(c.sndMax, c.sndUna) <= c.mss) pto += WORST_DELAYED_ACK;
+  return pto < c.rto.current ? pto : 0;
+}
+
+const MIN_PTO: i64 = 10_000_000; // 10 ms: the clock and the peer's jitter
+/** RFC 8985 §7.2 WCDelAckT. */
+const WORST_DELAYED_ACK: i64 = 200_000_000;
+
+/** RFC 8985 §7.3: the probe is new data if the window allows, else the
+ * last segment sent again; either draws an ACK whose SACK blocks reveal
+ * a lost tail, so that fast recovery replaces the timeout. */
+export function sendTailProbe(c: TcpConnection): void {
+  c.probeSent = true;
+  c.layer.counters.tailProbes++;
+  if (!sendOne(c)) {
+    const s = c.snd;
+    const end = s === null ? c.sndMax : c.bufSeq + <u32>s.length;
+    const last = seqLt(end, c.sndMax) ? end : c.sndMax;
+    let from = last - <u32>c.mss;
+    if (seqLt(from, c.sndUna)) from = c.sndUna;
+    if (seqLt(from, last)) retransmit(c, from, c.mss);
+    else if (c.finQueued && seqGt(c.sndMax, c.finSeq)) retransmit(c, c.finSeq, 0);
+  }
 }
 
 export function persistInterval(c: TcpConnection): i64 {
@@ -246,5 +303,6 @@ function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, l
   }
   c.segmentsOut++;
   c.bytesOut += <u64>len;
+  layer.sendBudget--;
   layer.transmit(c.remoteAddress, hl + len);
 }

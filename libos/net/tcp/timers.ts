@@ -11,7 +11,7 @@ import { Timer, now } from "../../platform/index";
 import { CloseReason, TcpState } from "./api";
 import { onTimeout } from "./congestion";
 import { TcpConnection } from "./connection";
-import { output, persistInterval, sendProbe } from "./output";
+import { output, persistInterval, sendProbe, sendTailProbe } from "./output";
 
 export class RetransmitTimer extends Timer {
   constructor(readonly c: TcpConnection) { super(); }
@@ -58,6 +58,13 @@ function retransmitExpired(c: TcpConnection): void {
     c.rtxTimer.armAfter(persistInterval(c));
     return;
   }
+  if (c.probing) {
+    // Not a timeout yet: a tail loss probe, then the RTO proper.
+    c.probing = false;
+    sendTailProbe(c);
+    c.rtxTimer.armAfter(c.rto.current);
+    return;
+  }
   c.retries++;
   c.rto.backOff();
   c.rttTiming = false; // Karn: no sample from what is sent again
@@ -81,6 +88,13 @@ function retransmitExpired(c: TcpConnection): void {
     return;
   }
   layer.counters.rtoExpired++;
+  if (c.retries == 1 && c.tsOk) {
+    // Remember what the timeout takes away, in case it was spurious.
+    c.undoPending = true;
+    c.undoCwnd = c.cwnd;
+    c.undoSsthresh = c.ssthresh;
+    c.undoTs = c.tsNow();
+  }
   onTimeout(c);
   // Go back to the first unacknowledged byte (RFC 5681 §3.1, RFC 6298
   // §5.4); output() re-arms the timer with the backed-off value.
