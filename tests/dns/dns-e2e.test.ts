@@ -81,6 +81,14 @@ describe.skipIf(!hasKvm || !hasNetns)("dns.hvt", () => {
     expect(section(out, "ANSWER")).toEqual(["outside.morgana.test. 3600 IN CNAME www.example."]);
   });
 
+  test("ANY gets one RRset (RFC 8482); zone transfers are refused over TCP too", async () => {
+    const any = await dig("morgana.test", "ANY");
+    const types = new Set(section(any, "ANSWER").map((l) => l.split(" ")[3]));
+    expect(types.size).toBe(1);
+    const axfr = await dig("morgana.test", "AXFR");
+    expect(axfr).toMatch(/Transfer failed/);
+  });
+
   test("MX answers carry the in-zone exchange's address", async () => {
     expect(section(await dig("morgana.test", "MX"), "ADDITIONAL")).toContain("mail.morgana.test. 3600 IN A 10.0.0.25");
   });
