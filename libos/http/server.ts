@@ -38,6 +38,9 @@ export abstract class HttpHandler {
  * is written whole. */
 const HEAD_MAX = 4096;
 
+/** No request begun (the clock may read 0 at boot). */
+const NONE: i64 = -1;
+
 const READING = 0;
 const SENDING = 1;
 const CLOSED = 2;
@@ -80,8 +83,8 @@ class HttpTimer extends Timer {
 class HttpConnection extends TcpHandler {
   private state: i32 = READING;
   private readonly timer!: HttpTimer;
-  /** When the request being read began (0: none begun). */
-  private requestStart: i64 = 0;
+  /** When the request being read began (NONE: none begun). */
+  private requestStart: i64 = NONE;
   /** When something last happened (idle and send timeouts). */
   private lastActivity: i64 = 0;
   /** How far the head was searched for its end. */
@@ -157,7 +160,7 @@ class HttpConnection extends TcpHandler {
       const data = c.received();
       const n = data.byteLength;
       if (n == 0) return false;
-      if (this.requestStart == 0) {
+      if (this.requestStart == NONE) {
         this.requestStart = now();
         this.rearm();
       }
@@ -249,7 +252,7 @@ class HttpConnection extends TcpHandler {
     this.headLen = 0;
     this.scanned = 0;
     this.chunks = null;
-    this.requestStart = 0;
+    this.requestStart = NONE;
     this.start(res, keepAliveAsked);
   }
 
@@ -351,7 +354,7 @@ class HttpConnection extends TcpHandler {
     const config = this.server.config;
     let at: i64;
     if (this.state == SENDING) at = this.lastActivity + config.sendTimeout;
-    else if (this.requestStart != 0) at = this.requestStart + config.requestTimeout;
+    else if (this.requestStart != NONE) at = this.requestStart + config.requestTimeout;
     else at = this.lastActivity + config.idleTimeout;
     this.timer.armAt(at);
   }
@@ -370,7 +373,7 @@ class HttpConnection extends TcpHandler {
       this.c.abort();
       return;
     }
-    if (this.requestStart != 0) {
+    if (this.requestStart != NONE) {
       if (time - this.requestStart < config.requestTimeout) {
         this.rearm();
         return;
