@@ -82,21 +82,11 @@ void wrt_memory_init(wrt_memory *m, u32 initial, u32 max) {
         fprintf(stderr, "host: more than %d memories\n", MAX_MEMORIES);
         exit(2);
     }
-    /* Reserved 2 MiB aligned and marked for transparent huge pages: linear
-     * memory is one big heap that Wasm code touches at random (hash maps,
-     * sorting), and 4 KiB pages make that a TLB miss per access. The
-     * unaligned head and tail of the over-reservation are given back. */
-    const u64 huge = 2u << 20;
-    u8 *raw = mmap(0, WRT_GUARD_RESERVATION + huge, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (raw == MAP_FAILED) {
+    void *p = mmap(0, WRT_GUARD_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
         perror("host: mmap of a memory reservation");
         exit(2);
     }
-    u8 *p = (u8 *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
-    if (p > raw) munmap(raw, (size_t)(p - raw));
-    if (p + WRT_GUARD_RESERVATION < raw + WRT_GUARD_RESERVATION + huge)
-        munmap(p + WRT_GUARD_RESERVATION, (size_t)(raw + WRT_GUARD_RESERVATION + huge - (p + WRT_GUARD_RESERVATION)));
-    madvise(p, WRT_GUARD_RESERVATION, MADV_HUGEPAGE);
     m->data = p;
     m->pages = 0;
     m->size = 0;
