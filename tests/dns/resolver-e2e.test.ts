@@ -16,7 +16,10 @@ import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
 warnNoKvm("resolver end-to-end");
 warnNoNetns("resolver end-to-end");
 
-const HOSTS = "10.0.0.10 alpha.lan alpha\n10.0.0.11 beta.lan\n10.0.0.12 beta.lan\nfd00::10 alpha.lan\n";
+// many.lan has 40 addresses: 640 bytes of answer, over the 512 a query
+// without EDNS allows, so dnsmasq truncates it over UDP.
+const HOSTS = "10.0.0.10 alpha.lan alpha\n10.0.0.11 beta.lan\n10.0.0.12 beta.lan\nfd00::10 alpha.lan\n" +
+  Array.from({ length: 40 }, (_, i) => `10.0.1.${i + 1} many.lan\n`).join("");
 
 async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), "resolver-e2e-"));
@@ -69,6 +72,16 @@ describe.skipIf(!hasKvm || !hasNetns)("Resolver against dnsmasq", () => {
       expect(out).toMatch(/\[dhcp\] leased 10\.0\.0\.\d+\/24/);
       expect(out).toMatch(/resolver servers 1/);
       expect(out).toMatch(/resolved alpha\.lan AAAA: fd00::10 ttl 60\n/);
+    });
+  });
+
+  test("an answer truncated over UDP is asked again over TCP and comes whole", async () => {
+    await withDnsmasq(async (ns) => {
+      const out = await resolve(ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=many.lan"]);
+      const line = /resolved many\.lan A: ([\d. ]+) ttl 60\n/.exec(out);
+      expect(line, out).not.toBe(null);
+      expect(line![1].trim().split(" ").length).toBe(40);
+      expect(out).toMatch(/tcp=1/);
     });
   });
 

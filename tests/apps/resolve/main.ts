@@ -2,7 +2,9 @@
 // AAAA) with libos/dns's Resolver, prints one line per answer, looks the
 // first one up again (now from the cache), prints the counters and exits 0.
 // With --dhcp=true it waits for the lease, and asks the DNS servers leased.
+// Truncated answers are asked again over TCP.
 import { ConfiguredHandler, Stack } from "../../../libos/net/index";
+import { TcpLayer } from "../../../libos/net/tcp/index";
 import { Resolution, ResolveHandler, Resolver, resolveErrorName } from "../../../libos/dns/index";
 import { declareArgument, exit, println, OneOf } from "../../../libos/platform/index";
 import { DnsType, ipv6ToText } from "../../../libos/wire/index";
@@ -46,7 +48,8 @@ class Print extends ResolveHandler {
 
 class Start extends ConfiguredHandler {
   configured(stack: Stack): void {
-    const rs = Resolver.fromStack(stack);
+    // TCP for answers that come truncated over UDP.
+    const rs = Resolver.fromStack(stack, TcpLayer.fromStack(stack));
     resolver = rs;
     println("resolver servers " + rs.servers.length.toString());
     names = lookups.value.split(",");
