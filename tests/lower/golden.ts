@@ -8,6 +8,7 @@
  * Calls run in order in one process, so a later call sees what an earlier
  * one did to memory, tables and globals (and a trap's absence of effects).
  */
+import { loweredCodeFlags } from "../../toolchain/lower/flags.ts";
 import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -22,7 +23,7 @@ import { parseModule, type ValType } from "../../toolchain/lower/wasm/module.ts"
 const exec = promisify(execFile);
 export const runtimeDir = path.join(root, "toolchain/lower/runtime");
 /** What generated code needs from gcc (toolchain/lower/README.md). */
-export const requiredFlags = ["-fsignaling-nans", "-ffp-contract=off", "-fno-strict-aliasing", "-fno-optimize-sibling-calls"];
+export const requiredFlags = loweredCodeFlags;
 
 /** WebAssembly 2.0 without SIMD: what the lowering supports. */
 export const supported =

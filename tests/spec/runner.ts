@@ -15,6 +15,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { lower, RefusedModule } from "../../toolchain/lower/index.ts";
 import { importSymbols } from "../../toolchain/lower/c/module.ts";
+import { loweredCodeFlags } from "../../toolchain/lower/flags.ts";
 import { cType, mangle, returnType } from "../../toolchain/lower/c/names.ts";
 import { parseModule, type FuncType, type Limits, type ValType, type WasmModule } from "../../toolchain/lower/wasm/module.ts";
 
@@ -456,7 +457,7 @@ export interface RunOptions {
 }
 
 /** The C compiler flags lowered code needs for exact float semantics. */
-export const requiredCFlags = ["-fsignaling-nans", "-ffp-contract=off", "-fno-strict-aliasing"];
+export const requiredCFlags = loweredCodeFlags;
 
 export async function runSpecFile(name: string, opts: RunOptions = {}): Promise<FileResult> {
   const dir = path.join(specDir, name);

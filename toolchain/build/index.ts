@@ -73,7 +73,7 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
 
   const compiled = await stage("compile", () => compile({ entry: path.relative(root, app.entry), baseDir: root, debug: opts.debug, extraFlags: app.compilerFlags }), (r) => `wasm ${kb(r.wasm.length)}`);
   for (const w of compiled.warnings) opts.log?.(`  warning: ${w}`);
-  const wasm = await stage("optimise", () => optimise(compiled.wasm), (r) => `wasm ${kb(r.length)}`);
+  const wasm = await stage("optimise", () => optimise(compiled.wasm, { goal: app.optimize }), (r) => `wasm ${kb(r.length)}`);
   const lowered = await stage("lower", () => lower(wasm, { prefix: "app", headerName: "app.h", source: `${app.name}.wasm` }), (r) => `C ${kb(r.c.length)}`);
   if (opts.keep) {
     await writeFile(path.join(workDir, `${app.name}.wasm`), compiled.wasm);

@@ -20,6 +20,7 @@ import { mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../root.ts";
 import { BuildError } from "../diagnostics.ts";
+import { loweredCodeFlags } from "../lower/flags.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
 
 export interface LinkOptions {
@@ -80,9 +81,10 @@ const bootSseFiles = new Set(["env.c"]);
 
 const appFlags = [
   "-DWRT_FIXED_MEMORY0=morgana_memory0",
-  // An import names its caller from its return address, which a tail call
+  // Exact WebAssembly semantics (toolchain/lower/flags.ts); besides, an
+  // import names its caller from its return address, which a tail call
   // would replace with the caller's caller.
-  "-fno-optimize-sibling-calls",
+  ...loweredCodeFlags,
   "-I",
   runtimeDir,
 ];

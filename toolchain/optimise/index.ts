@@ -8,10 +8,9 @@ import binaryen from "binaryen";
 import { BuildError } from "../diagnostics.ts";
 
 export interface OptimiseOptions {
-  /** binaryen -O level, 0-4 (default 3). */
-  level?: number;
-  /** binaryen shrink level, 0-2 (default 1: size matters for images). */
-  shrink?: number;
+  /** "speed" (default): inline generously, as asc -O3 does; "size": shrink
+   * (app.json `"optimize": "size"`). */
+  goal?: "speed" | "size";
 }
 
 export function optimise(wasm: Uint8Array, opts: OptimiseOptions = {}): Uint8Array {
@@ -28,10 +27,19 @@ export function optimise(wasm: Uint8Array, opts: OptimiseOptions = {}): Uint8Arr
     m.setFeatures(
       F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.SignExt | F.ReferenceTypes | F.Multivalue,
     );
-    binaryen.setOptimizeLevel(opts.level ?? 3);
-    binaryen.setShrinkLevel(opts.shrink ?? 1);
+    const size = opts.goal === "size";
+    binaryen.setOptimizeLevel(size ? 2 : 3);
+    binaryen.setShrinkLevel(size ? 2 : 0);
+    // AssemblyScript reaches typed arrays, strings and the allocator
+    // through many tiny functions: inlining them is most of the speed.
+    // These are the limits asc's own optimiser uses for -O3 and for -Oz.
+    binaryen.setAlwaysInlineMaxSize(size ? 2 : 12);
+    binaryen.setFlexibleInlineMaxSize(size ? 65 : 70);
+    binaryen.setOneCallerInlineMaxSize(size ? 80 : 200);
+    binaryen.setAllowInliningFunctionsWithLoops(!size);
     binaryen.setDebugInfo(true); // keep the name section
     binaryen.setTrapsNeverHappen(false);
+    binaryen.setFastMath(false); // NaN bits and signed zeros are observable
     m.optimize();
     if (!m.validate()) throw new BuildError("E_WASM_INVALID", "binaryen produced an invalid module");
     return m.emitBinary();

@@ -9,6 +9,7 @@
  *
  * The .wasm files also run under V8 (v8-run.mjs).
  */
+import { loweredCodeFlags } from "../../../toolchain/lower/flags.ts";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../../../toolchain/root.ts";
@@ -21,7 +22,7 @@ export const kernelDir = path.join(root, "tests/bench/kernels");
 const runtimeDir = path.join(root, "toolchain/lower/runtime");
 
 /** What generated code needs from gcc (toolchain/lower/README.md). */
-export const loweredCFlags = ["-O2", "-fsignaling-nans", "-ffp-contract=off", "-fno-strict-aliasing", "-fno-optimize-sibling-calls"];
+export const loweredCFlags = ["-O2", ...loweredCodeFlags];
 
 /** Wasm 2.0 without SIMD, as the lowering supports; no libc. */
 export const clangWasmFlags = [
