@@ -70,3 +70,26 @@ describe("keepalive", () => {
     expect(t.info(0).state).toBe("ESTABLISHED");
   });
 });
+
+describe("batching", () => {
+  test("a flush that runs out of its send budget holds no other timer back", async () => {
+    const t = await TcpTest.boot();
+    t.setSourceBytes(20000);
+    t.listen(80, App.Sink);
+    t.listen(81, App.Source);
+    const b = t.handshake(80, { mss: 1460 }, 1000, 1000);
+    // B's data: its delayed ACK is due at 40 ms.
+    expect(t.send(t.seg({ srcPort: 1000, seq: b.peer, ack: b.our, data: "x" }))).toEqual([]);
+    t.advance(39n * MS);
+    // Seven connections to the Source, their handshakes completed in one
+    // turn at 40 ms: 70 segments to send, more than one turn's budget.
+    const synAcks = Array.from({ length: 7 }, (_, i) => t.one(t.send(t.seg({ flags: "S", seq: 5000, dstPort: 81, srcPort: 2000 + i, opts: { mss: 1460 } }))));
+    t.h.advance(MS);
+    const out = t.send(...synAcks.map((s, i) => t.seg({ seq: 5001, ack: s.seq + 1, dstPort: 81, srcPort: 2000 + i })));
+    // The budget went to the Sources, and B's ACK went out in the same turn.
+    expect(out.filter((s) => s.data.length > 0).length).toBe(64);
+    expect(out.some((s) => s.dstPort === 1000 && s.ack === b.peer + 1)).toBe(true);
+    // The rest follow in the next turn.
+    expect(t.step().filter((s) => s.data.length > 0).length).toBe(6);
+  });
+});

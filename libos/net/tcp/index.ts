@@ -4,9 +4,12 @@
 // - Connections that survive loss, duplication, reordering and corruption:
 //   retransmission per RFC 6298 with exponential backoff, fast retransmit
 //   and recovery (NewReno, RFC 6582; SACK-based, RFC 6675, when the peer
-//   does SACK), delayed ACKs, zero-window probes, out-of-order data kept
-//   and reported in SACK blocks (RFC 2018), MSS, window scaling and
-//   timestamps with PAWS (RFC 7323), optional keepalive.
+//   does SACK), with what small windows need (limited transmit RFC 3042,
+//   early retransmit RFC 5827, tail loss probes RFC 8985 §7, lost
+//   retransmissions found by SACK, spurious timeouts undone RFC 4015),
+//   delayed ACKs, zero-window probes, out-of-order data kept and reported
+//   in SACK blocks (RFC 2018), MSS, window scaling and timestamps with PAWS
+//   (RFC 7323), optional keepalive.
 // - Resistance to off-path attacks: initial sequence numbers per RFC 6528,
 //   RST and SYN injection answered with rate-limited challenge ACKs and
 //   old ACKs refused (RFC 5961), SYN cookies when a backlog is full.
@@ -36,10 +39,19 @@
 //   tcp.listen(7, new EchoServer());
 //   run();
 //
+// Files: seq (sequence arithmetic), api (handlers, states), connection
+// (the control block and the application's calls), input (segment
+// arrival), passive (LISTEN, SYN cookies), output (what is sent when),
+// congestion (RFC 5681/6582/6675), sack (the scoreboard), rto (RFC 6298),
+// timers, buffer (pools, send ring, receive buffer), isn (RFC 6528,
+// cookies), config and args (limits), layer (table, demultiplexing,
+// batching), counters.
+//
 // Not supported: urgent data (the pointer is ignored, RFC 6093 advises
 // against its use), TCP Fast Open (data on a SYN is dropped and sent
-// again), ECN, IPv6, path MTU discovery, user timeouts (RFC 5482), SACK
-// information kept across a retransmission timeout, D-SACK.
+// again), ECN, IPv6, path MTU discovery, user timeouts (RFC 5482), D-SACK,
+// RACK's time-based loss detection beyond the tail probe, slow start
+// after idle (RFC 5681 §4.1), CUBIC.
 export { TcpLayer, HEADROOM } from "./layer";
 export { TcpConnection } from "./connection";
 export { TcpListener } from "./listener";

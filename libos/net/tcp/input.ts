@@ -11,6 +11,7 @@ import { CloseReason, TcpState } from "./api";
 import { checkLostRetransmissions, dupAck, initCongestion, newAck } from "./congestion";
 import { TcpConnection } from "./connection";
 import { restartRetransmit } from "./output";
+import { establish, reuseTimeWait } from "./passive";
 import { seqDiff, seqGe, seqGt, seqLe, seqLt } from "./seq";
 
 /** RFC 7323 §5.5: TS.Recent older than 24 days is no reference any more. */
@@ -180,7 +181,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
 
   // Fourth, SYN in a synchronized state (RFC 5961 §4.2): challenge ACK.
   if (syn) {
-    if (st == TcpState.TimeWait && layer.reuseTimeWait(c, seg)) return;
+    if (st == TcpState.TimeWait && reuseTimeWait(layer, c, seg)) return;
     layer.challengeAck(c);
     return;
   }
@@ -210,7 +211,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
       layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, seg.ack, 0, false);
       return;
     }
-    if (!layer.establish(c, seg)) return;
+    if (!establish(layer, c, seg)) return;
   }
   if (seqGt(seg.ack, c.sndMax)) {
     // Acknowledges what was never sent (RFC 9293: ACK and drop; RFC 5961

@@ -19,16 +19,15 @@ import { moveWindow, newWindow } from "../window";
 import { CloseReason, TcpHandler, TcpListenHandler, TcpState, stateName } from "./api";
 import { BufferPool, RecvBuffer, SendBuffer } from "./buffer";
 import { TcpConfig } from "./config";
-import { initCongestion } from "./congestion";
 import { TcpConnection, connectionKey } from "./connection";
 import { TcpCounters } from "./counters";
-import { segmentArrives, negotiate, windowShift } from "./input";
-import { IsnGenerator, cookieSack, cookieTsVal, cookieWscale } from "./isn";
+import { segmentArrives, windowShift } from "./input";
+import { initSend, listenInput } from "./passive";
+import { IsnGenerator } from "./isn";
 import { TcpListener } from "./listener";
 import { configFromArguments } from "./args";
 import { Stack } from "../stack";
 import { output } from "./output";
-import { seqGt } from "./seq";
 
 /** Room in front of a segment for the Ethernet and IPv4 headers. */
 export const HEADROOM: i32 = ETH_HEADER_LEN + IPV4_HEADER_LEN;
@@ -132,10 +131,9 @@ export class TcpLayer implements Ipv4Protocol {
     c.snd = new SendBuffer(sb);
     c.handler = handler;
     c.state = TcpState.SynSent;
-    this.initSend(c);
+    initSend(this, c);
     c.rcvWscale = this.config.windowScaling ? windowShift(this.config.rcvBuf) : 0;
-    this.table.set(c.key, c);
-    this.active++;
+    this.add(c);
     this.schedule(c);
     return c;
   }
@@ -180,7 +178,7 @@ export class TcpLayer implements Ipv4Protocol {
       return;
     }
     if (this.listeners.has(seg.dstPort)) {
-      this.listenInput(this.listeners.get(seg.dstPort), seg, d.src);
+      listenInput(this, this.listeners.get(seg.dstPort), seg, d.src);
       return;
     }
     // CLOSED (RFC 9293 §3.10.7.1): answer anything but a RST with a RST.
@@ -190,186 +188,15 @@ export class TcpLayer implements Ipv4Protocol {
     else this.sendReset(d.src, seg.srcPort, seg.dstPort, 0, seg.seq + <u32>seg.seqLen, true);
   }
 
-  /** LISTEN (RFC 9293 §3.10.7.2). */
-  private listenInput(l: TcpListener, seg: TcpRepr, src: u32): void {
-    const counters = this.counters;
-    if (seg.has(TCP_RST)) return;
-    if (seg.has(TCP_ACK_FLAG)) {
-      if (!seg.has(TCP_SYN) && this.config.synCookies) {
-        const mss = this.isn.checkCookie(this.address, seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
-        if (mss != 0) {
-          if (this.active >= this.config.maxConnections) {
-            // A good cookie but no room: drop it, so that the peer sends
-            // again and gets in once a connection ends (as Linux does when
-            // its accept queue overflows).
-            counters.dropNoRoom++;
-            return;
-          }
-          counters.cookiesAccepted++;
-          segmentArrives(this.fromCookie(l, seg, src, mss), seg);
-          return;
-        }
-        counters.cookiesRefused++;
-      }
-      this.sendReset(src, seg.srcPort, seg.dstPort, seg.ack, 0, false);
-      return;
-    }
-    if (!seg.has(TCP_SYN)) return;
-    if (this.active >= this.config.maxConnections) {
-      counters.dropNoRoom++;
-      return;
-    }
-    if (l.pending >= l.backlog) {
-      if (this.config.synCookies) this.sendCookie(l, seg, src);
-      else counters.dropBacklog++;
-      return;
-    }
-    const c = new TcpConnection(this, seg.dstPort, src, seg.srcPort);
-    c.state = TcpState.SynReceived;
-    c.listener = l;
-    l.pending++;
-    c.irs = seg.seq;
-    c.rcvNxt = seg.seq + 1;
-    c.rcvAdv = c.rcvNxt;
-    this.initSend(c);
-    negotiate(c, seg.options, false);
+  /** Put a new connection in the table (passive.ts, connect). */
+  add(c: TcpConnection): void {
     this.table.set(c.key, c);
     this.active++;
-    // Data on the SYN is not taken (no TCP Fast Open): the peer sends it
-    // again once the connection is established.
-    this.schedule(c);
   }
 
-  /** ISN, timestamps offset and the send variables of a new connection. */
-  private initSend(c: TcpConnection): void {
-    c.iss = this.isn.isn(this.address, c.localPort, c.remoteAddress, c.remotePort, now());
-    c.sndUna = c.iss;
-    c.sndNxt = c.iss;
-    c.sndMax = c.iss;
-    c.bufSeq = c.iss + 1;
-    c.recover = c.iss;
-    c.tsOffset = randomU32();
-  }
-
-  /** A SYN-ACK whose sequence number is a cookie (isn.ts): nothing kept. */
-  private sendCookie(l: TcpListener, seg: TcpRepr, src: u32): void {
-    const so = seg.options;
-    const peerMss = so.mss == 0 ? <u16>536 : so.mss;
-    const t = now();
-    const cookie = this.isn.cookie(this.address, seg.dstPort, src, seg.srcPort, seg.seq, peerMss, t);
-    const o = this.txOptions;
-    o.clear();
-    o.mss = <u16>(this.mtu - 40);
-    // Window scale and SACK can be remembered only in the timestamp.
-    if (this.config.timestamps && so.timestamps) {
-      const ws = this.config.windowScaling ? so.wscale : -1;
-      const sack = this.config.sack && so.sackPermitted;
-      o.timestamps = true;
-      o.tsVal = cookieTsVal(<u32>(t / 1_000_000), ws, sack);
-      o.tsEcr = so.tsVal;
-      if (ws >= 0) o.wscale = windowShift(this.config.rcvBuf);
-      o.sackPermitted = sack;
-    }
-    const rcvBuf = this.config.rcvBuf;
-    this.emitRaw(src, seg.dstPort, seg.srcPort, cookie, seg.seq + 1, TCP_SYN | TCP_ACK_FLAG,
-      <u16>(rcvBuf > 65535 ? 65535 : rcvBuf));
-    l.cookiesSent++;
-    this.counters.cookiesSent++;
-  }
-
-  /** The connection an ACK carrying a valid cookie (for `mss`) stands
-   * for, in SYN-RECEIVED. */
-  private fromCookie(l: TcpListener, seg: TcpRepr, src: u32, mss: u16): TcpConnection {
-    const c = new TcpConnection(this, seg.dstPort, src, seg.srcPort);
-    c.state = TcpState.SynReceived;
-    c.listener = l;
-    l.pending++;
-    c.irs = seg.seq - 1;
-    c.rcvNxt = seg.seq;
-    c.rcvAdv = seg.seq;
-    c.iss = seg.ack - 1;
-    c.sndUna = c.iss;
-    c.sndNxt = seg.ack;
-    c.sndMax = seg.ack;
-    c.bufSeq = seg.ack;
-    c.recover = c.iss;
-    const ours = this.mtu - 40;
-    c.mss = <i32>mss < ours ? <i32>mss : ours;
-    const so = seg.options;
-    if (this.config.timestamps && so.timestamps) {
-      c.tsOk = true;
-      c.tsRecent = so.tsVal;
-      c.tsRecentAt = now();
-      c.mss -= 12;
-      const ws = cookieWscale(so.tsEcr);
-      c.wsOk = ws >= 0;
-      c.sndWscale = c.wsOk ? ws : 0;
-      c.rcvWscale = c.wsOk ? windowShift(this.config.rcvBuf) : 0;
-      c.sackOk = cookieSack(so.tsEcr);
-    }
-    this.table.set(c.key, c);
-    this.active++;
-    return c;
-  }
-
-  /** SYN-RECEIVED to ESTABLISHED: buffers, then the listener's decision.
-   * False when the connection did not survive it. */
-  establish(c: TcpConnection, seg: TcpRepr): bool {
-    if (c.rcv === null) {
-      const rb = this.rcvPool.take();
-      const sb = this.sndPool.take();
-      if (rb === null || sb === null) {
-        if (rb !== null) this.rcvPool.release(rb);
-        if (sb !== null) this.sndPool.release(sb);
-        this.counters.refused++;
-        this.sendReset(c.remoteAddress, c.remotePort, c.localPort, seg.ack, 0, false);
-        this.destroy(c, CloseReason.Aborted);
-        return false;
-      }
-      c.rcv = new RecvBuffer(rb);
-      c.snd = new SendBuffer(sb);
-    }
-    c.state = TcpState.Established;
-    c.sndWnd = <u32>seg.window << <u32>c.sndWscale;
-    c.maxSndWnd = c.sndWnd;
-    c.sndWl1 = seg.seq;
-    c.sndWl2 = seg.ack;
-    c.bufSeq = c.iss + 1;
-    initCongestion(c);
-    const l = c.listener;
-    if (l === null) {
-      // Our own connect(), opened simultaneously with the peer's.
-      this.counters.activeOpens++;
-      const mine = c.handler;
-      if (mine !== null) mine.connected(c);
-      return !c.dead;
-    }
-    l.pending--;
-    c.listener = null;
-    l.accepted++;
-    this.counters.passiveOpens++;
-    const h = l.handler.accept(c);
-    if (c.dead) return false;
-    if (h === null) {
-      this.counters.refused++;
-      c.abort();
-      return false;
-    }
-    c.handler = h;
-    h.connected(c);
-    return !c.dead;
-  }
-
-  /** RFC 6191: a SYN for a connection in TIME-WAIT starts a new one if it
-   * is newer (timestamp, else sequence number). Whether it did. */
-  reuseTimeWait(c: TcpConnection, seg: TcpRepr): bool {
-    const o = seg.options;
-    const newer = c.tsOk && o.timestamps ? seqGt(o.tsVal, c.tsRecent) : seqGt(seg.seq, c.rcvNxt);
-    if (!newer || !this.listeners.has(c.localPort)) return false;
-    this.counters.timeWaitReused++;
-    this.destroy(c, CloseReason.Normal);
-    this.listenInput(this.listeners.get(c.localPort), seg, c.remoteAddress);
-    return true;
+  /** The listener on `port`, or null. */
+  listenerOn(port: u16): TcpListener | null {
+    return this.listeners.has(port) ? this.listeners.get(port) : null;
   }
 
   // ----------------------------------------------------- ends of connections
@@ -453,7 +280,10 @@ export class TcpLayer implements Ipv4Protocol {
     if (c.queued || c.dead) return;
     c.queued = true;
     this.dirty.push(c);
-    if (!this.flushTimer.armed) this.flushTimer.armAt(0);
+    // Due now, not at 0: the timer heap runs earlier deadlines first, and a
+    // timer re-armed while timers fire waits for the next turn, so a flush
+    // due at 0 re-armed under load would starve every other timer.
+    if (!this.flushTimer.armed) this.flushTimer.armAt(now());
   }
 
   /** Run output() for every connection scheduled, sending at most
@@ -485,7 +315,7 @@ export class TcpLayer implements Ipv4Protocol {
       list.push(cut);
     }
     this.sendBudget = i32.MAX_VALUE; // timers send outside flush
-    if (list.length > 0) this.flushTimer.armAt(0);
+    if (list.length > 0) this.flushTimer.armAt(now());
     this.checkHeap();
   }
 
@@ -530,8 +360,9 @@ export class TcpLayer implements Ipv4Protocol {
     this.emitRaw(remote, localPort, remotePort, seq, ack, withAck ? TCP_RST | TCP_ACK_FLAG : TCP_RST, 0);
   }
 
-  /** A segment without connection, with the options in txOptions. */
-  private emitRaw(dst: u32, srcPort: u16, dstPort: u16, seq: u32, ack: u32, flags: u8, window: u16): void {
+  /** A segment without connection, with the options in txOptions
+   * (RSTs here, SYN cookies in passive.ts). */
+  emitRaw(dst: u32, srcPort: u16, dstPort: u16, seq: u32, ack: u32, flags: u8, window: u16): void {
     const o = this.txOptions;
     const hl = TCP_HEADER_LEN + o.bufferLen();
     const p = moveWindow(this.txWindow, this.tx, HEADROOM, hl);
