@@ -58,6 +58,31 @@ describe("active close", () => {
     expect(t.layer().timeWait).toBe(0);
   });
 
+  test("a newer SYN takes over a connection in TIME-WAIT (RFC 6191); an old one gets a challenge ACK", async () => {
+    const { t, our, peer } = await open(App.Sink);
+    t.call("shutdown", 0);
+    t.step();
+    t.send(t.seg({ seq: peer, ack: our + 1 }));
+    t.send(t.seg({ flags: "F", seq: peer, ack: our + 1 }));
+    expect(t.layer().timeWait).toBe(1);
+    const old = t.one(t.send(t.seg({ flags: "S", seq: peer - 10, opts: { mss: 1460 } })));
+    expect(old).toMatchObject({ flags: "A", ack: peer + 1 });
+    const synAck = t.one(t.send(t.seg({ flags: "S", seq: peer + 100000, opts: { mss: 1460 } })));
+    expect(synAck).toMatchObject({ flags: "SA", ack: peer + 100001 });
+    expect(t.layer()).toMatchObject({ timeWait: 0, active: 1 });
+    expect(t.counters().timeWaitReused).toBe(1n);
+  });
+
+  test("a RST in SYN-RECEIVED drops the half-open connection quietly", async () => {
+    const t = await TcpTest.boot();
+    t.listen(80, App.Sink);
+    t.send(t.seg({ flags: "S", seq: 1000, opts: { mss: 1460 } }));
+    expect(t.layer().active).toBe(1);
+    expect(t.send(t.seg({ flags: "R", seq: 1001 }))).toEqual([]);
+    expect(t.layer().active).toBe(0);
+    expect(t.events()).toEqual([]);
+  });
+
   test("simultaneous close goes through CLOSING", async () => {
     const { t, our, peer } = await open(App.Sink);
     t.call("shutdown", 0);

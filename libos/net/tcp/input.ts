@@ -127,6 +127,10 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
     }
   }
 
+  // A new connection's SYN for a 4-tuple in TIME-WAIT (RFC 6191): taken
+  // over when newer, before any window test (it is usually far outside).
+  if (st == TcpState.TimeWait && syn && !rst && !seg.has(TCP_ACK_FLAG) && reuseTimeWait(layer, c, seg)) return;
+
   // PAWS (RFC 7323 §5.3 R1): an old timestamp means an old duplicate.
   const o = seg.options;
   if (c.tsOk && o.timestamps && !rst && seqLt(o.tsVal, c.tsRecent) && now() - c.tsRecentAt < PAWS_IDLE) {
@@ -181,7 +185,6 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
 
   // Fourth, SYN in a synchronized state (RFC 5961 §4.2): challenge ACK.
   if (syn) {
-    if (st == TcpState.TimeWait && reuseTimeWait(layer, c, seg)) return;
     layer.challengeAck(c);
     return;
   }
