@@ -4,7 +4,7 @@
 //   --tcp-max-connections=N --tcp-backlog=N --tcp-time-wait=N
 //   --tcp-syncookies=true|false
 import { Flag, IntRange, declareArgument, memoryLimit } from "../../platform/index";
-import { TcpConfig } from "./config";
+import { TcpConfig, backlogFor } from "./config";
 
 export const rcvBufArgument = declareArgument(
   "tcp-rcvbuf", "0", "receive buffer per TCP connection in bytes (0: from the memory)", new IntRange(0, 1 << 24));
@@ -13,7 +13,7 @@ export const sndBufArgument = declareArgument(
 export const maxConnectionsArgument = declareArgument(
   "tcp-max-connections", "0", "TCP connections at most (0: from the memory)", new IntRange(0, 1 << 20));
 export const backlogArgument = declareArgument(
-  "tcp-backlog", "0", "half-open TCP connections per listener (0: a quarter of the connections)",
+  "tcp-backlog", "0", "half-open TCP connections per listener (0: half the connections)",
   new IntRange(0, 1 << 20));
 export const timeWaitArgument = declareArgument(
   "tcp-time-wait", "-1", "TCP connections kept in TIME-WAIT (-1: as many as connections)", new IntRange(-1, 1 << 20));
@@ -31,7 +31,7 @@ export function configFromArguments(): TcpConfig {
   if (maxConnectionsArgument.int != 0) {
     c.maxConnections = <i32>maxConnectionsArgument.int;
     c.maxTimeWait = c.maxConnections;
-    c.backlog = c.maxConnections / 4 < 16 ? 16 : c.maxConnections / 4;
+    c.backlog = backlogFor(c.maxConnections);
   }
   if (backlogArgument.int != 0) c.backlog = <i32>backlogArgument.int;
   if (timeWaitArgument.int >= 0) c.maxTimeWait = <i32>timeWaitArgument.int;

@@ -33,7 +33,7 @@ export class TcpConfig {
   maxConnections: i32 = 256;
   /** Connections in SYN_RECEIVED per listener; beyond, SYN cookies (or
    * drops when cookies are off). */
-  backlog: i32 = 64;
+  backlog: i32 = 128;
   /** Connections kept in TIME_WAIT; beyond, a closing connection skips it
    * (as Linux does when its bucket overflows). */
   maxTimeWait: i32 = 256;
@@ -99,7 +99,7 @@ export class TcpConfig {
     if (n > 16384) n = 16384;
     this.maxConnections = <i32>n;
     this.maxTimeWait = <i32>n;
-    this.backlog = <i32>(n / 4 < 16 ? 16 : n / 4);
+    this.backlog = backlogFor(this.maxConnections);
   }
 
   /** The most buffer memory all connections together can hold. */
@@ -112,6 +112,14 @@ export class TcpConfig {
       this.maxConnections.toString() + " backlog " + this.backlog.toString() + " time-wait " +
       this.maxTimeWait.toString() + (this.synCookies ? " syncookies" : "");
   }
+}
+
+/** Half the connections may be half-open at once (at least 16, at most
+ * 1024): a burst of clients connecting together (wrk's 100) gets real
+ * SYN-ACKs, with every option, and cookies only answer floods. */
+export function backlogFor(maxConnections: i32): i32 {
+  const b = maxConnections / 2;
+  return b < 16 ? 16 : b > 1024 ? 1024 : b;
 }
 
 function pow2Floor(n: i64): i64 {

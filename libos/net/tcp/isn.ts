@@ -7,7 +7,7 @@
 // old duplicates of an earlier incarnation do not fall in the window.
 //
 // A SYN cookie is an ISN that carries what the stack would have kept for a
-// SYN it could not keep (its backlog full): the MSS (one of four values),
+// SYN it could not keep (its backlog full): the MSS (one of eight values),
 // and when the SYN had timestamps, window scale and SACK in the low bits
 // of our timestamp (which the peer echoes). Laid out as Linux lays it out:
 //
@@ -46,8 +46,10 @@ export function sipHash(k0: u64, k1: u64, m0: u64, m1: u64): u64 {
   return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/** The MSS values a cookie can carry (Linux's table for IPv4). */
-const COOKIE_MSS: StaticArray<u16> = [536, 1300, 1440, 1460];
+/** The MSS values a cookie can carry: Linux's four for IPv4 links, and
+ * four for larger MTUs (jumbo frames, the 65000 a tap allows), which
+ * would otherwise fall back to 1460. */
+const COOKIE_MSS: StaticArray<u16> = [536, 1300, 1440, 1460, 4312, 8960, 16344, 64960];
 /** A cookie older than this many minutes is refused. */
 const COOKIE_MAX_AGE: u32 = 2;
 const MINUTE_NS: i64 = 60_000_000_000;
