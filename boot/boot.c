@@ -1,13 +1,16 @@
 /*
  * boot.c: the boot order, top to bottom. start.S has switched to the boot
  * stack; everything else happens here, once, before the application runs.
- * The first half runs in ring 0 and does only what needs it; the rest,
- * and the application, run in ring 3 (boot.h says why).
+ * The first half runs in ring 0 and does only what needs it, in as few
+ * instructions as possible; the rest, and the application, run in ring 3
+ * (boot.h says why).
  */
 #include "boot.h"
 #include "hypercall.h"
 
 static NORETURN void user_main(const struct hvt_boot_info *bi) {
+    paging_build(); /* the real page tables, at native speed */
+    kernel_call(KCALL_ACTIVATE_PAGING, 0, 0); /* guard pages and W^X from here on */
     memory_init(bi->mem_size); /* how far the Wasm memory may grow */
     clock_init(bi->cpu_cycle_freq);
     devices_init((const struct mft *)(uintptr_t)bi->mft, (const char *)(uintptr_t)bi->cmdline);
@@ -17,7 +20,7 @@ static NORETURN void user_main(const struct hvt_boot_info *bi) {
 }
 
 NORETURN void morgana_main(const struct hvt_boot_info *bi) {
-    cpu_init();    /* GDT, TSS, IDT: exceptions are reported from here on */
-    paging_init(); /* guard pages; the Wasm memory's window left unmapped */
+    cpu_init();         /* GDT, TSS, IDT: exceptions are reported from here on */
+    paging_bootstrap(); /* the image as a few 2 MiB pages, until paging_build */
     morgana_enter_user(user_main, bi);
 }

@@ -20,6 +20,7 @@ extern char morgana_stack_guard[], morgana_stack_bottom[], morgana_stack_top[];
 extern char morgana_ist_guard[], morgana_ist_top[];
 extern u8 morgana_memory0[];
 extern char morgana_text_end[], morgana_rodata_end[];
+extern char morgana_kernel_data[], morgana_kernel_data_end[];
 
 #define PAGE_SIZE 4096ull
 #define STACK_GUARD_SIZE PAGE_SIZE
@@ -47,6 +48,12 @@ extern const u32 app_function_count;
  */
 #define KCALL_PORT 0x5f0
 #define KCALL_MAP_MEMORY 1 /* paging_map_memory(RDI, RSI) */
+#define KCALL_ACTIVATE_PAGING 2 /* paging_activate() */
+
+/* Ring 3 asks ring 0 for a service (exception.c carries it out). */
+static inline void kernel_call(u32 service, u64 a, u64 b) {
+    __asm__ __volatile__("outl %%eax, %%dx" : : "a"(service), "d"(KCALL_PORT), "D"(a), "S"(b) : "memory");
+}
 
 /* cpu.c */
 void cpu_init(void);
@@ -55,8 +62,10 @@ NORETURN void cpu_halt_forever(void);
 NORETURN void morgana_enter_user(NORETURN void (*fn)(const struct hvt_boot_info *),
                                  const struct hvt_boot_info *arg);
 
-/* paging.c (ring 0) */
-void paging_init(void);
+/* paging.c: bootstrap, activate and map_memory run in ring 0, build in ring 3 */
+void paging_bootstrap(void);
+void paging_build(void);
+void paging_activate(void);
 void paging_map_memory(u64 from, u64 to);
 
 /* memory.c */

@@ -29,18 +29,21 @@ static u64 read_cr2(void) {
 }
 
 /* A kernel call: `out` to KCALL_PORT from ring 3 (boot.h). */
-static int kernel_call(struct frame *f) {
+static int serve_kernel_call(struct frame *f) {
     if (f->vector != GENERAL_PROTECTION || (f->cs & 3) != 3) return 0;
     if (*(const u8 *)(uintptr_t)f->rip != OUT_EAX_DX || (u16)f->rdx != KCALL_PORT) return 0;
-    if ((u32)f->rax != KCALL_MAP_MEMORY) return 0;
-    paging_map_memory(f->rdi, f->rsi);
+    switch ((u32)f->rax) {
+    case KCALL_MAP_MEMORY: paging_map_memory(f->rdi, f->rsi); break;
+    case KCALL_ACTIVATE_PAGING: paging_activate(); break;
+    default: return 0;
+    }
     f->rip += 1;
     return 1;
 }
 
 void morgana_exception(struct frame *f) {
     static int active;
-    if (kernel_call(f)) return;
+    if (serve_kernel_call(f)) return;
     /* A fault while reporting a fault: say nothing more, stop. */
     if (active++) hvt_halt(255);
     u64 addr = f->vector == PAGE_FAULT ? read_cr2() : 0;

@@ -43,10 +43,7 @@ u32 wrt_memory_grow(wrt_memory *m, u32 delta) {
     if (pages > max || pages * WRT_PAGE_SIZE > limit) return 0xffffffffu;
     u64 size = pages * WRT_PAGE_SIZE;
     /* Page tables are ring 0's: ask it (boot.h, "Rings"). */
-    __asm__ __volatile__("outl %%eax, %%dx"
-                         :
-                         : "a"(KCALL_MAP_MEMORY), "d"(KCALL_PORT), "D"(m->size), "S"(size)
-                         : "memory");
+    kernel_call(KCALL_MAP_MEMORY, m->size, size);
     /* Wasm promises zeroed pages; RAM from the tender is not promised to be. */
     __builtin_memset(m->data + m->size, 0, size - m->size);
     m->pages = (u32)pages;

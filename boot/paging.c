@@ -9,10 +9,12 @@
  *                            GDT and page tables there are no longer used)
  *   [64 KiB, 1 MiB)          read-only: the tender's boot info, manifest
  *                            copy and command line, as in Solo5
- *   [1 MiB, text end)        read and execute: the code
+ *   [1 MiB, 1 MiB + 4 KiB)   ring 0 only: the IDT, GDT and TSS
+ *   [.., text end)           read and execute: the code
  *   [text end, rodata end)   read-only: notes, constants, the asset pack
  *   [rodata end, stack top)  read and write: data, bss, the two stacks,
- *                            each with a guard page below it left unmapped
+ *                            each with a guard page below it left
+ *                            unmapped; the page tables, ring 0 only
  *   [stack top, memory0)     nothing: alignment padding
  *
  * Chunks of 2 MiB with one right throughout are 2 MiB pages; the others
@@ -24,63 +26,41 @@
  * whole guard reservation (8 GiB + 64 KiB) faults: generated code needs no
  * bounds checks. Whole 2 MiB chunks of the memory are 2 MiB pages (few TLB
  * misses); only the last, partial chunk goes through a page table.
+ *
+ * Ring 0 may be emulated, a microsecond an instruction (boot.h, "Rings"),
+ * so the tables are built by ring 3 at native speed: ring 0 first maps the
+ * image with a few 2 MiB pages that ring 3 may use (paging_bootstrap), ring
+ * 3 fills in the real tables (paging_build), and ring 0 switches to them
+ * once (paging_activate); from then on ring 3 can no longer touch them.
  */
 #include "boot.h"
 #include "hypercall.h"
 
 #define P 0x1ull
 #define W 0x2ull
-#define U 0x4ull /* ring 3 may use it: everything, ring 3 runs boot too */
+#define U 0x4ull /* ring 3 may use it: the application and most of boot run there */
 #define PS 0x80ull /* 2 MiB page */
 #define NX_BIT (1ull << 63)
 #define CHUNK 0x200000ull
 #define LOW_HOLE 0x10000ull
+#define CPU_TABLES 0x100000ull /* start.S */
 #define PDS 4 /* page directories: guest memory we use stays below 4 GiB */
 #define LOW_TABLES 8 /* chunks below memory0 with more than one right */
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (1u << 11)
 
 typedef u64 table[512] __attribute__((aligned(4096)));
-static table pml4, pdpt, pd[PDS], pt_low[LOW_TABLES], pt_tail;
-static unsigned pt_low_used;
-static u64 nx; /* NX_BIT when the CPU has it, else 0 */
+/* .bss.*: no bytes in the image; hvt.ld gives it pages of its own. */
+#define KERNEL __attribute__((section(".bss.morgana_kernel")))
+static KERNEL table pml4, pdpt, pd[PDS], pt_low[LOW_TABLES], pt_tail;
+static KERNEL table boot_pml4, boot_pdpt, boot_pd;
+static KERNEL u64 nx; /* NX_BIT when the CPU has it, else 0 */
+static KERNEL int active;
 
 static u64 *pde(u64 addr) { return &pd[addr >> 30][(addr >> 21) & 511]; }
 
-/* The page table entry bits for the 4 KiB page at p, 0 for a hole. */
-static u64 rights(u64 p) {
-    if (p < LOW_HOLE || p == (uintptr_t)morgana_stack_guard || p == (uintptr_t)morgana_ist_guard) return 0;
-    if (p < HVT_GUEST_MIN_BASE) return P | U | nx;
-    if (p < (uintptr_t)morgana_text_end) return P | U;
-    if (p < (uintptr_t)morgana_rodata_end) return P | U | nx;
-    if (p < (uintptr_t)morgana_stack_top) return P | W | U | nx;
-    return 0;
-}
-
-static void map_low_chunk(u64 chunk) {
-    u64 first = rights(chunk);
-    int uniform = 1;
-    for (u64 p = chunk; p < chunk + CHUNK; p += PAGE_SIZE) uniform &= rights(p) == first;
-    if (uniform) {
-        *pde(chunk) = first ? chunk | first | PS : 0;
-        return;
-    }
-    if (pt_low_used == LOW_TABLES) {
-        con_str("boot: the image has more mixed 2 MiB chunks than page tables\n");
-        con_flush();
-        hvt_halt(255);
-    }
-    u64 *pt = pt_low[pt_low_used++];
-    for (unsigned i = 0; i < 512; i++) {
-        u64 p = chunk + i * PAGE_SIZE;
-        u64 r = rights(p);
-        pt[i] = r ? p | r : 0;
-    }
-    *pde(chunk) = (uintptr_t)pt | P | W | U;
-}
-
-static void reload_cr3(void) {
-    __asm__ __volatile__("mov %0, %%cr3" : : "r"((uintptr_t)pml4) : "memory");
+static void load_cr3(const void *root) {
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"((uintptr_t)root) : "memory");
 }
 
 /* NX needs EFER.NXE, and the CPU must offer it (CPUID 0x80000001 EDX bit 20). */
@@ -96,32 +76,88 @@ static void enable_nx(void) {
     nx = NX_BIT;
 }
 
-void paging_init(void) {
+/* Ring 0, at boot: the image (everything below memory0) as 2 MiB pages
+ * that ring 3 may read, write and run, for as long as paging_build runs. */
+void paging_bootstrap(void) {
     enable_nx();
-    pml4[0] = (uintptr_t)pdpt | P | W | U;
-    for (unsigned i = 0; i < PDS; i++) pdpt[i] = (uintptr_t)pd[i] | P | W | U;
-    for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) map_low_chunk(c);
-    reload_cr3();
+    boot_pml4[0] = (uintptr_t)boot_pdpt | P | W | U;
+    boot_pdpt[0] = (uintptr_t)boot_pd | P | W | U;
+    for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) boot_pd[c / CHUNK] = c | P | W | U | PS;
+    load_cr3(boot_pml4);
 }
 
-/* Map the Wasm memory's bytes [from, to); both are multiples of 64 KiB.
- * Runs in ring 0, which some hosts emulate (boot.h), so the tail page
- * table is cleared only when it moves to a new chunk. */
+/* The page table entry bits for the 4 KiB page at p, 0 for a hole. */
+static u64 rights(u64 p) {
+    if (p < LOW_HOLE || p == (uintptr_t)morgana_stack_guard || p == (uintptr_t)morgana_ist_guard) return 0;
+    if (p < HVT_GUEST_MIN_BASE) return P | U | nx;
+    if (p < CPU_TABLES + PAGE_SIZE) return P | W | nx;
+    if (p < (uintptr_t)morgana_text_end) return P | U;
+    if (p < (uintptr_t)morgana_rodata_end) return P | U | nx;
+    if (p >= (uintptr_t)morgana_kernel_data && p < (uintptr_t)morgana_kernel_data_end) return P | W | nx;
+    if (p < (uintptr_t)morgana_stack_top) return P | W | U | nx;
+    return 0;
+}
+
+static unsigned map_low_chunk(u64 chunk, unsigned tables) {
+    u64 first = rights(chunk);
+    int uniform = 1;
+    for (u64 p = chunk; p < chunk + CHUNK; p += PAGE_SIZE) uniform &= rights(p) == first;
+    if (uniform) {
+        *pde(chunk) = first ? chunk | first | PS : 0;
+        return tables;
+    }
+    if (tables == LOW_TABLES) {
+        con_str("boot: the image has more mixed 2 MiB chunks than page tables\n");
+        con_flush();
+        hvt_halt(255);
+    }
+    u64 *pt = pt_low[tables];
+    for (unsigned i = 0; i < 512; i++) {
+        u64 p = chunk + i * PAGE_SIZE;
+        u64 r = rights(p);
+        pt[i] = r ? p | r : 0;
+    }
+    *pde(chunk) = (uintptr_t)pt | P | W | U;
+    return tables + 1;
+}
+
+/* Ring 3, under the bootstrap map: the real tables, not yet in use. */
+void paging_build(void) {
+    pml4[0] = (uintptr_t)pdpt | P | W | U;
+    for (unsigned i = 0; i < PDS; i++) pdpt[i] = (uintptr_t)pd[i] | P | W | U;
+    unsigned tables = 0;
+    for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) tables = map_low_chunk(c, tables);
+}
+
+/* Ring 0, once (a kernel call): switch to the real tables. */
+void paging_activate(void) {
+    if (active) return;
+    active = 1;
+    load_cr3(pml4);
+}
+
+/* Ring 0 (a kernel call): map the Wasm memory's bytes [from, to); both are
+ * multiples of 64 KiB. The tail page table starts zeroed (.bss) and is
+ * cleared only when it moves on to a new chunk. */
 void paging_map_memory(u64 from, u64 to) {
-    static u64 tail_chunk = ~0ull;
+    static KERNEL u64 tail_chunk;
+    static KERNEL int tail_used;
     u64 base = (uintptr_t)morgana_memory0;
     for (u64 c = from & ~(CHUNK - 1); c < to; c += CHUNK) {
         if (to - c >= CHUNK) {
             *pde(base + c) = (base + c) | P | W | U | PS | nx;
             continue;
         }
-        if (c != tail_chunk) {
-            for (unsigned i = 0; i < 512; i++) pt_tail[i] = 0;
-            tail_chunk = c;
+        if (tail_used && c != tail_chunk) {
+            u64 *t = pt_tail;
+            u64 n = 512;
+            __asm__ __volatile__("rep stosq" : "+D"(t), "+c"(n) : "a"(0ull) : "memory");
         }
+        tail_chunk = c;
+        tail_used = 1;
         for (u64 off = from > c ? from : c; off < to; off += PAGE_SIZE)
             pt_tail[(off - c) / PAGE_SIZE] = (base + off) | P | W | U | nx;
         *pde(base + c) = (uintptr_t)pt_tail | P | W | U;
     }
-    reload_cr3(); /* drops every stale translation, including the old tail */
+    load_cr3(pml4); /* drops every stale translation, including the old tail */
 }

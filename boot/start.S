@@ -120,6 +120,54 @@ exception_common:
     add $16, %rsp               /* vector and error code */
     iretq
 
+/*
+ * The CPU's tables, as data at fixed addresses (hvt.ld puts this section
+ * at 0x100000 and the exception stubs at 0x101000), so that no ring-0 code
+ * has to compute them: on hosts that emulate ring 0, every instruction
+ * there costs about a microsecond. Layout: IDT (32 gates, 0x100000), GDT
+ * (0x100200), TSS (0x100240), and the GDTR and IDTR operands (0x1002b0).
+ */
+    .set CPU_TABLES, 0x100000
+    .set STUBS, 0x101000
+    .set TSS_BASE, CPU_TABLES + 0x240
+    .set TSS_LIMIT, 103
+    .section .morgana.cpu, "aw", @progbits
+    .globl morgana_idt, morgana_gdt, morgana_tss, morgana_gdtr, morgana_idtr
+morgana_idt:                    /* interrupt gates, ring 0, IST1 */
+    .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .short (STUBS + 16 * \v) & 0xffff
+    .short 0x08                 /* kernel code selector */
+    .byte 1, 0x8e               /* IST1; present, ring 0, 64-bit interrupt gate */
+    .short (STUBS + 16 * \v) >> 16
+    .long 0, 0                  /* handler bits 63:32 (zero below 4 GiB), reserved */
+    .endr
+morgana_gdt:                    /* null, ring-0 code and data, ring-3 data and code, TSS */
+    .quad 0, 0x00af9a000000ffff, 0x00cf92000000ffff, 0x00cff2000000ffff, 0x00affa000000ffff
+    .quad TSS_LIMIT | (TSS_BASE << 16) | (0x89 << 40)   /* present 64-bit TSS, base below 16 MiB */
+    .quad 0
+    .p2align 6
+morgana_tss:
+    .long 0
+    .quad morgana_ist_top       /* RSP0: unused, every gate names IST1 */
+    .quad 0, 0, 0
+    .quad morgana_ist_top       /* IST1 */
+    .quad 0, 0, 0, 0, 0, 0, 0
+    .short 0
+    .short 104                  /* I/O map base past the end: no bitmap */
+    .p2align 4
+morgana_gdtr:
+    .short 7 * 8 - 1
+    .quad morgana_gdt
+    .p2align 4
+morgana_idtr:
+    .short 32 * 16 - 1
+    .quad morgana_idt
+
+/* One word of .data the linker always keeps: tenders load only segments
+ * with file bytes, and .bss rides in the data segment (hvt.ld). */
+    .section .data.morgana_nonempty, "aw", @progbits
+    .quad 0x616e61676f6d /* "morgana" */
+
 /* A host kernel asked to run the image looks for this interpreter and
  * stops; only a tender runs it. */
     .section .interp, "a", @progbits

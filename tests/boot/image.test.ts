@@ -84,10 +84,12 @@ describe("image", () => {
     }
   });
 
-  test("the writable segment has file bytes (tenders skip segments without)", () => {
+  test("the writable segments (CPU tables, data) have file bytes (tenders skip segments without)", () => {
     const rw = release.segments.filter((s) => s.type === PT_LOAD && s.flags & PF_W);
-    expect(rw).toHaveLength(1);
-    expect(rw[0].filesz).toBeGreaterThan(0);
+    expect(rw).toHaveLength(2);
+    for (const s of rw) expect(s.filesz).toBeGreaterThan(0);
+    // The data segment carries .bss: the tender zeroes memsz beyond filesz.
+    expect(rw[1].memsz).toBeGreaterThan(rw[1].filesz);
   });
 
   test("names /nonexistent/solo5/ as its interpreter", () => {
