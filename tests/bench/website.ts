@@ -11,14 +11,18 @@
  * requests per second and latency for a 612-byte page (nginx's own
  * welcome page is 612 bytes) and a 100 KiB page, with 1 and 100
  * keep-alive connections, `SECONDS` each; website.hvt twice, on a tap of
- * MTU 1500 and of MTU 65000 with a 256 KiB send buffer (each frame costs
- * a hypercall, and nginx's veth hands 64 KiB packets inside the host). Also reported: the time from
- * starting the tender (or nginx) to the first successful HTTP response
- * (the client's neighbour entry is set by hand so ARP does not count), the
- * smallest --mem with which website.hvt serves 100 connections without an
- * error, and the image sizes. Targets (issue 5): at least half of nginx's
- * rate, a first response within 10 ms, an image under 500 KB. Needs root,
- * KVM, wrk and nginx-light; every request goes to namespaces made here.
+ * MTU 1500 and of MTU 65000 with a 256 KiB send buffer (each frame costs a
+ * hypercall, and nginx's veth hands 64 KiB packets inside the host).
+ *
+ * Also reported: the time from starting the tender (or nginx) to the first
+ * successful HTTP response (the client's neighbour entry is set by hand so
+ * ARP does not count); the smallest --mem with which website.hvt holds 100
+ * connections at once without an error; a run of 200 connections for
+ * MORGANA_LOAD_SECONDS (20) in --mem=32 (errors, connections left after,
+ * the largest memory); the image sizes. Targets (issue 5): at least half
+ * of nginx's rate, a first response within 10 ms, an image under 500 KB.
+ * Needs root, KVM, wrk and nginx-light; every request goes to namespaces
+ * made here.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,6 +129,37 @@ async function serves(tender: string, image: string, mem: number): Promise<boole
   }
 }
 
+const LOAD_SECONDS = Number(process.env.MORGANA_LOAD_SECONDS ?? 20);
+
+/** wrk with 200 connections for LOAD_SECONDS against website.hvt in
+ * --mem=32, its stats every second: what was served, the errors, the
+ * connections left a few seconds after, the largest memory seen. */
+async function longRun(tender: string, image: string) {
+  const a = await createNetns();
+  let guest: ChildProcess | null = null;
+  let out = "";
+  try {
+    guest = a.spawn([tender, "--mem=32", `--net:service=${a.tap}`, "--", image, "--ipv4=10.0.0.2/24", "--stats=1"]);
+    guest.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+    await sleep(300);
+    const r = await a.exec(["wrk", "-t2", "-c200", `-d${LOAD_SECONDS}s`, "--timeout", "5s", "http://10.0.0.2/index.html"],
+      { timeoutMs: (LOAD_SECONDS + 30) * 1000 });
+    await sleep(3000);
+    const w = parseWrk(r.stdout);
+    const stats = out.split("\n").filter((l) => l.startsWith("stats "));
+    const field = (l: string, k: string) => Number(new RegExp(` ${k}=(\\d+)`).exec(l)?.[1] ?? -1);
+    if (stats.length === 0 || /trap|abort/.test(out)) throw new Error(`website.hvt under load:\n${out.slice(-2000)}`);
+    return {
+      requests: w.requests, rps: w.rps, errors: w.socketErrors + w.non2xx,
+      activeAfter: field(stats.at(-1)!, "active"),
+      peak: Math.max(...stats.map((l) => field(l, "memory"))), limit: field(stats[0], "limit"),
+    };
+  } finally {
+    kill(guest);
+    await a.destroy();
+  }
+}
+
 export const website: Suite = {
   name: "website",
   about: "website.hvt against nginx (nginx-light) under wrk: 1 and 100 connections, 612 B and 100 KiB pages; start to first response; smallest --mem; image size",
@@ -221,6 +256,10 @@ export const website: Suite = {
           await s.destroy();
         }
       }
+      // ---- 200 connections for LOAD_SECONDS in --mem=32: errors, the
+      // table afterwards, the memory all along
+      ctx.log(`website.hvt --mem=32: wrk, 200 connections, ${LOAD_SECONDS} s`);
+      const load = await longRun(tender, image);
       // ---- the smallest memory that serves 100 connections
       let smallest = "above 64";
       for (const mem of [8, 10, 12, 16, 20, 24, 32, 48, 64]) {
@@ -255,6 +294,8 @@ export const website: Suite = {
         notes: [
           `start to first response: website.hvt ${startMs.toFixed(1)} ms (tender start; ${oursStart.map((x) => x.toFixed(1)).join(", ")}), nginx ${median(theirsStart).toFixed(1)} ms`,
           `smallest --mem serving 100 connections at once on the 100 KiB page without error: ${smallest} MiB`,
+          `200 connections, ${LOAD_SECONDS} s, --mem=32, 612 B page: ${load.requests} requests (${load.rps.toFixed(0)}/s), ${load.errors} errors; ` +
+            `connections left after: ${load.activeAfter}; memory at most ${(load.peak / 1048576).toFixed(1)} MiB of ${(load.limit / 1048576).toFixed(1)} MiB`,
           `image: dist/website.hvt ${kb.toFixed(1)} KB (apps/website/site), bench image ${(statSync(image).size / 1024).toFixed(1)} KB`,
           `target: at least half of nginx in every row (MTU 1500): ${worst >= 0.5 ? "met" : "missed"} (worst ${(worst * 100).toFixed(0)}%)`,
           `nginx runs over veth with MTU 1500 and the kernel's segmentation offloads (64 KiB per packet inside the host); website.hvt pays one netWrite hypercall per frame and one netRead per frame received`,
