@@ -11,17 +11,18 @@ export abstract class Timer {
   deadline: i64 = 0;
   /** Arming order, the tie-break between equal deadlines. */
   order: u64 = 0; // internal to this file
-  /** Slot in the heap, -1 when not armed. */
+  /** Slot in the heap; DUE while it waits in the batch fireDue is firing;
+   * -1 when not armed. */
   slot: i32 = -1; // internal to this file
 
   /** Called once per arming, at or after the deadline, by the event loop. */
   abstract fire(now: i64): void;
 
-  get armed(): bool { return this.slot >= 0; }
+  get armed(): bool { return this.slot != -1; }
 
   /** Fire at `deadline` (monotonic ns). Re-arming an armed timer moves it. */
   armAt(deadline: i64): void {
-    if (this.armed) remove(this);
+    this.cancel();
     this.deadline = deadline;
     this.order = nextOrder++;
     insert(this);
@@ -34,7 +35,8 @@ export abstract class Timer {
 
   /** Disarm; harmless when not armed. */
   cancel(): void {
-    if (this.armed) remove(this);
+    if (this.slot >= 0) remove(this);
+    else this.slot = -1; // also takes it out of a batch being fired
   }
 
   // Heap order: earlier deadline first, then earlier arming.
@@ -45,6 +47,9 @@ export abstract class Timer {
 
 const heap: Timer[] = [];
 let nextOrder: u64 = 0;
+/** Timers due in the current fireDue call, taken out of the heap. */
+const batch: Timer[] = [];
+const DUE: i32 = -2;
 
 /** The earliest deadline, or i64.MAX_VALUE when no timer is armed. */
 export function nextDeadline(): i64 {
@@ -56,19 +61,28 @@ export function armedTimers(): i32 {
 }
 
 /** Fire every timer due at `time`, earliest first; returns how many fired.
- * A timer armed (or re-armed) by a handler during this call waits for the
- * next call even if already due, so a handler re-arming for "now" cannot
- * keep the loop from polling. */
+ * The due timers are taken out of the heap first, then fired: a timer
+ * armed (or re-armed) by a handler during this call waits for the next
+ * call even if already due, so a handler re-arming for "now" cannot keep
+ * the loop from polling, nor, by re-arming for a time already past, keep
+ * the other due timers from firing. A handler may cancel or re-arm a timer
+ * of the batch that has not fired yet: it then does not fire now. */
 export function fireDue(time: i64): i32 {
-  const limit = nextOrder;
-  let fired = 0;
-  while (heap.length > 0) {
+  while (heap.length > 0 && unchecked(heap[0]).deadline <= time) {
     const top = unchecked(heap[0]);
-    if (top.deadline > time || top.order >= limit) break;
     remove(top);
-    top.fire(time);
+    top.slot = DUE;
+    batch.push(top);
+  }
+  let fired = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const t = unchecked(batch[i]);
+    if (t.slot != DUE) continue; // cancelled or re-armed by an earlier handler
+    t.slot = -1;
+    t.fire(time);
     fired++;
   }
+  batch.length = 0;
   return fired;
 }
 

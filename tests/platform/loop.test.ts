@@ -85,6 +85,30 @@ describe("timers", () => {
     expect(events(h)).toBe("1@100 1@100 1@100");
     expect(h.monotonic).toBe(100n);
   });
+
+  test("a timer re-armed for a time already passed does not hold back the other due timers", async () => {
+    const h = await start();
+    h.call("armAt", 1, 100n);
+    h.call("repeat", 1, -100n, 3); // each firing re-arms 100 ns earlier than before
+    h.call("armAt", 2, 100n);
+    h.call("stepWait");
+    expect(events(h)).toBe("1@100 2@100");
+    h.call("stepWait");
+    expect(events(h)).toBe("1@100 2@100 1@100");
+  });
+
+  test("a due timer cancelled by an earlier handler of the same turn does not fire", async () => {
+    const h = await start();
+    h.call("armAt", 1, 100n);
+    h.call("armAt", 2, 100n);
+    h.call("cancelOnFire", 1, 2);
+    h.call("stepWait");
+    expect(events(h)).toBe("1@100");
+    expect(h.call("isArmed", 2)).toBe(0);
+    h.call("armAt", 2, 150n);
+    h.call("stepWait");
+    expect(events(h)).toBe("1@100 2@150");
+  });
 });
 
 describe("event loop", () => {

@@ -16,9 +16,11 @@ class Recorder extends Timer {
   rearmEvery: i64 = 0;
   remaining: i32 = 0;
   stopLoop: bool = false;
+  cancels: i32 = -1;
   constructor(readonly id: i32) { super(); }
   fire(time: i64): void {
     note(this.id.toString() + "@" + time.toString());
+    if (this.cancels >= 0) timer(this.cancels).cancel();
     if (this.remaining > 0) {
       this.remaining--;
       this.armAt(this.deadline + this.rearmEvery);
@@ -43,6 +45,7 @@ export function repeat(id: i32, every: i64, times: i32): void {
   t.remaining = times;
 }
 export function stopOnFire(id: i32): void { timer(id).stopLoop = true; }
+export function cancelOnFire(id: i32, other: i32): void { timer(id).cancels = other; }
 export function armedCount(): i32 { return armedTimers(); }
 export function deadline(): i64 { return nextDeadline(); }
 export function events_(): string { return events; }
