@@ -1,6 +1,7 @@
-// libos/net — the network stack: Ethernet, ARP, IPv4, ICMP and UDP over one
-// link, composed like mirage-tcpip (link -> ethernet -> arp -> ipv4 ->
-// icmp -> udp), each layer a module that says at its top what it does.
+// libos/net — the network stack: Ethernet, ARP, IPv4, ICMP, UDP and TCP
+// (libos/net/tcp/, with its own index) over one link, composed like
+// mirage-tcpip (link -> ethernet -> arp -> ipv4 -> icmp -> udp, tcp), each
+// layer a module that says at its top what it does.
 //
 // This layer promises:
 // - Hostile frames are counted and dropped, by reason, per layer (every
@@ -25,7 +26,7 @@
 //   stack.udp.bind(7, new Echo());
 //   run();
 //
-// Not supported (yet): TCP, IPv6, IPv4 options (accepted and skipped, never
+// Not supported (yet): IPv6, IPv4 options (accepted and skipped, never
 // sent), multicast, more than one interface or address, forwarding, path
 // MTU discovery, acting on ICMP errors received, ARP conflict defence
 // (conflicts are counted and logged).
