@@ -155,15 +155,23 @@ describe("the image", () => {
   });
 
   it("refuses an entry point outside the executable segment", async () => {
-    // 0x102000 is the read-only data segment in guest.ld's layout.
-    const img = await patched(good, "entry", (v) => v.setBigUint64(E_ENTRY, 0x102000n, true));
-    await refused([img], /entry point 0x102000 is not inside a loaded executable segment/);
+    // Segment 1 is the read-only data in guest.ld's layout.
+    let rodata = 0n;
+    const img = await patched(good, "entry", (v) => {
+      rodata = v.getBigUint64(phdr(v, 1) + P_VADDR, true);
+      v.setBigUint64(E_ENTRY, rodata, true);
+    });
+    await refused([img], new RegExp(`entry point 0x${rodata.toString(16)} is not inside a loaded executable segment`));
   });
 
   it("refuses a segment that does not fit in guest memory, saying how much is needed", async () => {
-    // Grow the data segment (index 2) to end near 0x4103000 (65 MiB).
-    const img = await patched(good, "big", (v) => v.setBigUint64(phdr(v, 2) + P_MEMSZ, 0x4000000n, true));
-    await refused(["--mem=64", img], /segment 2 ends at 0x4103000, beyond guest memory \(64 MiB\); give at least --mem=66/);
+    // Grow the data segment (index 2, a few pages above 1 MiB) by 64 MiB.
+    let end = 0n;
+    const img = await patched(good, "big", (v) => {
+      end = v.getBigUint64(phdr(v, 2) + P_VADDR, true) + 0x4000000n;
+      v.setBigUint64(phdr(v, 2) + P_MEMSZ, 0x4000000n, true);
+    });
+    await refused(["--mem=64", img], new RegExp(`segment 2 ends at 0x${end.toString(16)}, beyond guest memory \\(64 MiB\\); give at least --mem=66`));
   });
 
   it("refuses a segment whose address wraps around", async () => {
