@@ -32,6 +32,11 @@ static void usage(FILE *f)
         "  --block-sector-size:NAME=N  its sector size: a power of two >= 512\n"
         "                              (default 512)\n"
         "  --help                      show this help\n"
+        "Morgana's own (solo5-hvt has none of these):\n"
+        "  --x-no-net-rings            do not offer net rings: the guest makes one\n"
+        "                              hypercall per frame, as on solo5-hvt\n"
+        "  --x-exit-stats              at exit, print hypercall and frame counts\n"
+        "                              on stderr\n"
         "Every device the image declares must be attached.\n");
 }
 
@@ -178,6 +183,10 @@ void args_parse(struct args *a, int argc, char **argv)
         }
         if (prefix(opt, "--mem="))
             parse_mem(a, opt);
+        else if (strcmp(opt, "--x-no-net-rings") == 0)
+            a->no_net_rings = true;
+        else if (strcmp(opt, "--x-exit-stats") == 0)
+            a->exit_stats = true;
         else if (!parse_device(a, opt)) {
             fprintf(stderr, TENDER_NAME ": unknown option '%s'\n", opt);
             usage(stderr);

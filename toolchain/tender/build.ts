@@ -1,9 +1,9 @@
 /**
  * Builds Morgana's hvt tender (the C files beside this one) with the host's
  * gcc. The binary is rebuilt only when a source (a .c or .h here, or the
- * shared ABI header boot/hvt_abi.h) is newer than it; it is written to a
- * temporary name and renamed into place, so that parallel test workers
- * never see a half-written tender.
+ * shared ABI headers boot/hvt_abi.h and boot/morgana_abi.h) is newer than
+ * it; it is written to a temporary name and renamed into place, so that
+ * parallel test workers never see a half-written tender.
  */
 import { execFile } from "node:child_process";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
@@ -32,7 +32,7 @@ async function sources(): Promise<{ c: string[]; all: string[] }> {
   const rel = (n: string) => path.relative(root, path.join(here, n));
   const c = names.filter((n) => n.endsWith(".c")).map(rel);
   const h = names.filter((n) => n.endsWith(".h")).map(rel);
-  return { c, all: [...c, ...h, path.join("boot", "hvt_abi.h")] };
+  return { c, all: [...c, ...h, path.join("boot", "hvt_abi.h"), path.join("boot", "morgana_abi.h")] };
 }
 
 function gcc(args: string[]): Promise<void> {

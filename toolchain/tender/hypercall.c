@@ -51,20 +51,30 @@ static void hc_puts(struct tender *t, uint64_t gpa)
     }
 }
 
-/* Sleep until the timeout or until an attached net device has input. */
+/* Sleep until the timeout or until an attached net device has input. With
+ * net rings (netring.c), first write what the guest queued and read what
+ * waits into its receive rings; if a receive ring then holds frames, do
+ * not sleep; after sleeping, read what came into the rings too, so the
+ * guest finds it without another exit. */
 static void hc_poll(struct tender *t, uint64_t gpa)
 {
     struct hvt_hc_poll *p = GUEST_PTR(t, "poll", gpa, sizeof *p);
+    uint64_t ns = p->timeout_nsecs;
     struct pollfd fds[MFT_MAX_ENTRIES];
     unsigned handle[MFT_MAX_ENTRIES];
     nfds_t n = 0;
+    uint64_t ready = 0;
+    netrings_flush(t);
     for (unsigned i = 1; i < t->mft->entries; i++) {
         if (t->mft->e[i].type == MFT_DEV_NET_BASIC && t->mft->e[i].attached) {
+            if (t->dev[i].rings)
+                ready |= netrings_fill(t, i);
             fds[n] = (struct pollfd){ .fd = t->dev[i].fd, .events = POLLIN };
             handle[n++] = i;
         }
     }
-    uint64_t ns = p->timeout_nsecs;
+    if (ready)
+        ns = 0;
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ULL),
                            .tv_nsec = (long)(ns % 1000000000ULL) };
     /* Only SIGINT and SIGTERM (which end the tender) may interrupt. */
@@ -79,16 +89,16 @@ static void hc_poll(struct tender *t, uint64_t gpa)
     if (rc < 0)
         die_at(EXIT_ABORT, __FILE__, __LINE__, "hypercall poll: ppoll failed: %s",
                strerror(errno));
-    uint64_t ready = 0;
-    int count = 0;
     for (nfds_t k = 0; k < n; k++) {
-        if (fds[k].revents) {
+        if (!fds[k].revents)
+            continue;
+        if (t->dev[handle[k]].rings)
+            ready |= netrings_fill(t, handle[k]);
+        else
             ready |= 1ULL << handle[k];
-            count++;
-        }
     }
     p->ready_set = ready;
-    p->ret = count;
+    p->ret = __builtin_popcountll(ready);
 }
 
 /* The guest's exit status; the cookie, if any, must be readable. */
@@ -100,9 +110,13 @@ static int hc_halt(struct tender *t, uint64_t gpa)
     return h->exit_status;
 }
 
+uint64_t hypercall_count[HVT_HYPERCALL_MAX + 1];
+
 int hypercall(struct tender *t, unsigned nr, uint64_t gpa, bool *halted)
 {
     *halted = false;
+    if (nr < HVT_HYPERCALL_MAX)
+        hypercall_count[nr]++;
     switch (nr) {
     case HVT_HYPERCALL_WALLTIME: hc_walltime(t, gpa); return 0;
     case HVT_HYPERCALL_PUTS: hc_puts(t, gpa); return 0;
@@ -111,7 +125,10 @@ int hypercall(struct tender *t, unsigned nr, uint64_t gpa, bool *halted)
     case HVT_HYPERCALL_BLKREAD: hc_blkread(t, gpa); return 0;
     case HVT_HYPERCALL_NETWRITE: hc_netwrite(t, gpa); return 0;
     case HVT_HYPERCALL_NETREAD: hc_netread(t, gpa); return 0;
-    case HVT_HYPERCALL_HALT: *halted = true; return hc_halt(t, gpa);
+    case HVT_HYPERCALL_HALT:
+        *halted = true;
+        netrings_flush(t); /* what the guest sent last must not be lost */
+        return hc_halt(t, gpa);
     default:
         die_at(EXIT_ABORT, __FILE__, __LINE__, "the guest made hypercall %u "
                "(port 0x%x), which does not exist (1 to %d); guest stopped",

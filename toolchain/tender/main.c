@@ -51,10 +51,21 @@ void warn_msg(const char *fmt, ...)
     va_end(ap);
 }
 
+/* --x-exit-stats: the tender whose counters to print at exit, once the
+ * guest runs (stats.c). */
+static const struct tender *stats_of;
+
+static void stats_at_exit(void)
+{
+    print_exit_stats(stats_of);
+}
+
 /* As solo5-hvt: SIGINT and SIGTERM end the tender with status 1 and a line
  * saying so (write(2) only: we are in a signal handler). */
 static void on_signal(int sig)
 {
+    if (stats_of)
+        print_exit_stats(stats_of);
     char msg[] = TENDER_NAME ": exiting on signal NN\n";
     char *p = strstr(msg, "NN");
     p[0] = (char)('0' + sig / 10 % 10);
@@ -83,11 +94,17 @@ int main(int argc, char **argv)
 
     t.image = a.image;
     t.mem_size = a.mem_size;
+    t.net_rings = !a.no_net_rings;
+    t.exit_stats = a.exit_stats;
     vm_memory(&t);
     elf_load(&t);
     mft_validate(&t);
     mft_attach(&t, &a);
     vm_create(&t);
     vm_boot_state(&t);
+    if (t.exit_stats) {
+        stats_of = &t;
+        atexit(stats_at_exit); /* also when the tender stops the guest */
+    }
     return vm_run(&t);
 }

@@ -134,6 +134,10 @@ void mft_attach(struct tender *t, const struct args *a)
                 d->text, d->name, t->dev[i].what);
         if (net) {
             t->dev[i].fd = net_attach(d->value, &e->u.net_basic.mtu);
+            /* The net rings offer (boot/morgana_abi.h): a value no Solo5
+             * tender ever leaves in this field. */
+            if (t->net_rings)
+                e->b.pad = MORGANA_NET_OFFER;
         } else {
             uint16_t size = sector[i] ? sector[i] : 512;
             t->dev[i].fd = block_attach(d->value, size,

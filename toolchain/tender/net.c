@@ -112,7 +112,9 @@ void hc_netwrite(struct tender *t, uint64_t gpa)
     struct hvt_hc_netwrite *w = GUEST_PTR(t, "netwrite", gpa, sizeof *w);
     uint64_t len = w->len;
     struct mft_entry *e = mft_device(t, w->handle, MFT_DEV_NET_BASIC);
-    if (!e || len < ETH_HDR || len > (uint64_t)e->u.net_basic.mtu + ETH_HDR) {
+    /* A device with rings sends through them only: a frame written here
+     * would overtake those queued (netring.c). */
+    if (!e || t->dev[w->handle].rings || len < ETH_HDR || len > (uint64_t)e->u.net_basic.mtu + ETH_HDR) {
         w->ret = HVT_EINVAL;
         return;
     }
@@ -126,8 +128,9 @@ void hc_netread(struct tender *t, uint64_t gpa)
     struct hvt_hc_netread *r = GUEST_PTR(t, "netread", gpa, sizeof *r);
     uint64_t len = r->len;
     struct mft_entry *e = mft_device(t, r->handle, MFT_DEV_NET_BASIC);
-    /* A smaller buffer could silently truncate a frame (IFF_NO_PI). */
-    if (!e || len < (uint64_t)e->u.net_basic.mtu + ETH_HDR) {
+    /* A smaller buffer could silently truncate a frame (IFF_NO_PI). A
+     * device with rings receives through them only, in order. */
+    if (!e || t->dev[r->handle].rings || len < (uint64_t)e->u.net_basic.mtu + ETH_HDR) {
         r->ret = HVT_EINVAL;
         return;
     }

@@ -45,6 +45,26 @@ __attribute__((noreturn)) static void triple_fault(struct tender *t)
            "guest stopped", r.rip, r.rsp, s.cr2);
 }
 
+/* Morgana's net rings registration (boot/morgana_abi.h): a hypercall only
+ * where the extension is offered. */
+static void netrings_call(struct tender *t)
+{
+    struct kvm_run *run = t->run;
+    if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
+        run->io.count != 1)
+        bad_io(t);
+    if (!t->net_rings)
+        die_at(EXIT_ABORT, __FILE__, __LINE__,
+               "the guest registered net rings (port 0x%x), a Morgana "
+               "extension not offered here (--x-no-net-rings): a guest must "
+               "find the offer in its manifest first; guest stopped",
+               MORGANA_HYPERCALL_NETRINGS_PORT);
+    uint32_t gpa;
+    memcpy(&gpa, (uint8_t *)run + run->io.data_offset, sizeof gpa);
+    hypercall_count[STAT_NETRINGS]++;
+    hc_netrings(t, gpa);
+}
+
 int vm_run(struct tender *t)
 {
     struct kvm_run *run = t->run;
@@ -59,6 +79,10 @@ int vm_run(struct tender *t)
         switch (run->exit_reason) {
         case KVM_EXIT_IO: {
             unsigned port = run->io.port;
+            if (port == MORGANA_HYPERCALL_NETRINGS_PORT) {
+                netrings_call(t);
+                break;
+            }
             if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
                 run->io.count != 1 || port < HVT_HYPERCALL_PIO_BASE ||
                 port >= HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_MAX)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hvt_abi.h"
+#include "morgana_abi.h"
 
 #define TENDER_NAME "morgana-hvt"
 
@@ -29,11 +30,30 @@
  * them is told the truth. */
 #define BOOT_INFO_ROOM 64
 
+/* One ring of a net device as registered (boot/morgana_abi.h): the
+ * tender's own copy of its geometry, which the guest cannot change, and
+ * the one index the tender advances (receive: prod; transmit: cons). */
+struct ring {
+    struct morgana_ring *hdr; /* host address of the ring in guest memory */
+    uint8_t *data;            /* its first slot */
+    uint64_t gpa, size;       /* where it lies in guest memory */
+    uint32_t slots, slot_size;
+    uint32_t own;
+};
+
 /* One attached device on the host side, indexed like the manifest. */
 struct device {
     int fd;            /* tap or backing file; -1 when not attached */
     const char *what;  /* interface or path, for messages */
+    bool rings;        /* net: registered its rings; frames go through them */
+    struct ring rx, tx;
+    uint64_t rx_frames, tx_frames, rx_errors, tx_errors; /* through the rings */
 };
+
+/* Hypercalls seen, by kind, for --x-exit-stats. Index: the hvt number, and
+ * STAT_NETRINGS for the Morgana registration. */
+#define STAT_NETRINGS HVT_HYPERCALL_MAX
+extern uint64_t hypercall_count[HVT_HYPERCALL_MAX + 1];
 
 struct tender {
     /* Guest memory: mem[0 .. mem_size) is guest physical 0 .. mem_size. */
@@ -53,6 +73,11 @@ struct tender {
 
     /* The guest command line, NUL-terminated, at most HVT_CMDLINE_SIZE. */
     char cmdline[HVT_CMDLINE_SIZE];
+
+    /* Morgana-only options (args.c): offer net rings (unless
+     * --x-no-net-rings); print counters at exit (--x-exit-stats). */
+    bool net_rings;
+    bool exit_stats;
 
     /* KVM. */
     int kvm_fd, vm_fd, vcpu_fd;
@@ -80,6 +105,7 @@ struct dev_arg {
 };
 struct args {
     uint64_t mem_size;
+    bool no_net_rings, exit_stats;
     struct dev_arg dev[2 * MFT_MAX_ENTRIES + 8];
     int ndev;
     const char *image;
@@ -102,6 +128,11 @@ int net_attach(const char *iface, uint16_t *mtu);
 void net_random_mac(uint8_t mac[6]);
 void hc_netwrite(struct tender *t, uint64_t gpa);
 void hc_netread(struct tender *t, uint64_t gpa);
+/* netring.c: Morgana's net rings (boot/morgana_abi.h). */
+void hc_netrings(struct tender *t, uint64_t gpa);
+void netrings_flush(struct tender *t);
+uint64_t netrings_fill(struct tender *t, unsigned handle);
+void print_exit_stats(const struct tender *t);
 int block_attach(const char *path, uint16_t sector_size, uint64_t *capacity);
 void hc_blkwrite(struct tender *t, uint64_t gpa);
 void hc_blkread(struct tender *t, uint64_t gpa);

@@ -132,7 +132,7 @@ static void setup_boot_info(struct tender *t)
     bi->cpu_cycle_freq = t->tsc_hz;
     bi->cmdline = cmdline;
     bi->mft = mft;
-    /* The manifest as attached; its host fields were never filled in. */
+    /* The manifest as attached: host fields 0, or the net rings offer. */
     memcpy(t->mem + mft, t->mft, t->mft_size);
     memcpy(t->mem + cmdline, t->cmdline, strlen(t->cmdline) + 1);
 }

@@ -12,6 +12,7 @@
  * and KVM's emulator knows no SSE; tender tests must not depend on it.
  */
 #include "hvt_abi.h"
+#include "morgana_abi.h"
 
 typedef uint64_t u64;
 typedef uint32_t u32;
@@ -327,6 +328,174 @@ static void cmd_netbad(void)
     kv_dec("write_ok", (u64)netwrite(h, frame, len));
 }
 
+/* ---- net rings (boot/morgana_abi.h) ------------------------------------ */
+
+#define RING_SLOTS 4
+#define RING_SLOT 1536 /* >= MTU 1500 + 14, a multiple of 64 */
+#define RING_BYTES MORGANA_RING_SIZE(RING_SLOTS, RING_SLOT)
+static u8 rings[4][RING_BYTES] __attribute__((aligned(4096)));
+
+static void netrings_port(u64 arg)
+{
+    __asm__ __volatile__("outl %0, %1" : : "a"((u32)arg),
+                         "d"((uint16_t)MORGANA_HYPERCALL_NETRINGS_PORT) : "memory");
+}
+
+static int netrings(u64 handle, u64 rx, u64 tx, u32 slots, u32 slot_size)
+{
+    struct morgana_hc_netrings a = { .handle = handle, .rx = rx, .tx = tx,
+                                     .slots = slots, .slot_size = slot_size, .ret = -1 };
+    netrings_port((u64)(uintptr_t)&a);
+    return a.ret;
+}
+
+#define RX ((u64)(uintptr_t)rings[0])
+#define TX ((u64)(uintptr_t)rings[1])
+static struct morgana_ring *ring(u64 at) { return (struct morgana_ring *)(uintptr_t)at; }
+static u8 *slot(u64 at, u32 slots, u32 size, u32 i)
+{
+    return (u8 *)(uintptr_t)at + MORGANA_RING_DATA(slots) + (u64)(i % slots) * size;
+}
+
+/* Queue a test frame carrying text on the transmit ring. */
+static void ring_send(u64 h, const char *text)
+{
+    struct morgana_ring *t = ring(TX);
+    u64 len = test_frame(h, text);
+    memcpy(slot(TX, RING_SLOTS, RING_SLOT, t->prod), frame, len);
+    t->len[t->prod % RING_SLOTS] = (u32)len;
+    t->prod++;
+}
+
+static u64 ring_poll(u64 ns)
+{
+    struct hvt_hc_poll p = { .timeout_nsecs = ns };
+    HC(HVT_HYPERCALL_POLL, &p);
+    return p.ready_set;
+}
+
+/* The offer, then what the tender answers to registrations it must refuse
+ * (each key: 2, EINVAL), one it must accept (0), and a second one (2). */
+static void cmd_rings(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    kv_hex("offer", manifest()->e[h].b.pad);
+    kv_dec("handle_0", (u64)netrings(0, RX, TX, RING_SLOTS, RING_SLOT));
+    kv_dec("handle_99", (u64)netrings(99, RX, TX, RING_SLOTS, RING_SLOT));
+    kv_dec("handle_huge", (u64)netrings(~0ULL, RX, TX, RING_SLOTS, RING_SLOT));
+    kv_dec("slots_0", (u64)netrings(h, RX, TX, 0, RING_SLOT));
+    kv_dec("slots_1", (u64)netrings(h, RX, TX, 1, RING_SLOT));
+    kv_dec("slots_3", (u64)netrings(h, RX, TX, 3, RING_SLOT));
+    kv_dec("slots_2048", (u64)netrings(h, RX, TX, 2048, RING_SLOT));
+    kv_dec("slots_2p31", (u64)netrings(h, RX, TX, 1U << 31, RING_SLOT));
+    kv_dec("slot_below_mtu", (u64)netrings(h, RX, TX, RING_SLOTS, 1472));
+    kv_dec("slot_unaligned", (u64)netrings(h, RX, TX, RING_SLOTS, 1540));
+    kv_dec("slot_huge", (u64)netrings(h, RX, TX, RING_SLOTS, 0x40000));
+    kv_dec("slot_wraps", (u64)netrings(h, RX, TX, RING_SLOTS, 0xffffffc0u));
+    kv_dec("rx_misaligned", (u64)netrings(h, RX + 8, TX, RING_SLOTS, RING_SLOT));
+    kv_dec("tx_misaligned", (u64)netrings(h, RX, TX + 32, RING_SLOTS, RING_SLOT));
+    kv_dec("rx_below_1mib", (u64)netrings(h, 0x20000, TX, RING_SLOTS, RING_SLOT));
+    kv_dec("tx_at_0", (u64)netrings(h, RX, 0, RING_SLOTS, RING_SLOT));
+    kv_dec("same_ring", (u64)netrings(h, RX, RX, RING_SLOTS, RING_SLOT));
+    kv_dec("rings_overlap", (u64)netrings(h, RX, RX + RING_BYTES - 64, RING_SLOTS, RING_SLOT));
+    kv_dec("rings_overlap_rev", (u64)netrings(h, TX, TX - RING_BYTES + 64, RING_SLOTS, RING_SLOT));
+    kv_dec("ok", (u64)netrings(h, RX, TX, RING_SLOTS, RING_SLOT));
+    kv_dec("second", (u64)netrings(h, (u64)(uintptr_t)rings[2], (u64)(uintptr_t)rings[3], RING_SLOTS, RING_SLOT));
+    kv_dec("again_same", (u64)netrings(h, RX, TX, RING_SLOTS, RING_SLOT));
+    /* The device's frames now go through its rings only. */
+    kv_dec("plain_write", (u64)netwrite(h, frame, test_frame(h, "plain")));
+    u64 len = sizeof frame;
+    kv_dec("plain_read", (u64)netread(h, frame, &len));
+}
+
+/* Registrations and ring contents the tender must stop the guest for. */
+static void cmd_ringfault(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    const char *what = argc > 1 ? argv[1] : "";
+    u64 mem = bi->mem_size;
+    if (streq(what, "wildarg")) netrings_port(0xfffff000ULL);
+    if (streq(what, "wildrx")) netrings(h, 0xfffff000ULL, TX, RING_SLOTS, RING_SLOT);
+    if (streq(what, "rxpastend")) netrings(h, mem - 4096, TX, RING_SLOTS, RING_SLOT);
+    if (streq(what, "txwraps")) netrings(h, RX, 0xffffffffffffffc0ULL, RING_SLOTS, RING_SLOT);
+    kv_dec("registered", (u64)netrings(h, RX, TX, RING_SLOTS, RING_SLOT));
+    if (streq(what, "rxcons")) ring(RX)->cons = 3; /* consumed 3 of 0 */
+    if (streq(what, "txprod")) ring(TX)->prod = RING_SLOTS + 1;
+    if (streq(what, "txshort") || streq(what, "txlong")) {
+        ring_send(h, "ok");
+        ring_send(h, "bad");
+        ring(TX)->len[1] = streq(what, "txshort") ? 13 : 1515;
+    }
+    ring_poll(0);
+    puts("not stopped\n");
+}
+
+/* Frames through the rings: a frame out, then pongs back. With a burst
+ * argument N (pkt burst), the rings have 2 slots and are registered only
+ * once all N pongs wait on the tap, so the receive ring fills up and the
+ * rest must stay on the tap, in order, for the next polls. */
+static void cmd_ringecho(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    u64 burst = argc > 1 ? parse_u64(argv[1]) : 0;
+    u32 slots = burst ? 2 : RING_SLOTS;
+    if (burst) {
+        kv_dec("plain_write", (u64)netwrite(h, frame, test_frame(h, "ping from the guest")));
+        for (int i = 0; i < 10 && ring_poll(1000000000ULL) == 0; i++)
+            ;
+        for (u64 until = walltime() + 300000000ULL; walltime() < until;)
+            ; /* the rest of the burst lands on the tap */
+    }
+    kv_dec("registered", (u64)netrings(h, RX, TX, slots, RING_SLOT));
+    if (!burst) {
+        ring_send(h, "ping from the guest");
+        kv_dec("queued", ring(TX)->prod - ring(TX)->cons);
+    }
+    u64 want = burst ? burst : 1, got = 0;
+    struct morgana_ring *r = ring(RX);
+    u32 cons = 0;
+    for (int tries = 0; tries < 20 && got < want; tries++) {
+        u64 ready = ring_poll(1000000000ULL);
+        if (!burst && tries == 0) kv_dec("sent", ring(TX)->cons);
+        if (!ready) continue;
+        kv_hex("poll_ready", ready);
+        kv_dec("batch", r->prod - cons);
+        for (; cons != r->prod; cons++) {
+            u8 *f = slot(RX, slots, RING_SLOT, cons);
+            u32 len = r->len[cons % slots];
+            if (len < 14 || f[12] != ETHERTYPE_TEST >> 8 || f[13] != (ETHERTYPE_TEST & 0xff))
+                continue; /* Linux's own traffic */
+            puts("frame len=");
+            put_dec(len);
+            puts(" payload=");
+            u64 n = 14;
+            while (n < len && f[n] >= 32 && f[n] < 127) n++;
+            putn((const char *)f + 14, n - 14);
+            puts("\n");
+            got++;
+        }
+        r->cons = cons;
+    }
+    kv_dec("received", got);
+    kv_dec("tx_errors", ring(TX)->errors);
+}
+
+/* Send a frame every ~0.2 s through the transmit ring until the tender
+ * reports one it could not write (a test takes the tap down meanwhile). */
+static void cmd_ringerror(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    kv_dec("registered", (u64)netrings(h, RX, TX, RING_SLOTS, RING_SLOT));
+    puts("sending\n");
+    for (int i = 0; i < 100 && ring(TX)->errors == 0; i++) {
+        ring_send(h, "until it fails");
+        ring_poll(200000000ULL);
+        ring(RX)->cons = ring(RX)->prod; /* drop whatever came in */
+    }
+    kv_dec("tx_errors", ring(TX)->errors);
+    kv_dec("tx_done", ring(TX)->cons);
+}
+
 /* ---- block ------------------------------------------------------------- */
 
 static u8 sector[4096], back[4096];
@@ -427,6 +596,8 @@ static const struct { const char *name; void (*fn)(void); } commands[] = {
     { "hello", 0 }, { "echo", cmd_echo }, { "state", cmd_state },
     { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "poll", cmd_poll }, { "sleep", cmd_sleep },
     { "netsend", cmd_netsend }, { "netecho", cmd_netecho }, { "netbad", cmd_netbad },
+    { "rings", cmd_rings }, { "ringfault", cmd_ringfault }, { "ringecho", cmd_ringecho },
+    { "ringerror", cmd_ringerror },
     { "blk", cmd_blk },
     { "wildputs", cmd_wildputs }, { "wildlen", cmd_wildlen }, { "wildarg", cmd_wildarg },
     { "wildcookie", cmd_wildcookie }, { "wildnet", cmd_wildnet }, { "wildblk", cmd_wildblk },

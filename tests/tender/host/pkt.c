@@ -9,6 +9,9 @@
  *   pkt echo IFACE ETHERTYPE TIMEOUT_MS
  *       wait for one such frame, then answer its sender with a frame of
  *       the same ETHERTYPE from the tap's own MAC saying "pong from linux"
+ *   pkt burst IFACE ETHERTYPE TIMEOUT_MS COUNT
+ *       the same, but answer with COUNT frames back to back, saying
+ *       "pong 0 from linux", "pong 1 from linux", ...
  *
  * Each prints "ready" once its socket is bound, then one line per frame:
  *   frame len=N dst=MAC src=MAC payload=TEXT
@@ -42,14 +45,16 @@ static void mac_str(const unsigned char *m, char *out)
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: pkt recv|echo IFACE ETHERTYPE TIMEOUT_MS [COUNT]\n");
+        fprintf(stderr, "usage: pkt recv|echo|burst IFACE ETHERTYPE TIMEOUT_MS [COUNT]\n");
         return 2;
     }
-    int echo = strcmp(argv[1], "echo") == 0;
+    int burst = strcmp(argv[1], "burst") == 0;
+    int echo = burst || strcmp(argv[1], "echo") == 0;
     const char *iface = argv[2];
     unsigned type = (unsigned)strtoul(argv[3], NULL, 0);
     long long deadline = now_ms() + atoll(argv[4]);
-    int want = argc > 5 ? atoi(argv[5]) : 1;
+    int want = argc > 5 && !burst ? atoi(argv[5]) : 1;
+    int pongs = burst && argc > 5 ? atoi(argv[5]) : 1;
 
     int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
     if (s < 0) { perror("socket"); return 2; }
@@ -59,6 +64,9 @@ int main(int argc, char **argv)
         perror(iface);
         return 2;
     }
+    /* Room for a burst the tender writes all at once (SO_RCVBUFFORCE: root). */
+    int rcvbuf = 8 << 20;
+    setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf);
     printf("ready\n");
     fflush(stdout);
 
@@ -90,14 +98,22 @@ int main(int argc, char **argv)
             memset(&ifr, 0, sizeof ifr);
             strncpy(ifr.ifr_name, iface, IFNAMSIZ - 1);
             if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0) { perror("SIOCGIFHWADDR"); return 2; }
-            unsigned char out[60] = { 0 };
-            memcpy(out, buf + 6, 6);
-            memcpy(out + 6, ifr.ifr_hwaddr.sa_data, 6);
-            out[12] = (unsigned char)(type >> 8);
-            out[13] = (unsigned char)type;
-            memcpy(out + 14, "pong from linux", 15);
-            if (send(s, out, sizeof out, 0) != sizeof out) { perror("send"); return 2; }
-            printf("sent pong\n");
+            for (int i = 0; i < pongs; i++) {
+                unsigned char out[60] = { 0 };
+                memcpy(out, buf + 6, 6);
+                memcpy(out + 6, ifr.ifr_hwaddr.sa_data, 6);
+                out[12] = (unsigned char)(type >> 8);
+                out[13] = (unsigned char)type;
+                if (burst)
+                    snprintf((char *)out + 14, sizeof out - 14, "pong %d from linux", i);
+                else
+                    memcpy(out + 14, "pong from linux", 15);
+                if (send(s, out, sizeof out, 0) != sizeof out) { perror("send"); return 2; }
+            }
+            if (burst)
+                printf("sent %d pongs\n", pongs);
+            else
+                printf("sent pong\n");
             fflush(stdout);
         }
     }
