@@ -14,6 +14,7 @@ static NORETURN void user_main(const struct hvt_boot_info *bi) {
     memory_init(bi->mem_size); /* how far the Wasm memory may grow */
     clock_init(bi->cpu_cycle_freq);
     devices_init((const struct mft *)(uintptr_t)bi->mft, (const char *)(uintptr_t)bi->cmdline);
+    net_init(); /* net rings, where the tender offers them */
     entropy_init();
     app_instantiate(); /* the application's top-level code: it runs to completion */
     hvt_halt(0);

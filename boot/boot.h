@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hvt_abi.h"
+#include "morgana_abi.h"
 #include "wasm-rt.h"
 
 #define NORETURN __attribute__((noreturn))
@@ -42,7 +43,8 @@ extern const u32 app_function_count;
  * to the few things that need it: descriptor tables, page tables, the
  * exception handlers, and two services ring 3 asks for with an `out`,
  * which traps (#GP, IOPL 0) to ring 0:
- *   - a hypercall (port 0x501-0x508) is made as is (start.S);
+ *   - a hypercall (port 0x501-0x508, or Morgana's net rings registration,
+ *     MORGANA_HYPERCALL_NETRINGS_PORT) is made as is (start.S);
  *   - a kernel call (KCALL_PORT, service in EAX, arguments in RDI, RSI)
  *     is done by exception.c.
  */
@@ -97,6 +99,15 @@ void devices_init(const struct mft *mft, const char *cmdline);
 const struct mft_entry *device_entry(u32 handle, u32 type);
 s32 device_find(const u8 *name, u32 len, u32 type);
 size_t cmdline_copy(u8 *dst, size_t cap);
+
+/* net.c: frames through rings where the tender offers them, else one
+ * hypercall each; the results are the hvt ones (net_read: a length or
+ * minus a result). */
+void net_init(void);
+u64 net_rings_ready(void);
+int net_rings_pending(void);
+int net_write(u32 handle, const u8 *data, u32 len);
+int net_read(u32 handle, u8 *data, u32 cap);
 
 /* console.c: one line at a time, built up then written by con_flush. */
 void con_bytes(const void *p, size_t n);

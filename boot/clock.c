@@ -26,11 +26,16 @@ u64 clock_wall(void) { return hvt_walltime(); }
 
 /* Wait for input or the deadline. The tender may wake early (its clock is
  * not ours, its timeout granularity coarser), so wait again until our own
- * clock has passed the deadline. */
+ * clock has passed the deadline. With net rings (net.c), frames already in
+ * a receive ring are input: when nothing waits to be sent, say so without
+ * an exit; otherwise the poll hypercall, in which the tender also writes
+ * the queued frames and fills the receive rings, does not sleep. */
 u64 clock_poll(u64 deadline) {
     for (;;) {
+        u64 ready = net_rings_ready();
+        if (ready && !net_rings_pending()) return ready;
         u64 now = clock_monotonic();
-        u64 ready = hvt_poll(deadline > now ? deadline - now : 0);
+        ready = hvt_poll(ready || deadline <= now ? 0 : deadline - now);
         if (ready || clock_monotonic() >= deadline) return ready;
     }
 }

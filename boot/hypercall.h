@@ -1,5 +1,6 @@
 /*
- * hypercall.h: the eight hvt hypercalls, one wrapper each.
+ * hypercall.h: the eight hvt hypercalls, one wrapper each, and Morgana's
+ * net rings registration.
  *
  * A hypercall is a 32-bit `out` to port 0x500 + N whose value is the guest
  * physical address of the argument struct. Every struct lives on the boot
@@ -64,6 +65,16 @@ static inline int hvt_netread(u64 handle, void *data, u64 *len) {
     hvt_hypercall(HVT_HYPERCALL_NETREAD, &a);
     *len = a.len;
     return a.ret;
+}
+
+/* Morgana's net rings registration (morgana_abi.h): only after the offer
+ * was seen in the manifest. A port of its own, which start.S lets through
+ * from ring 3 like the hvt ones. */
+static inline void morgana_netrings(struct morgana_hc_netrings *a) {
+    __asm__ __volatile__("outl %0, %1"
+                         :
+                         : "a"((u32)(uintptr_t)a), "d"((u16)MORGANA_HYPERCALL_NETRINGS_PORT)
+                         : "memory");
 }
 
 static inline NORETURN void hvt_halt(int status) {

@@ -40,15 +40,13 @@ u32 app_import_morgana__netInfo(u32 handle, u32 ptr) {
 u32 app_import_morgana__netWrite(u32 handle, u32 ptr, u32 len) {
     u8 *data = memory_at(ptr, len, CALLER());
     if (!device_entry(handle, MFT_DEV_NET_BASIC)) return HVT_EINVAL;
-    return (u32)hvt_netwrite(handle, data, len);
+    return (u32)net_write(handle, data, len);
 }
 
 u32 app_import_morgana__netRead(u32 handle, u32 ptr, u32 cap) {
     u8 *data = memory_at(ptr, cap, CALLER());
     if (!device_entry(handle, MFT_DEV_NET_BASIC)) return (u32)-HVT_EINVAL;
-    u64 len = cap;
-    int r = hvt_netread(handle, data, &len);
-    return r == HVT_OK ? (u32)len : (u32)-r;
+    return (u32)net_read(handle, data, cap);
 }
 
 u32 app_import_morgana__blockInfo(u32 handle, u32 ptr) {

@@ -1,0 +1,127 @@
+/*
+ * net.c: frames in and out of the net devices. On Morgana's tender, which
+ * offers net rings in the manifest (morgana_abi.h, README "Net rings"),
+ * each device gets a receive and a transmit ring carved from a pool in
+ * .bss, registered once at boot; then a frame read or written costs no
+ * exit: the tender moves frames between the rings and the tap during the
+ * poll the event loop makes anyway (clock_poll). Anywhere else (every
+ * Solo5 tender, or a device the pool has no room for) one hypercall per
+ * frame, as the hvt ABI has it. The imports mean the same either way.
+ */
+#include "boot.h"
+#include "hypercall.h"
+
+#define ETH_HDR 14
+/* Ethernet header plus an 802.1Q tag: what a frame may add to the MTU. */
+#define FRAME_OVERHEAD 18
+/* Enough for a burst: the tender fills the receive ring in one exit, the
+ * transmit ring is flushed in one. More would only cost memory. */
+#define MAX_SLOTS 256u
+#define POOL_SIZE (1u << 20)
+
+/* Shared by the attached net devices that get rings. It lies below the
+ * Wasm memory (out of reach of Wasm code), identity-mapped, below 4 GiB. */
+static u8 pool[POOL_SIZE] __attribute__((aligned(4096)));
+
+struct netdev {
+    struct morgana_ring *rx, *tx; /* NULL: plain hypercalls */
+    u8 *rx_data, *tx_data;
+    u32 slots, slot_size, max_frame; /* max_frame: MTU + 14 */
+    u32 rx_cons, tx_prod;            /* our own indices; the tender's are in the rings */
+};
+static struct netdev devs[MFT_MAX_ENTRIES];
+static u64 ring_handles; /* bit h: device h uses rings */
+
+static int offered(const struct mft_entry *e) { return e->b.pad == MORGANA_NET_OFFER; }
+
+/* Carve two rings for entry h from the pool at *used, sized from its MTU
+ * and a budget of `share` bytes, and register them. */
+static void rings_for(u32 h, const struct mft_entry *e, u64 share, u64 *used) {
+    u32 slot_size = ((u32)e->u.net_basic.mtu + FRAME_OVERHEAD + MORGANA_RING_ALIGN - 1) & ~(MORGANA_RING_ALIGN - 1);
+    u32 slots = MAX_SLOTS;
+    while (slots >= 2 && 2 * MORGANA_RING_SIZE(slots, slot_size) > share) slots /= 2;
+    if (slots < 2) return; /* no room: this device stays on plain hypercalls */
+    u64 size = MORGANA_RING_SIZE(slots, slot_size);
+    u8 *rx = pool + *used, *tx = rx + size;
+    struct morgana_hc_netrings a = {
+        .handle = h, .rx = (uintptr_t)rx, .tx = (uintptr_t)tx, .slots = slots, .slot_size = slot_size,
+    };
+    morgana_netrings(&a);
+    if (a.ret != HVT_OK) return; /* refused: plain hypercalls */
+    *used += 2 * size;
+    devs[h] = (struct netdev){
+        .rx = (struct morgana_ring *)rx, .tx = (struct morgana_ring *)tx,
+        .rx_data = rx + MORGANA_RING_DATA(slots), .tx_data = tx + MORGANA_RING_DATA(slots),
+        .slots = slots, .slot_size = slot_size, .max_frame = (u32)e->u.net_basic.mtu + ETH_HDR,
+    };
+    ring_handles |= 1ull << h;
+}
+
+/* Rings for every attached net device whose manifest entry carries the
+ * offer, the pool shared equally among them. */
+void net_init(void) {
+    u32 n = 0;
+    const struct mft_entry *e;
+    for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
+        if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) n++;
+    if (n == 0) return;
+    u64 used = 0, share = (POOL_SIZE / n) & ~(u64)(MORGANA_RING_ALIGN - 1);
+    for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
+        if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) rings_for(h, e, share, &used);
+}
+
+/* Devices whose receive ring holds frames. */
+u64 net_rings_ready(void) {
+    u64 ready = 0;
+    for (u64 m = ring_handles; m; m &= m - 1) {
+        u32 h = (u32)__builtin_ctzll(m);
+        if (devs[h].rx->prod != devs[h].rx_cons) ready |= 1ull << h;
+    }
+    return ready;
+}
+
+/* Whether a transmit ring holds frames the tender has not written yet. */
+int net_rings_pending(void) {
+    for (u64 m = ring_handles; m; m &= m - 1) {
+        u32 h = (u32)__builtin_ctzll(m);
+        if (devs[h].tx->cons != devs[h].tx_prod) return 1;
+    }
+    return 0;
+}
+
+/* The hvt result: HVT_OK once queued (the tender writes it at the next
+ * poll), HVT_EINVAL for a frame shorter than 14 or longer than MTU + 14
+ * bytes, as the tender answers. */
+int net_write(u32 handle, const u8 *data, u32 len) {
+    struct netdev *d = &devs[handle];
+    if (!d->tx) return hvt_netwrite(handle, data, len);
+    if (len < ETH_HDR || len > d->max_frame) return HVT_EINVAL;
+    if (d->tx_prod - d->tx->cons == d->slots) {
+        hvt_poll(0); /* full: the tender writes every queued frame */
+        if (d->tx_prod - d->tx->cons == d->slots) return HVT_EUNSPEC;
+    }
+    u32 i = d->tx_prod & (d->slots - 1);
+    __builtin_memcpy(d->tx_data + (u64)i * d->slot_size, data, len);
+    d->tx->len[i] = len;
+    d->tx->prod = ++d->tx_prod;
+    return HVT_OK;
+}
+
+/* A frame's length, or -HVT_EAGAIN (none), or -HVT_EINVAL for a buffer
+ * smaller than MTU + 14 bytes, as the tender answers. */
+int net_read(u32 handle, u8 *data, u32 cap) {
+    struct netdev *d = &devs[handle];
+    if (!d->rx) {
+        u64 len = cap;
+        int r = hvt_netread(handle, data, &len);
+        return r == HVT_OK ? (int)len : -r;
+    }
+    if (cap < d->max_frame) return -HVT_EINVAL;
+    if (d->rx->prod == d->rx_cons) return -HVT_EAGAIN;
+    u32 i = d->rx_cons & (d->slots - 1);
+    u32 len = d->rx->len[i];
+    if (len > cap) len = cap; /* an 802.1Q-tagged frame into an MTU + 14 buffer */
+    __builtin_memcpy(data, d->rx_data + (u64)i * d->slot_size, len);
+    d->rx->cons = ++d->rx_cons;
+    return (int)len;
+}
