@@ -9,8 +9,9 @@ import { kernels } from "./kernels/suite.ts";
 import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
 import { website } from "./website.ts";
+import { net } from "../net/bench/suite.ts";
 
-const suites: Suite[] = [kernels, hello, dns, website];
+const suites: Suite[] = [kernels, hello, net, dns, website];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

@@ -3,8 +3,11 @@
  * hand-written C responder (responder.c), both booted under the tender on
  * a tap in a namespace of their own, asked by Linux: ICMP echo (ping -f, 56
  * and 1472 bytes) and UDP echo (udprtt.c, 64 bytes, one datagram at a
- * time). Rounds alternate between the two images so that drift on a shared
- * machine hits both alike; the table shows the median of the rounds.
+ * time). Each image runs both ways the tender can move frames (net rings,
+ * and one hypercall per frame: tests/bench/netpaths.ts). Rounds alternate
+ * between the images and paths so that drift on a shared machine hits all
+ * alike; the table shows the median of the rounds, and the tender's exit
+ * counts (--x-exit-stats) per exchange.
  *
  * Run: node toolchain/bin/run-ts.mjs tests/net/bench/run.ts [--rounds N]
  * (or `npm run bench -- net` once listed in tests/bench/index.ts). Needs
@@ -19,6 +22,7 @@ import { root } from "../../../toolchain/root.ts";
 import { createNetns, type Netns } from "../../support/netns.ts";
 import { tenderPath } from "../../support/tender.ts";
 import type { Suite, SuiteContext, Table } from "../../bench/suite.ts";
+import { netPaths, type NetPath } from "../../bench/netpaths.ts";
 
 const here = path.join(root, "tests/net/bench");
 const out = path.join(root, "build/bench/net");
@@ -29,11 +33,15 @@ interface Image {
   ready: RegExp;
 }
 
-/** Boot `image` in `ns`; resolves once it prints its ready line. */
-async function boot(ns: Netns, image: Image): Promise<ChildProcess> {
+/** Boot `image` in `ns`; resolves once it prints its ready line. Its
+ * stderr collects in `stderr` (the exit counts, at the end). */
+async function boot(ns: Netns, image: Image, path: NetPath): Promise<{ child: ChildProcess; stderr: () => string }> {
   const tender = await tenderPath();
-  const child = ns.spawn([tender, "--mem=64", `--net:service=${ns.tap}`, "--", image.path]);
+  const stats = process.env.MORGANA_TENDER ? [] : ["--x-exit-stats"];
+  const child = ns.spawn([tender, "--mem=64", `--net:service=${ns.tap}`, ...stats, ...path.tenderArgs, "--", image.path]);
   let text = "";
+  let err = "";
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${image.name} not ready: ${text}`)), 10_000);
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
@@ -43,9 +51,20 @@ async function boot(ns: Netns, image: Image): Promise<ChildProcess> {
         resolve();
       }
     });
-    child.on("close", () => reject(new Error(`${image.name} exited: ${text}`)));
+    child.on("close", () => reject(new Error(`${image.name} exited: ${text}${err}`)));
   });
-  return child;
+  return { child, stderr: () => err };
+}
+
+/** Hypercalls the tender counted (its --x-exit-stats line), once it exited. */
+async function exits(child: ChildProcess, stderr: () => string): Promise<number | undefined> {
+  if (child.exitCode === null && child.pid !== undefined) {
+    const closed = new Promise((r) => child.on("close", r));
+    process.kill(child.pid, "SIGTERM");
+    await closed;
+  }
+  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Average round trip in µs of a flood ping, checking every reply came. */
@@ -83,37 +102,51 @@ export const net: Suite = {
     execFileSync("cc", ["-O2", "-o", udprtt, path.join(here, "udprtt.c")]);
     const images: Image[] = [
       { name: "C responder", path: responder.image, ready: /responder ready/ },
-      { name: "echo.hvt (libos/net)", path: echo.image, ready: /echoing UDP/ },
+      { name: "echo.hvt", path: echo.image, ready: /echoing UDP/ },
     ];
+    const COUNT = 5000;
     const tests = [
-      { name: "ICMP echo, 56 bytes", run: (ns: Netns) => ping(ns, 56, 5000) },
-      { name: "ICMP echo, 1472 bytes", run: (ns: Netns) => ping(ns, 1472, 5000) },
-      { name: "UDP echo, 64 bytes", run: (ns: Netns) => udp(ns, udprtt, 64, 5000) },
+      { name: "ICMP echo, 56 bytes", run: (ns: Netns) => ping(ns, 56, COUNT) },
+      { name: "ICMP echo, 1472 bytes", run: (ns: Netns) => ping(ns, 1472, COUNT) },
+      { name: "UDP echo, 64 bytes", run: (ns: Netns) => udp(ns, udprtt, 64, COUNT) },
     ];
+    const paths = netPaths();
+    const configs = paths.flatMap((p) => images.map((image) => ({ image, path: p, name: `${image.name}, ${p.name}` })));
     const rounds = ctx.rounds ?? 5;
-    const results = tests.map(() => images.map(() => [] as number[]));
+    const results = tests.map(() => configs.map(() => [] as number[]));
+    const exitCounts = configs.map(() => [] as number[]);
     for (let r = 0; r < rounds; r++) {
-      for (const [i, image] of images.entries()) {
+      for (const [i, config] of configs.entries()) {
         const ns = await createNetns();
         try {
-          await boot(ns, image);
+          const { child, stderr } = await boot(ns, config.image, config.path);
           for (const [t, test] of tests.entries()) results[t][i].push(await test.run(ns));
+          const n = await exits(child, stderr);
+          if (n !== undefined) exitCounts[i].push(n / (tests.length * COUNT));
         } finally {
           await ns.destroy();
         }
-        ctx.log(`net: round ${r + 1}/${rounds} ${image.name} done`);
+        ctx.log(`net: round ${r + 1}/${rounds} ${config.name} done`);
       }
     }
-    const rows = tests.map((t, k) => {
-      const [c, ours] = results[k].map(median);
-      return [t.name, c.toFixed(1), ours.toFixed(1), `${(ours - c >= 0 ? "+" : "")}${(ours - c).toFixed(1)}`,
-        `${((ours / c - 1) * 100).toFixed(1)}%`];
-    });
+    const rows = tests.map((t, k) => [t.name, ...results[k].map((xs) => median(xs).toFixed(1))]);
+    if (exitCounts.every((xs) => xs.length > 0))
+      rows.push(["exits per exchange (all rows)", ...exitCounts.map((xs) => median(xs).toFixed(2))]);
+    const notes = [`${rounds} rounds, alternating images and paths; each round ${COUNT} exchanges per row, one at a time.`];
+    if (paths.length > 1)
+      notes.push("net rings: frames through rings in guest memory, moved by the tender in the poll hypercall; hypercalls: --x-no-net-rings, one exit per frame as on solo5-hvt.");
+    for (const [k, t] of tests.entries()) {
+      const cells = configs.map((c, i) => ({ c, v: median(results[k][i]) }));
+      for (const image of images) {
+        const [a, b] = cells.filter((x) => x.c.image === image);
+        if (a && b) notes.push(`${t.name}: ${image.name} ${a.c.path.name} / ${b.c.path.name}: ${(a.v / b.v).toFixed(2)}x`);
+      }
+    }
     return [{
       title: "net: round trip from Linux over a tap, µs (median of rounds)",
-      head: ["exchange", "C responder", "echo.hvt", "difference", "relative"],
+      head: ["exchange", ...configs.map((c) => c.name)],
       rows,
-      notes: [`${rounds} rounds, alternating images; each round 5000 exchanges per row, one at a time.`],
+      notes,
     }];
   },
 };
