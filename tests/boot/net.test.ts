@@ -76,6 +76,14 @@ async function start(ns: Netns, tender: string, args: string[]) {
   return { done }; // not `done` itself: an async function would wait for it
 }
 
+/** `p`, or an error after `ms` (the namespace's destroy() then kills what
+ * still runs). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 describe.skipIf(!hasKvm || !hasNetns)("net imports", () => {
   test("find the device by name and type, report its MAC and MTU, send a frame", async () => {
     await withNetns(async (ns) => {
@@ -111,7 +119,7 @@ describe.skipIf(!hasKvm || !hasNetns)("net imports", () => {
         await quiet(ns);
         const { done } = await start(ns, tender, [`--net:service=${ns.tap}`, `--net-mac:service=${MAC}`, "--x-exit-stats", ...flags, "--", pong, "pong", "10"]);
         const ping = await ns.exec(["ping", "-c", "10", "-i", "0.05", "-W", "2", "10.0.0.2"]);
-        const r = await done;
+        const r = await within(done, 20_000, `pong did not exit (ping: ${ping.stdout})`);
         expect(ping.stdout).toContain("10 packets transmitted, 10 received");
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(/^read small 2 write short 2 write long 2\nready\nanswered 10 of (\d+) frames, failed 0\n$/);
