@@ -83,6 +83,14 @@ async function udp(ns: Netns, tool: string, size: number, count: number): Promis
   return Number(m[3]);
 }
 
+/** Echoes a second with WINDOW datagrams in flight; throws if many were lost. */
+async function udpRate(ns: Netns, tool: string, size: number, count: number, window: number): Promise<number> {
+  const r = await ns.exec([tool, "10.0.0.2", "7", String(size), String(count), String(window)], { timeoutMs: 120_000 });
+  const m = /sent (\d+) received (\d+) lost (\d+) seconds [\d.]+ rate (\d+)/.exec(r.stdout);
+  if (!m || Number(m[2]) < 0.99 * Number(m[1])) throw new Error(`udprate: ${r.stdout}${r.stderr}`);
+  return Number(m[4]);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export const net: Suite = {
@@ -90,7 +98,7 @@ export const net: Suite = {
   about: "libos/net's answer path against a hand-written C responder (ping, UDP echo)",
   async run(ctx: SuiteContext): Promise<Table[]> {
     mkdirSync(out, { recursive: true });
-    ctx.log("net: building echo.hvt, the C responder and udprtt");
+    ctx.log("net: building echo.hvt, the C responder, udprtt and udprate");
     const echo = await buildApp(path.join(root, "apps/echo"), { outDir: out });
     const responder = await link({
       appC: path.join(here, "responder.c"),
@@ -100,15 +108,20 @@ export const net: Suite = {
     });
     const udprtt = path.join(out, "udprtt");
     execFileSync("cc", ["-O2", "-o", udprtt, path.join(here, "udprtt.c")]);
+    const udprate = path.join(out, "udprate");
+    execFileSync("cc", ["-O2", "-o", udprate, path.join(here, "udprate.c")]);
     const images: Image[] = [
       { name: "C responder", path: responder.image, ready: /responder ready/ },
       { name: "echo.hvt", path: echo.image, ready: /echoing UDP/ },
     ];
-    const COUNT = 5000;
+    // The issue asks for the mean of a flood of at least 10,000 pings.
+    const COUNT = 10_000;
+    const RATE_COUNT = 50_000;
     const tests = [
-      { name: "ICMP echo, 56 bytes", run: (ns: Netns) => ping(ns, 56, COUNT) },
-      { name: "ICMP echo, 1472 bytes", run: (ns: Netns) => ping(ns, 1472, COUNT) },
-      { name: "UDP echo, 64 bytes", run: (ns: Netns) => udp(ns, udprtt, 64, COUNT) },
+      { name: "ICMP echo 56 B, mean µs (ping -f)", run: (ns: Netns) => ping(ns, 56, COUNT), exchanges: COUNT },
+      { name: "ICMP echo 1472 B, mean µs (ping -f)", run: (ns: Netns) => ping(ns, 1472, COUNT), exchanges: COUNT },
+      { name: "UDP echo 64 B, mean µs (one at a time)", run: (ns: Netns) => udp(ns, udprtt, 64, COUNT), exchanges: COUNT },
+      { name: "UDP echo 64 B, echoes/s (32 in flight)", run: (ns: Netns) => udpRate(ns, udprate, 64, RATE_COUNT, 32), exchanges: RATE_COUNT },
     ];
     const paths = netPaths();
     const configs = paths.flatMap((p) => images.map((image) => ({ image, path: p, name: `${image.name}, ${p.name}` })));
@@ -122,7 +135,7 @@ export const net: Suite = {
           const { child, stderr } = await boot(ns, config.image, config.path);
           for (const [t, test] of tests.entries()) results[t][i].push(await test.run(ns));
           const n = await exits(child, stderr);
-          if (n !== undefined) exitCounts[i].push(n / (tests.length * COUNT));
+          if (n !== undefined) exitCounts[i].push(n / tests.reduce((a, t) => a + t.exchanges, 0));
         } finally {
           await ns.destroy();
         }
@@ -132,7 +145,10 @@ export const net: Suite = {
     const rows = tests.map((t, k) => [t.name, ...results[k].map((xs) => median(xs).toFixed(1))]);
     if (exitCounts.every((xs) => xs.length > 0))
       rows.push(["exits per exchange (all rows)", ...exitCounts.map((xs) => median(xs).toFixed(2))]);
-    const notes = [`${rounds} rounds, alternating images and paths; each round ${COUNT} exchanges per row, one at a time.`];
+    const notes = [
+      `${rounds} rounds, alternating images and paths; medians of the rounds. Each round: ${COUNT} pings per ping row, ${COUNT} UDP round trips, ${RATE_COUNT} datagrams with 32 in flight.`,
+      `images: echo.hvt ${echo.bytes} bytes, the C responder ${responder.bytes} bytes.`,
+    ];
     if (paths.length > 1)
       notes.push("net rings: frames through rings in guest memory, moved by the tender in the poll hypercall; hypercalls: --x-no-net-rings, one exit per frame as on solo5-hvt.");
     for (const [k, t] of tests.entries()) {
@@ -143,7 +159,7 @@ export const net: Suite = {
       }
     }
     return [{
-      title: "net: round trip from Linux over a tap, µs (median of rounds)",
+      title: "net: echo.hvt against a C responder, asked by Linux over a tap (median of rounds)",
       head: ["exchange", ...configs.map((c) => c.name)],
       rows,
       notes,
