@@ -17,8 +17,9 @@
  * rings, and one hypercall per frame: netpaths.ts).
  *
  * Also reported: the time from starting the tender (or nginx) to the first
- * successful HTTP response (the client's neighbour entry is set by hand so
- * ARP does not count); the smallest --mem with which website.hvt holds 100
+ * successful HTTP response, measured by first-answer.c, which starts the
+ * server and probes it every 0.5 ms (the client's neighbour entry is set
+ * by hand so ARP does not count); the smallest --mem with which website.hvt holds 100
  * connections at once without an error; a run of 200 connections for
  * MORGANA_LOAD_SECONDS (20) in --mem=32 (errors, connections left after,
  * the largest memory); the image sizes. Targets (issue 5): at least half
@@ -29,7 +30,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { buildApp } from "../../toolchain/build/index.ts";
 import { root } from "../../toolchain/root.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
@@ -72,32 +73,26 @@ async function wrk(ns: Netns, url: string, connections: number): Promise<Run> {
   return { rps: w.rps, latencyMs: Number(lat[1]) * scale, errors: w.socketErrors + w.non2xx };
 }
 
-/** A Node process in `ns` that asks `url` every millisecond (for at most
- * 10 s) and prints the epoch time in ms of the first 200 answer. */
-function probe(ns: Netns, url: string): Promise<number> {
-  const script = `
-const http = require("node:http");
-const agent = new http.Agent({ keepAlive: false });
-const stop = setTimeout(() => { console.log("none"); process.exit(1); }, 10000);
-const t = setInterval(() => {
-  const req = http.get("${url}", { agent, timeout: 500 }, (res) => {
-    res.resume();
-    if (res.statusCode === 200) { console.log(performance.timeOrigin + performance.now()); process.exit(0); }
-  });
-  req.on("error", () => {});
-  req.on("timeout", () => req.destroy());
-}, 1);`;
-  const child = ns.spawn([process.execPath, "-e", script]);
+/** Runs `cmd` under first-answer.c (in `ns`; the command itself in
+ * `serverNs` when given) and resolves with the milliseconds from its start
+ * to the first 200 answer to `GET /index.html` on addr:80. The child keeps
+ * running the server; killing it stops the server too. */
+function startTimed(probe: string, ns: Netns, addr: string, cmd: string[], serverNs?: Netns): { child: ChildProcess; answered: Promise<number> } {
+  const child = ns.spawn([probe, ...(serverNs ? ["--netns", serverNs.name] : []), addr, "80", "/index.html", "--", ...cmd]);
   let out = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
-  return new Promise((resolve, reject) => child.on("close", () => {
-    const v = Number(out.trim());
-    if (Number.isFinite(v)) resolve(v);
-    else reject(new Error(`no answer from ${url} within 10 s`));
-  }));
+  let err = "";
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const answered = new Promise<number>((resolve, reject) => {
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      const m = /first answer after ([\d.]+) ms/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("close", () => reject(new Error(`${cmd[0]} gave no answer at ${addr}:80:\n${out}${err}`)));
+  });
+  return { child, answered };
 }
 
-const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function kill(c: ChildProcess | null): void {
@@ -180,6 +175,8 @@ export const website: Suite = {
     })).image;
     const defaultImage = (await buildApp(path.join(root, "apps", "website"))).image;
     const tender = await tenderPath();
+    const firstAnswer = path.join(work, "first-answer");
+    execFileSync("cc", ["-O2", "-o", firstAnswer, path.join(root, "tests/bench/first-answer.c")]);
     writeFileSync(path.join(work, "nginx.conf"), [
       "user root;", "worker_processes 1;", "daemon off;", "master_process off;", `pid ${work}/nginx.pid;`,
       `error_log ${work}/error.log;`, "events { worker_connections 1024; }",
@@ -204,15 +201,13 @@ export const website: Suite = {
           try {
             await a.exec(["ip", "link", "set", a.tap, "mtu", String(mtu)]);
             await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
-            const first = probe(a, "http://10.0.0.2/index.html");
-            await sleep(150);
-            const t0 = nowMs();
             // With 64 KiB frames a 100 KiB answer must fit the send buffer
             // at once: otherwise its tail waits for the peer's delayed ACK.
             const extra = mtu > 1500 ? ["--tcp-sndbuf=262144"] : [];
-            guest = a.spawn([tender, `--mem=${MEM}`, `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...netPath.tenderArgs,
-              "--", image, "--ipv4=10.0.0.2/24", ...extra]);
-            const started = (await first) - t0;
+            const timed = startTimed(firstAnswer, a, "10.0.0.2", [tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
+              `--net-mac:service=${MAC}`, ...netPath.tenderArgs, "--", image, "--ipv4=10.0.0.2/24", ...extra]);
+            guest = timed.child;
+            const started = await timed.answered;
             if (who === "ours1500") oursStart.push(started);
             ctx.log(`round ${round}: website.hvt (${label({ mtu, p: netPath })}) answered ${started.toFixed(1)} ms after start`);
             for (const [p, pg] of PAGES.entries()) {
@@ -241,11 +236,9 @@ export const website: Suite = {
           await s.exec(["ip", "link", "set", peer, "up"]);
           const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
           await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
-          const first = probe(c, "http://10.0.1.2/index.html");
-          await sleep(150);
-          const t0 = nowMs();
-          nginx = s.spawn(["nginx", "-c", path.join(work, "nginx.conf")]);
-          theirsStart.push((await first) - t0);
+          const timed = startTimed(firstAnswer, c, "10.0.1.2", ["nginx", "-c", path.join(work, "nginx.conf")], s);
+          nginx = timed.child;
+          theirsStart.push(await timed.answered);
           ctx.log(`round ${round}: nginx answered ${theirsStart.at(-1)!.toFixed(1)} ms after start`);
           for (const [p, pg] of PAGES.entries()) {
             for (const n of CONNECTIONS) {
