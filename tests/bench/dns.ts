@@ -13,8 +13,8 @@
  * Reported: queries per second and mean latency under dnsperf
  * (bounded: `SECONDS` a round, at most `OUTSTANDING` queries in flight),
  * the tender's exits per query (--x-exit-stats),
- * the ratio, the time from start to the first answer (the tender or
- * `nsd` spawned to a probe's first answer; the client's neighbour entry
+ * the ratio, the time from start to the first answer (first-answer.c
+ * starts the tender or `nsd` and queries every 0.5 ms; the client's neighbour entry
  * is set by hand so ARP does not count), and the image size. Targets: an
  * image under 300 KB, at least half of NSD's rate. Needs root, KVM,
  * dnsperf and nsd (Debian packages dnsperf, nsd); the namespaces are
@@ -31,8 +31,9 @@ import { tenderPath, hasKvm } from "../support/tender.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
 import { netPaths } from "./netpaths.ts";
+import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
-const SECONDS = 8;
+const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 8);
 const OUTSTANDING = 64;
 const MAC = "02:00:5e:00:53:02";
 /** A mix of what an authoritative server answers: positive, CNAME chain,
@@ -60,27 +61,6 @@ async function dnsperf(ns: Netns, server: string, queries: string): Promise<Perf
   return parseDnsperf(r.stdout);
 }
 
-/** A Node process in `ns` that asks `server` for the SOA every millisecond
- * (for at most 10 s) and prints the epoch time in ms of the first answer. */
-function probe(ns: Netns, server: string): Promise<number> {
-  const q = "abcd01000001000000000000076d6f7267616e61047465737400000600" + "01";
-  const script = `
-const s = require("node:dgram").createSocket("udp4");
-const q = Buffer.from("${q}", "hex");
-const t = setInterval(() => s.send(q, 53, "${server}"), 1);
-const stop = setTimeout(() => { console.log("none"); process.exit(1); }, 10000);
-s.on("message", () => { console.log(performance.timeOrigin + performance.now()); process.exit(0); });`;
-  const child = ns.spawn([process.execPath, "-e", script]);
-  let out = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
-  return new Promise((resolve, reject) => child.on("close", () => {
-    const v = Number(out.trim());
-    if (Number.isFinite(v)) resolve(v);
-    else reject(new Error(`no answer from ${server} within 10 s`));
-  }));
-}
-
-const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function kill(c: ChildProcess | null): void {
@@ -110,6 +90,7 @@ export const dns: Suite = {
     const size = statSync(image).size;
     const tender = await tenderPath();
     const work = mkdtempSync(path.join(tmpdir(), "bench-dns-"));
+    const firstAnswer = buildFirstAnswer(work);
     const queries = path.join(work, "queries.txt");
     writeFileSync(queries, QUERIES.join("\n") + "\n", { mode: 0o644 });
     copyFileSync(path.join(root, "apps", "dns", "zones", "morgana.test.zone"), path.join(work, "morgana.test.zone"));
@@ -134,14 +115,12 @@ export const dns: Suite = {
           let err = "";
           try {
             await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
-            const first = probe(a, "10.0.0.2");
-            await sleep(100);
-            const t0 = nowMs();
             const stats = process.env.MORGANA_TENDER ? [] : ["--x-exit-stats"];
-            guest = a.spawn([tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...stats, ...p.tenderArgs,
-              "--", image, "--ipv4=10.0.0.2/24"]);
+            const timed = startTimed(firstAnswer, a, { kind: "dns", addr: "10.0.0.2", port: 53, what: "morgana.test" },
+              [tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...stats, ...p.tenderArgs, "--", image, "--ipv4=10.0.0.2/24"]);
+            guest = timed.child;
             guest.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
-            oursStart[i].push((await first) - t0);
+            oursStart[i].push(await timed.answered);
             ctx.log(`round ${round}: dns.hvt (${p.name}) answered ${(oursStart[i].at(-1)!).toFixed(1)} ms after start; dnsperf ${SECONDS} s`);
             const perf = await dnsperf(a, "10.0.0.2", queries);
             ours[i].push(perf);
@@ -167,11 +146,10 @@ export const dns: Suite = {
           await s.exec(["ip", "link", "set", peer, "up"]);
           const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
           await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
-          const first = probe(c, "10.0.1.2");
-          await sleep(100);
-          const t0 = nowMs();
-          nsd = s.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
-          theirsStart.push((await first) - t0);
+          const timed = startTimed(firstAnswer, c, { kind: "dns", addr: "10.0.1.2", port: 53, what: "morgana.test" },
+            ["nsd", "-d", "-c", path.join(work, "nsd.conf")], s);
+          nsd = timed.child;
+          theirsStart.push(await timed.answered);
           ctx.log(`round ${round}: NSD answered ${(theirsStart.at(-1)!).toFixed(1)} ms after start; dnsperf ${SECONDS} s`);
           theirs.push(await dnsperf(c, "10.0.1.2", queries));
         } finally {

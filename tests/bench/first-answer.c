@@ -1,8 +1,10 @@
 /*
- * first-answer [--netns NAME] ADDR PORT PATH -- COMMAND ARGS...
+ * first-answer [--netns NAME] http ADDR PORT PATH -- COMMAND ARGS...
+ * first-answer [--netns NAME] dns ADDR PORT QNAME -- COMMAND ARGS...
  *
- * Starts COMMAND (a tender, or nginx) and measures the time from just
- * before the fork to the first "200" answer to `GET PATH` on ADDR:PORT.
+ * Starts COMMAND (a tender, nginx, nsd) and measures the time from just
+ * before the fork to the first "200" answer to `GET PATH` on ADDR:PORT,
+ * or to the first NOERROR answer to a UDP query for QNAME's SOA.
  * The probe is C so that the figure is the server's, not a client's:
  * a Node probe spent more time scheduling its own sockets (1-4 ms between
  * a connect and its request) than the unikernel took to answer.
@@ -10,7 +12,8 @@
  * It opens a new non-blocking connection every 0.5 ms (at most MAX_OPEN at
  * once, each given up after 200 ms), sends the request as soon as one
  * connects and prints "first answer after X ms" once a response starts
- * with "HTTP/1.x 200". With --netns the command runs in the named network
+ * with "HTTP/1.x 200". For dns it sends a query every 0.5 ms from one
+ * socket, each with the next ID. With --netns the command runs in the named network
  * namespace (setns in the child, so no `ip netns exec` adds to its start)
  * while the probe stays in the caller's. COMMAND keeps running after the
  * answer; SIGTERM and SIGINT are passed on to it, it dies with the probe
@@ -121,37 +124,67 @@ static int step(struct attempt *a, short revents, const char *request) {
     return strncmp(head, "HTTP/1.", 7) == 0 && strncmp(head + 8, " 200", 4) == 0 ? 1 : -1;
 }
 
-int main(int argc, char **argv) {
-    const char *netns = NULL;
-    int i = 1;
-    if (i + 1 < argc && strcmp(argv[i], "--netns") == 0) {
-        netns = argv[i + 1];
-        i += 2;
+/* A query for QNAME's SOA with ID `id` (RFC 1035 section 4.1); its
+ * length, or 0 when QNAME does not fit. */
+static size_t dns_query(unsigned char *q, size_t cap, const char *qname, unsigned id) {
+    size_t n = 12;
+    memset(q, 0, 12);
+    q[0] = id >> 8, q[1] = id & 0xff, q[2] = 0x01, q[5] = 1; /* RD, one question */
+    for (const char *label = qname; *label;) {
+        const char *dot = strchr(label, '.');
+        size_t len = dot ? (size_t)(dot - label) : strlen(label);
+        if (len == 0 || len > 63 || n + len + 6 > cap) return 0;
+        q[n++] = (unsigned char)len;
+        memcpy(q + n, label, len);
+        n += len;
+        label += len + (dot ? 1 : 0);
     }
-    if (argc - i < 5 || strcmp(argv[i + 3], "--") != 0) {
-        fprintf(stderr, "usage: first-answer [--netns NAME] ADDR PORT PATH -- COMMAND ARGS...\n");
-        return 2;
+    q[n++] = 0;
+    q[n++] = 0, q[n++] = 6; /* SOA */
+    q[n++] = 0, q[n++] = 1; /* IN */
+    return n;
+}
+
+/* Sends a query every ATTEMPT_EVERY_NS until a NOERROR answer with one of
+ * the IDs sent comes back; the time it came, or -1. */
+static long probe_dns(const struct sockaddr_in *to, const char *qname, long t0) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    unsigned id = 0;
+    long next = t0;
+    for (;;) {
+        long now = now_ns();
+        if (now - t0 > GIVE_UP_NS || waitpid(child, NULL, WNOHANG) == child) break;
+        if (now >= next) {
+            unsigned char q[300];
+            size_t n = dns_query(q, sizeof q, qname, ++id & 0xffff);
+            if (n == 0) break;
+            sendto(fd, q, n, 0, (const struct sockaddr *)to, sizeof *to);
+            next = now + ATTEMPT_EVERY_NS;
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        struct timespec wait = {0, next > now ? next - now : 0};
+        if (ppoll(&p, 1, &wait, NULL) < 0 && errno != EINTR) break;
+        unsigned char r[1500];
+        ssize_t got = recv(fd, r, sizeof r, 0);
+        if (got >= 12 && (r[2] & 0x80) && (r[3] & 0x0f) == 0 && ((unsigned)r[0] << 8 | r[1]) <= (id & 0xffff)) {
+            close(fd);
+            return now_ns();
+        }
     }
-    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[i + 1]))};
-    if (inet_pton(AF_INET, argv[i], &to.sin_addr) != 1) {
-        fprintf(stderr, "first-answer: bad address %s\n", argv[i]);
-        return 2;
-    }
+    close(fd);
+    return -1;
+}
+
+static long probe_http(const struct sockaddr_in *to, const char *host, const char *path, long t0) {
     char request[512];
-    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", argv[i + 2], argv[i]);
-
-    struct sigaction sa = {.sa_handler = pass_on};
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    long t0 = now_ns();
-    start_command(netns, argv + i + 4);
-
+    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
     struct attempt open_[MAX_OPEN];
     int n = 0;
     long next = t0, answered = -1;
     while (answered < 0) {
         long now = now_ns();
-        if (now - t0 > GIVE_UP_NS) break;
+        if (now - t0 > GIVE_UP_NS || waitpid(child, NULL, WNOHANG) == child) break;
         for (int k = 0; k < n;) { /* drop attempts that had their chance */
             if (now - open_[k].started > ATTEMPT_LIFE_NS) {
                 close(open_[k].fd);
@@ -161,7 +194,7 @@ int main(int argc, char **argv) {
             }
         }
         if (now >= next && n < MAX_OPEN) {
-            int fd = open_attempt(&to);
+            int fd = open_attempt(to);
             if (fd >= 0) open_[n++] = (struct attempt){.fd = fd, .started = now};
             next = now + ATTEMPT_EVERY_NS;
         }
@@ -182,14 +215,39 @@ int main(int argc, char **argv) {
                 k++;
             }
         }
-        if (waitpid(child, NULL, WNOHANG) == child) {
-            fprintf(stderr, "first-answer: %s exited before answering\n", argv[i + 4]);
-            return 3;
-        }
     }
     for (int k = 0; k < n; k++) close(open_[k].fd);
+    return answered;
+}
+
+int main(int argc, char **argv) {
+    const char *netns = NULL;
+    int i = 1;
+    if (i + 1 < argc && strcmp(argv[i], "--netns") == 0) {
+        netns = argv[i + 1];
+        i += 2;
+    }
+    int dns = argc - i >= 1 && strcmp(argv[i], "dns") == 0;
+    if (argc - i < 6 || (!dns && strcmp(argv[i], "http") != 0) || strcmp(argv[i + 4], "--") != 0) {
+        fprintf(stderr, "usage: first-answer [--netns NAME] http ADDR PORT PATH -- COMMAND ARGS...\n"
+                        "       first-answer [--netns NAME] dns ADDR PORT QNAME -- COMMAND ARGS...\n");
+        return 2;
+    }
+    const char *addr = argv[i + 1], *port = argv[i + 2], *what = argv[i + 3], *command = argv[i + 5];
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(port))};
+    if (inet_pton(AF_INET, addr, &to.sin_addr) != 1) {
+        fprintf(stderr, "first-answer: bad address %s\n", addr);
+        return 2;
+    }
+
+    struct sigaction sa = {.sa_handler = pass_on};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    long t0 = now_ns();
+    start_command(netns, argv + i + 5);
+    long answered = dns ? probe_dns(&to, what, t0) : probe_http(&to, addr, what, t0);
     if (answered < 0) {
-        fprintf(stderr, "first-answer: no answer from %s:%s within 10 s\n", argv[i], argv[i + 1]);
+        fprintf(stderr, "first-answer: no answer from %s:%s within 10 s, or %s exited first\n", addr, port, command);
         kill(child, SIGTERM);
         wait_for_child();
         return 3;

@@ -30,7 +30,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execFileSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { buildApp } from "../../toolchain/build/index.ts";
 import { root } from "../../toolchain/root.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
@@ -39,6 +39,7 @@ import { parseWrk } from "../website/wrk.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
 import { netPaths } from "./netpaths.ts";
+import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
 const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 8);
 const MAC = "02:00:5e:00:80:02";
@@ -71,26 +72,6 @@ async function wrk(ns: Netns, url: string, connections: number): Promise<Run> {
   if (!lat || w.requests === 0) throw new Error(`wrk gave no result:\n${r.stdout}${r.stderr}`);
   const scale = lat[2] === "us" ? 0.001 : lat[2] === "s" ? 1000 : 1;
   return { rps: w.rps, latencyMs: Number(lat[1]) * scale, errors: w.socketErrors + w.non2xx };
-}
-
-/** Runs `cmd` under first-answer.c (in `ns`; the command itself in
- * `serverNs` when given) and resolves with the milliseconds from its start
- * to the first 200 answer to `GET /index.html` on addr:80. The child keeps
- * running the server; killing it stops the server too. */
-function startTimed(probe: string, ns: Netns, addr: string, cmd: string[], serverNs?: Netns): { child: ChildProcess; answered: Promise<number> } {
-  const child = ns.spawn([probe, ...(serverNs ? ["--netns", serverNs.name] : []), addr, "80", "/index.html", "--", ...cmd]);
-  let out = "";
-  let err = "";
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const answered = new Promise<number>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /first answer after ([\d.]+) ms/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on("close", () => reject(new Error(`${cmd[0]} gave no answer at ${addr}:80:\n${out}${err}`)));
-  });
-  return { child, answered };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -175,8 +156,7 @@ export const website: Suite = {
     })).image;
     const defaultImage = (await buildApp(path.join(root, "apps", "website"))).image;
     const tender = await tenderPath();
-    const firstAnswer = path.join(work, "first-answer");
-    execFileSync("cc", ["-O2", "-o", firstAnswer, path.join(root, "tests/bench/first-answer.c")]);
+    const firstAnswer = buildFirstAnswer(work);
     writeFileSync(path.join(work, "nginx.conf"), [
       "user root;", "worker_processes 1;", "daemon off;", "master_process off;", `pid ${work}/nginx.pid;`,
       `error_log ${work}/error.log;`, "events { worker_connections 1024; }",
@@ -204,7 +184,8 @@ export const website: Suite = {
             // With 64 KiB frames a 100 KiB answer must fit the send buffer
             // at once: otherwise its tail waits for the peer's delayed ACK.
             const extra = mtu > 1500 ? ["--tcp-sndbuf=262144"] : [];
-            const timed = startTimed(firstAnswer, a, "10.0.0.2", [tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
+            const timed = startTimed(firstAnswer, a, { kind: "http", addr: "10.0.0.2", port: 80, what: "/index.html" },
+              [tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
               `--net-mac:service=${MAC}`, ...netPath.tenderArgs, "--", image, "--ipv4=10.0.0.2/24", ...extra]);
             guest = timed.child;
             const started = await timed.answered;
@@ -236,7 +217,8 @@ export const website: Suite = {
           await s.exec(["ip", "link", "set", peer, "up"]);
           const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
           await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
-          const timed = startTimed(firstAnswer, c, "10.0.1.2", ["nginx", "-c", path.join(work, "nginx.conf")], s);
+          const timed = startTimed(firstAnswer, c, { kind: "http", addr: "10.0.1.2", port: 80, what: "/index.html" },
+            ["nginx", "-c", path.join(work, "nginx.conf")], s);
           nginx = timed.child;
           theirsStart.push(await timed.answered);
           ctx.log(`round ${round}: nginx answered ${theirsStart.at(-1)!.toFixed(1)} ms after start`);
