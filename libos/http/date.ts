@@ -6,7 +6,7 @@
 // The wall clock is one hypercall per reading on hvt, so HttpClock reads
 // it once a minute and follows the monotonic clock in between; the Date
 // text is rebuilt once a second.
-import { SECOND, now, wallNow } from "../platform/index";
+import { SECOND, civilDate, now, wallNow } from "../platform/index";
 
 const DAYS: string[] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
 const MONTHS: string[] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -17,16 +17,8 @@ export function formatHttpDate(seconds: i64): string {
   let rem = seconds % 86400;
   if (rem < 0) { rem += 86400; days -= 1; }
   const weekday = DAYS[<i32>(((days % 7) + 7) % 7)];
-  // Civil date from days (the same algorithm as platform isoTime).
-  const z = days + 719_468;
-  const era = (z >= 0 ? z : z - 146_096) / 146_097;
-  const doe = z - era * 146_097;
-  const yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const mp = (5 * doy + 2) / 153;
-  const day = doy - (153 * mp + 2) / 5 + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const date = civilDate(days);
+  const year = date / 10_000, month = date / 100 % 100, day = date % 100;
   return weekday + ", " + two(day) + " " + MONTHS[<i32>month - 1] + " " + year.toString().padStart(4, "0") + " " +
     two(rem / 3600) + ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + " GMT";
 }

@@ -28,9 +28,19 @@ export function isoTime(ns: i64): string {
   let msOfDay = ms % 86_400_000;
   if (msOfDay < 0) { msOfDay += 86_400_000; days -= 1; }
 
-  // Civil date from a day count, with years starting on March 1st so the
-  // leap day is the last day of the year (the 400-year Gregorian cycle has
-  // 146097 days).
+  const date = civilDate(days);
+  const year = date / 10_000, month = date / 100 % 100, day = date % 100;
+
+  return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) +
+    "T" + pad(msOfDay / 3_600_000, 2) + ":" + pad(msOfDay / 60_000 % 60, 2) +
+    ":" + pad(msOfDay / 1_000 % 60, 2) + "." + pad(msOfDay % 1_000, 3) + "Z";
+}
+
+/** The Gregorian date `days` after 1970-01-01, as year * 10000 + month *
+ * 100 + day (2024-02-29 is 20240229). Years are counted from March 1st so
+ * the leap day is the last day of the year; the 400-year cycle has 146097
+ * days. */
+export function civilDate(days: i64): i64 {
   const z = days + 719_468;
   const era = (z >= 0 ? z : z - 146_096) / 146_097;
   const doe = z - era * 146_097;
@@ -40,10 +50,7 @@ export function isoTime(ns: i64): string {
   const day = doy - (153 * mp + 2) / 5 + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-
-  return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) +
-    "T" + pad(msOfDay / 3_600_000, 2) + ":" + pad(msOfDay / 60_000 % 60, 2) +
-    ":" + pad(msOfDay / 1_000 % 60, 2) + "." + pad(msOfDay % 1_000, 3) + "Z";
+  return year * 10_000 + month * 100 + day;
 }
 
 /** Decimal with leading zeros to `width` digits. */

@@ -16,7 +16,7 @@
 //   net!.receiver = new MyStack(net!);
 //   run();
 export { print, println, printBytes } from "./console";
-export { now, wallNow, isoTime, NANOSECOND, MICROSECOND, MILLISECOND, SECOND } from "./clock";
+export { now, wallNow, isoTime, civilDate, NANOSECOND, MICROSECOND, MILLISECOND, SECOND } from "./clock";
 export { exit, fail, EXIT_SUCCESS, EXIT_FAILURE } from "./exit";
 export {
   Argument, Validator, AnyText, OneOf, IntRange, Flag,

@@ -117,3 +117,12 @@ export function dechunk(piece: i32): string {
   if (!d.done) return "more";
   return "done " + d.length.toString() + " used=" + at.toString() + " " + String.UTF8.decodeUnsafe(d.body.dataStart, d.length);
 }
+
+// ---- HTTP dates (RFC 9110 §5.6.7)
+import { formatHttpDate, parseHttpDate } from "../../../libos/http/date";
+
+/** `seconds` since the epoch as IMF-fixdate. */
+export function httpDate(seconds: i64): string { return formatHttpDate(seconds); }
+
+/** The seconds an IMF-fixdate names, or -1. */
+export function readHttpDate(s: string): i64 { return parseHttpDate(s); }
