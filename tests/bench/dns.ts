@@ -31,6 +31,7 @@ import { tenderPath, hasKvm } from "../support/tender.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
 import { netPaths } from "./netpaths.ts";
+import { linuxPeer } from "./linux-peer.ts";
 import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
 const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 8);
@@ -133,19 +134,9 @@ export const dns: Suite = {
           }
         }
         // ---- NSD
-        const c = await createNetns();
-        const s = await createNetns({ tap: "unused0", hostAddr: "10.0.9.1/24" });
+        const { client: c, server: s } = await linuxPeer();
         let nsd: ChildProcess | null = null;
         try {
-          const peer = `v${process.pid % 10000}`;
-          await c.exec(["ip", "link", "add", "c0", "type", "veth", "peer", "name", peer]);
-          await c.exec(["ip", "link", "set", peer, "netns", s.name]);
-          await c.exec(["ip", "addr", "add", "10.0.1.1/24", "dev", "c0"]);
-          await c.exec(["ip", "link", "set", "c0", "up"]);
-          await s.exec(["ip", "addr", "add", "10.0.1.2/24", "dev", peer]);
-          await s.exec(["ip", "link", "set", peer, "up"]);
-          const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
-          await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
           const timed = startTimed(firstAnswer, c, { kind: "dns", addr: "10.0.1.2", port: 53, what: "morgana.test" },
             ["nsd", "-d", "-c", path.join(work, "nsd.conf")], s);
           nsd = timed.child;

@@ -39,6 +39,7 @@ import { parseWrk } from "../website/wrk.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
 import { netPaths } from "./netpaths.ts";
+import { linuxPeer } from "./linux-peer.ts";
 import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
 const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 8);
@@ -204,19 +205,9 @@ export const website: Suite = {
           }
         }
         // ---- nginx
-        const c = await createNetns();
-        const s = await createNetns({ tap: "unused0", hostAddr: "10.0.9.1/24" });
+        const { client: c, server: s } = await linuxPeer();
         let nginx: ChildProcess | null = null;
         try {
-          const peer = `w${process.pid % 10000}`;
-          await c.exec(["ip", "link", "add", "c0", "type", "veth", "peer", "name", peer]);
-          await c.exec(["ip", "link", "set", peer, "netns", s.name]);
-          await c.exec(["ip", "addr", "add", "10.0.1.1/24", "dev", "c0"]);
-          await c.exec(["ip", "link", "set", "c0", "up"]);
-          await s.exec(["ip", "addr", "add", "10.0.1.2/24", "dev", peer]);
-          await s.exec(["ip", "link", "set", peer, "up"]);
-          const mac = (await s.exec(["cat", `/sys/class/net/${peer}/address`])).stdout.trim();
-          await c.exec(["ip", "neigh", "replace", "10.0.1.2", "lladdr", mac, "dev", "c0", "nud", "permanent"]);
           const timed = startTimed(firstAnswer, c, { kind: "http", addr: "10.0.1.2", port: 80, what: "/index.html" },
             ["nginx", "-c", path.join(work, "nginx.conf")], s);
           nginx = timed.child;
