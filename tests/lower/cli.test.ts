@@ -2,7 +2,8 @@
  * `morgana lower` on a module AssemblyScript did not produce: the CRC-32
  * benchmark kernel compiled by clang to wasm32, lowered by the command
  * line, linked with the example embedder (toolchain/lower/examples/embed.c)
- * and the host runtime, and run: it must print the kernel's checksum.
+ * and the host runtime, and run: it must print the kernel's checksum, also
+ * when built as in a unikernel (memory 0 at a link-time address).
  * Also the command's refusals and their exit status.
  */
 import { execFile } from "node:child_process";
@@ -37,6 +38,25 @@ test("a clang-built kernel, lowered by the CLI, runs under the example embedder"
   const expected = kernelList.find((k) => k.name === "crc32")!.expect;
   expect(stdout).toMatch(/^memory: \d+ pages$/m);
   expect(stdout).toContain(`checksum: ${expected}\n`);
+
+  // The same C built as in a unikernel: memory 0 at a link-time address.
+  const fixed = path.join(dir, "kernel-fixed");
+  await exec("gcc", [
+    "-O2", ...requiredFlags, "-fno-pie", "-no-pie", "-DWRT_FIXED_MEMORY0=wrt_memory0", "-Wl,--defsym=wrt_memory0=0x40000000",
+    `-I${runtimeDir}`, `-I${dir}`, "-o", fixed,
+    path.join(root, "toolchain/lower/examples/embed.c"), path.join(dir, "kernel.c"), path.join(runtimeDir, "host.c"),
+  ]);
+  expect((await exec(fixed)).stdout).toContain(`checksum: ${expected}\n`);
+  // Nothing else may take the address: an occupied one is said, not used.
+  const taken = path.join(dir, "kernel-taken");
+  await exec("gcc", [
+    "-O2", ...requiredFlags, "-fno-pie", "-no-pie", "-DWRT_FIXED_MEMORY0=wrt_memory0", "-Wl,--defsym=wrt_memory0=0x400000",
+    `-I${runtimeDir}`, `-I${dir}`, "-o", taken,
+    path.join(root, "toolchain/lower/examples/embed.c"), path.join(dir, "kernel.c"), path.join(runtimeDir, "host.c"),
+  ]);
+  const r = await exec(taken).catch((e) => e);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^host: cannot reserve \d+ bytes for a memory at 0x400000: /m);
 });
 
 test("the CLI refuses an invalid module with E_WASM_INVALID and exit status 1", async () => {

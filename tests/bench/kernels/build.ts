@@ -1,9 +1,10 @@
 /**
  * Builds every variant of one kernel into build/bench/kernels/NAME/:
  *
- *   native      gcc -O2 of NAME.c with driver.c
+ *   native      gcc -O2 of NAME.c with driver.c (not PIE, like a unikernel)
  *   c.wasm      clang --target=wasm32 -O2 of NAME.c (no libc, no SIMD)
- *   lowered     c.wasm lowered by Morgana, gcc -O2 with the host runtime
+ *   lowered     c.wasm lowered by Morgana, gcc -O2 with the host runtime,
+ *               memory 0 at a fixed address as in a unikernel
  *   as.wasm     as/NAME.ts through Morgana's compile and optimise stages
  *   as-lowered  as.wasm lowered, gcc -O2 with the host runtime
  *
@@ -23,6 +24,14 @@ const runtimeDir = path.join(root, "toolchain/lower/runtime");
 
 /** What generated code needs from gcc (toolchain/lower/README.md). */
 export const loweredCFlags = ["-O2", ...loweredCodeFlags];
+
+/** Code addressed as in a unikernel (toolchain/link): not position
+ * independent, for native and lowered builds alike. */
+const unikernelLike = ["-fno-pie", "-no-pie"];
+/** Where the lowered kernels' memory 0 lives, a link-time constant as in
+ * the unikernel (WRT_FIXED_MEMORY0, runtime/host.c): below 2 GiB so it
+ * folds into each access's displacement, above the program and its heap. */
+const FIXED_MEMORY0 = "0x40000000";
 
 /** Wasm 2.0 without SIMD, as the lowering supports; no libc. */
 export const clangWasmFlags = [
@@ -46,7 +55,8 @@ async function lowerAndCompile(wasm: string, dir: string, exe: string, extra: st
   await writeFile(path.join(dir, "k.c"), out.c);
   await writeFile(path.join(dir, "k.h"), out.h);
   await run("gcc", [
-    ...loweredCFlags, "-DLOWERED", ...extra, `-I${runtimeDir}`, `-I${dir}`, "-o", exe,
+    ...loweredCFlags, ...unikernelLike, "-DWRT_FIXED_MEMORY0=wrt_memory0", `-Wl,--defsym=wrt_memory0=${FIXED_MEMORY0}`,
+    "-DLOWERED", ...extra, `-I${runtimeDir}`, `-I${dir}`, "-o", exe,
     path.join(kernelDir, "driver.c"), path.join(dir, "k.c"), path.join(runtimeDir, "host.c"),
   ]);
 }
@@ -63,7 +73,7 @@ export async function buildKernel(name: string): Promise<KernelBuild> {
     asLowered: path.join(dir, "as-lowered"),
   };
   const src = path.join(kernelDir, `${name}.c`);
-  await run("gcc", ["-O2", "-o", b.native, path.join(kernelDir, "driver.c"), src, "-lm"]);
+  await run("gcc", ["-O2", ...unikernelLike, "-o", b.native, path.join(kernelDir, "driver.c"), src, "-lm"]);
   await run("clang", [...clangWasmFlags, "-o", b.wasm, src]);
   await lowerAndCompile(b.wasm, path.join(dir, "lowered-c"), b.lowered, []);
   const compiled = await compile({ entry: path.relative(root, path.join(kernelDir, "as", `${name}.ts`)), baseDir: root });

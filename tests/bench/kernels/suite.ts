@@ -92,7 +92,7 @@ export const kernels: Suite = {
       head,
       rows,
       notes: [
-        `native: gcc -O2. lowered: clang wasm32 -O2 -> morgana lower -> gcc -O2 (guard pages). V8: Node ${process.version} --no-liftoff.`,
+        `native: gcc -O2. lowered: clang wasm32 -O2 -> morgana lower -> gcc -O2 (guard pages, memory 0 at a link-time address as in the unikernel). Both not PIE, as a unikernel is built. V8: Node ${process.version} --no-liftoff.`,
         `AS: the same kernels in AssemblyScript (tests/bench/kernels/as/), morgana compile + optimise, then lowered or run by V8.`,
         `(medians): the same ratio from the median call of each instead of the best, to show how much noise there is.`,
         `target lowered/native geomean <= 1.25x: ${loweredGm <= 1.25 ? "met" : "MISSED"} (${ratio(loweredGm)})`,

@@ -4,7 +4,11 @@
  *
  * Memories are reservations of WRT_GUARD_RESERVATION bytes of address
  * space, inaccessible beyond the current size, so the generated code needs
- * no bounds checks: an access past the end faults, and the SIGSEGV handler
+ * no bounds checks. With WRT_FIXED_MEMORY0 the first one is reserved at
+ * that symbol's address, which the program defines when it links, e.g.
+ * -DWRT_FIXED_MEMORY0=wrt_memory0 -Wl,--defsym=wrt_memory0=0x40000000
+ * -fno-pie -no-pie: the code is then built as in the unikernel, the base
+ * folded into every access (toolchain/lower/README.md). an access past the end faults, and the SIGSEGV handler
  * (on its own signal stack) turns a fault inside a reservation into
  * WRT_TRAP_OOB_MEMORY. A trap unwinds with siglongjmp to the innermost
  * WRT_HOST_TRY; with none active it prints the trap and exits with 255.
@@ -12,6 +16,7 @@
 #define _GNU_SOURCE
 #include "host.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,9 +87,19 @@ void wrt_memory_init(wrt_memory *m, u32 initial, u32 max) {
         fprintf(stderr, "host: more than %d memories\n", MAX_MEMORIES);
         exit(2);
     }
-    void *p = mmap(0, WRT_GUARD_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-        perror("host: mmap of a memory reservation");
+    void *want = 0;
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+#ifdef WRT_FIXED_MEMORY0
+    /* Only one module's own memory 0 is built to live there: the first. */
+    if (memory_count == 0) {
+        want = WRT_FIXED_MEMORY0;
+        flags |= MAP_FIXED_NOREPLACE;
+    }
+#endif
+    void *p = mmap(want, WRT_GUARD_RESERVATION, PROT_NONE, flags, -1, 0);
+    if (p == MAP_FAILED || (want && p != want)) {
+        fprintf(stderr, "host: cannot reserve %llu bytes for a memory at %p: %s\n",
+                (unsigned long long)WRT_GUARD_RESERVATION, want, p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
         exit(2);
     }
     m->data = p;
