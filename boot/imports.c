@@ -43,6 +43,17 @@ u32 app_import_morgana__netWrite(u32 handle, u32 ptr, u32 len) {
     return (u32)net_write(handle, data, len);
 }
 
+u32 app_import_morgana__netOffload(u32 handle) {
+    if (!device_entry(handle, MFT_DEV_NET_BASIC)) return 0;
+    return (u32)net_offload(handle);
+}
+
+u32 app_import_morgana__netWriteTso(u32 handle, u32 ptr, u32 len, u32 mss) {
+    u8 *data = memory_at(ptr, len, CALLER());
+    if (!device_entry(handle, MFT_DEV_NET_BASIC)) return HVT_EINVAL;
+    return (u32)net_write_tso(handle, data, len, mss);
+}
+
 u32 app_import_morgana__netRead(u32 handle, u32 ptr, u32 cap) {
     u8 *data = memory_at(ptr, cap, CALLER());
     if (!device_entry(handle, MFT_DEV_NET_BASIC)) return (u32)-HVT_EINVAL;

@@ -22,9 +22,13 @@
  * rings, the magic in the high 16 bits and the extension's version in the
  * next 16; the low 32 bits are 0. A guest uses rings only when the value
  * is exactly this (another version: plain hypercalls).
+ *
+ * Version 2 (this one) adds TCP segmentation offload (MORGANA_NET_F_TSO4,
+ * below); version 1 had none. A version-1 guest finds no offer it knows
+ * and uses plain hypercalls, so it keeps working, without rings.
  */
 #define MORGANA_NET_MAGIC 0x4d47u /* "MG" */
-#define MORGANA_NET_VERSION 1u
+#define MORGANA_NET_VERSION 2u
 #define MORGANA_NET_OFFER ((uint64_t)MORGANA_NET_MAGIC << 48 | (uint64_t)MORGANA_NET_VERSION << 32)
 
 /*
@@ -42,7 +46,40 @@ struct morgana_hc_netrings {
     uint32_t slots;     /* IN: slots per ring: a power of two, 2 to MORGANA_RING_MAX_SLOTS */
     uint32_t slot_size; /* IN: bytes per slot: a multiple of 64, MTU + 14 to MORGANA_RING_MAX_SLOT_SIZE */
     int32_t ret;        /* OUT: HVT_OK, or HVT_EINVAL: not registered, use plain hypercalls */
+    uint32_t features;  /* IN: MORGANA_NET_F_* the guest will use (0: none); unknown bits: EINVAL */
 };
+
+/*
+ * TCP/IPv4 segmentation offload on the transmit ring. With it, a queued
+ * frame may be an Ethernet + IPv4 + TCP frame longer than MTU + 14 bytes,
+ * to be cut by the host into segments of at most `mss` bytes of TCP
+ * payload, each MTU + 14 bytes at most:
+ *
+ * - len[i] holds the frame's length in bits 0-15 and its segment size in
+ *   bits 16-31; a segment size of 0 is an ordinary frame (14 to MTU + 14
+ *   bytes). With a segment size, the frame is 14 to 65535 bytes; an
+ *   untagged IPv4 frame (ethertype 0x0800) with a 20-60 byte header
+ *   (version 4, not a fragment, DF set, total length = frame - 14) carrying
+ *   TCP (protocol 6, data offset 20-60 bytes inside it); the segment size
+ *   is 1 to MTU - IP header - TCP header; the TCP checksum field holds the
+ *   folded (not inverted) sum of the pseudo-header with the whole TCP
+ *   length, and the host completes every segment's checksum.
+ * - A frame longer than slot_size takes ceil(length / slot_size)
+ *   consecutive slots (prod advances by that many); its bytes run on from
+ *   one slot into the next, and from the last slot to the first when it
+ *   wraps. Only the first slot's len[] is read.
+ *
+ * So on such a transmit ring prod and cons count slots rather than frames.
+ * Without the feature, every queued frame is an ordinary one in one slot,
+ * as in version 1. The tender may refuse the feature (EINVAL) where the
+ * host cannot take it (a tap without virtio-net headers, or with GSO
+ * off); the guest then registers again without it.
+ */
+#define MORGANA_NET_F_TSO4 1u
+#define MORGANA_NET_FEATURES MORGANA_NET_F_TSO4
+#define MORGANA_TSO_MAX_FRAME 65535u
+#define MORGANA_TX_LEN(len) ((len) & 0xffffu)
+#define MORGANA_TX_MSS(len) ((len) >> 16)
 
 #define MORGANA_RING_MAX_SLOTS 1024u
 #define MORGANA_RING_MAX_SLOT_SIZE 0x20000u

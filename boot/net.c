@@ -7,6 +7,11 @@
  * poll the event loop makes anyway (clock_poll). Anywhere else (every
  * Solo5 tender, or a device the pool has no room for) one hypercall per
  * frame, as the hvt ABI has it. The imports mean the same either way.
+ *
+ * Where the tender also takes TCP segmentation offload (version 2,
+ * MORGANA_NET_F_TSO4), the transmit ring takes TCP/IPv4 frames of up to
+ * 64 KiB, each spanning as many consecutive slots as it fills, which the
+ * host cuts into MTU-sized segments (netWriteTso).
  */
 #include "boot.h"
 #include "hypercall.h"
@@ -28,6 +33,7 @@ struct netdev {
     u8 *rx_data, *tx_data;
     u32 slots, slot_size, max_frame; /* max_frame: MTU + 14 */
     u32 rx_cons, tx_prod;            /* our own indices; the tender's are in the rings */
+    int tso;                         /* registered with MORGANA_NET_F_TSO4 */
 };
 static struct netdev devs[MFT_MAX_ENTRIES];
 static u64 ring_handles; /* bit h: device h uses rings */
@@ -43,16 +49,26 @@ static void rings_for(u32 h, const struct mft_entry *e, u64 share, u64 *used) {
     if (slots < 2) return; /* no room: this device stays on plain hypercalls */
     u64 size = MORGANA_RING_SIZE(slots, slot_size);
     u8 *rx = pool + *used, *tx = rx + size;
+    /* Offload only where the transmit ring holds two of the largest frames
+     * (MTU 1500: 256 slots, 43 for a 64 KiB frame); a tender that refuses
+     * it (a tap without virtio-net headers) is asked again without. */
+    int tso = (u64)slots * slot_size >= 2 * (u64)MORGANA_TSO_MAX_FRAME;
     struct morgana_hc_netrings a = {
         .handle = h, .rx = (uintptr_t)rx, .tx = (uintptr_t)tx, .slots = slots, .slot_size = slot_size,
+        .features = tso ? MORGANA_NET_F_TSO4 : 0,
     };
     morgana_netrings(&a);
+    if (a.ret != HVT_OK && tso) {
+        tso = 0;
+        a.features = 0;
+        morgana_netrings(&a);
+    }
     if (a.ret != HVT_OK) return; /* refused: plain hypercalls */
     *used += 2 * size;
     devs[h] = (struct netdev){
         .rx = (struct morgana_ring *)rx, .tx = (struct morgana_ring *)tx,
         .rx_data = rx + MORGANA_RING_DATA(slots), .tx_data = tx + MORGANA_RING_DATA(slots),
-        .slots = slots, .slot_size = slot_size, .max_frame = (u32)e->u.net_basic.mtu + ETH_HDR,
+        .slots = slots, .slot_size = slot_size, .max_frame = (u32)e->u.net_basic.mtu + ETH_HDR, .tso = tso,
     };
     ring_handles |= 1ull << h;
 }
@@ -104,6 +120,31 @@ int net_write(u32 handle, const u8 *data, u32 len) {
     __builtin_memcpy(d->tx_data + (u64)i * d->slot_size, data, len);
     d->tx->len[i] = len;
     d->tx->prod = ++d->tx_prod;
+    return HVT_OK;
+}
+
+int net_offload(u32 handle) { return devs[handle].tso ? 1 : 0; }
+
+/* A TSO frame (morgana_abi.h): `len` bytes (14 to 65535) in as many
+ * consecutive slots as it fills, wrapping at the ring's end, with segment
+ * size `mss` (1 to 65535) beside its length. The tender checks the rest
+ * (that it is TCP/IPv4, the sizes) and drops, counted, what is not. */
+int net_write_tso(u32 handle, const u8 *data, u32 len, u32 mss) {
+    struct netdev *d = &devs[handle];
+    if (!d->tso || len < ETH_HDR || len > MORGANA_TSO_MAX_FRAME || mss == 0 || mss > 0xffff) return HVT_EINVAL;
+    u32 used = (len + d->slot_size - 1) / d->slot_size;
+    if (d->slots - (d->tx_prod - d->tx->cons) < used) {
+        hvt_poll(0); /* no room: the tender writes every queued frame */
+        if (d->slots - (d->tx_prod - d->tx->cons) < used) return HVT_EUNSPEC;
+    }
+    u32 i = d->tx_prod & (d->slots - 1);
+    u64 total = (u64)d->slots * d->slot_size, at = (u64)i * d->slot_size;
+    u64 first = total - at < len ? total - at : len;
+    __builtin_memcpy(d->tx_data + at, data, first);
+    if (first < len) __builtin_memcpy(d->tx_data, data + first, len - first);
+    d->tx->len[i] = len | mss << 16;
+    d->tx_prod += used;
+    d->tx->prod = d->tx_prod;
     return HVT_OK;
 }
 

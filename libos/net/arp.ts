@@ -196,21 +196,8 @@ export class ArpLayer implements EtherTypeHandler {
    * it if nobody has. False when the packet was dropped. */
   enqueue(ip: Ipv4Address, buf: Uint8Array, at: i32, len: i32): bool {
     const c = this.counters;
-    let e = this.cache.find(ip);
-    if (e === null || e.state != EntryState.Incomplete) {
-      const t = now();
-      if (e === null) e = this.cache.claim(t);
-      if (e === null) {
-        c.dropCacheFull++;
-        return false;
-      }
-      e.state = EntryState.Incomplete;
-      e.ip = ip;
-      e.tries = 1;
-      e.nextTry = t + this.limits.arpRetryInterval;
-      this.request(ip);
-      this.arm();
-    }
+    const e = this.resolve(ip);
+    if (e === null) return false;
     if (len > this.limits.arpQueueBytes - this.queuedBytes) {
       c.dropQueueBytes++;
       return false;
@@ -229,6 +216,28 @@ export class ArpLayer implements EtherTypeHandler {
       c.dropQueueFull++;
     }
     return true;
+  }
+
+  /** Start resolving `ip` if nobody has (for a packet that cannot wait in
+   * the queue, e.g. a TCP super-segment, which must not be fragmented): its
+   * entry, or null when the cache is full (counted). */
+  resolve(ip: Ipv4Address): ArpEntry | null {
+    let e = this.cache.find(ip);
+    if (e === null || e.state != EntryState.Incomplete) {
+      const t = now();
+      if (e === null) e = this.cache.claim(t);
+      if (e === null) {
+        this.counters.dropCacheFull++;
+        return null;
+      }
+      e.state = EntryState.Incomplete;
+      e.ip = ip;
+      e.tries = 1;
+      e.nextTry = t + this.limits.arpRetryInterval;
+      this.request(ip);
+      this.arm();
+    }
+    return e;
   }
 
   /** Retries, give-ups and announcements that are due. */

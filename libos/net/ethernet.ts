@@ -52,6 +52,11 @@ export class EthernetLayer extends FrameReceiver {
     this.mac = link.mac;
   }
 
+  /** Whether the link takes TCP segmentation offload frames. */
+  get tso(): bool {
+    return this.link.tso;
+  }
+
   /** The IP MTU of the link. */
   get mtu(): i32 {
     return this.link.mtu;
@@ -83,13 +88,15 @@ export class EthernetLayer extends FrameReceiver {
   }
 
   /** Write an Ethernet header at `at` in `buf` and send it together with
-   * the `len` bytes that follow it. */
-  send(buf: Uint8Array, at: i32, dst: MacAddress, type: u16, len: i32): bool {
+   * the `len` bytes that follow it. With `tsoMss` > 0, a TCP/IPv4 frame
+   * for the link to cut into segments of that many payload bytes (see
+   * Link.transmitTso). */
+  send(buf: Uint8Array, at: i32, dst: MacAddress, type: u16, len: i32, tsoMss: i32 = 0): bool {
     const frame = moveWindow(this.out, buf, at, ETH_HEADER_LEN + len);
     set48(frame, ETH_DST, dst);
     set48(frame, ETH_SRC, this.mac);
     set16(frame, ETH_TYPE, type);
-    if (!this.link.transmit(frame)) {
+    if (!(tsoMss > 0 ? this.link.transmitTso(frame, tsoMss) : this.link.transmit(frame))) {
       this.counters.dropLink++;
       return false;
     }

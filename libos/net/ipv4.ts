@@ -84,6 +84,12 @@ export class Ipv4Counters extends Counters {
   dropNoRoute: u64 = 0;
   /** Asked to send more than 65535 bytes. */
   dropTooLong: u64 = 0;
+  /** TCP segmentation offload datagrams sent (also in packetsOut). */
+  tsoOut: u64 = 0;
+  /** A segmentation offload datagram whose next hop was not resolved:
+   * resolving starts, but it is not queued (it must not be fragmented):
+   * dropped, and TCP sends it again in segments. */
+  dropTsoUnresolved: u64 = 0;
 
   list(): string {
     return this.item("packetsIn", this.packetsIn) + this.item("dropTruncated", this.dropTruncated) +
@@ -92,7 +98,8 @@ export class Ipv4Counters extends Counters {
       this.item("dropBadSource", this.dropBadSource) + this.item("dropNotForUs", this.dropNotForUs) +
       this.item("dropUnknownProtocol", this.dropUnknownProtocol) + this.item("delivered", this.delivered) +
       this.item("packetsOut", this.packetsOut) + this.item("fragmentsOut", this.fragmentsOut) +
-      this.item("dropNoRoute", this.dropNoRoute) + this.item("dropTooLong", this.dropTooLong);
+      this.item("dropNoRoute", this.dropNoRoute) + this.item("dropTooLong", this.dropTooLong) +
+      this.item("tsoOut", this.tsoOut) + this.item("dropTsoUnresolved", this.dropTsoUnresolved);
   }
 }
 
@@ -218,8 +225,12 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
    * the headers; its payload bytes are left as they are. `via` sends to
    * that link address without routing (an answer to where its question
    * came from). False when the datagram was dropped (counted); true when
-   * sent or waiting for ARP. */
-  send(dst: Ipv4Address, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC): bool {
+   * sent or waiting for ARP. With `tsoMss` > 0 (TCP only, where the link
+   * has segmentation offload: `tso`), the datagram may exceed the MTU: it
+   * goes with DF set, in one frame, for the link to cut into segments of
+   * `tsoMss` payload bytes. */
+  send(dst: Ipv4Address, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC,
+    tsoMss: i32 = 0): bool {
     const c = this.counters;
     if (len > IPV4_MAX_LEN - IPV4_HEADER_LEN) {
       c.dropTooLong++;
@@ -242,13 +253,29 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
       }
     }
     const l3 = l4 - IPV4_HEADER_LEN;
-    this.writeHeader(buf, l3, len, protocol, dst);
-    c.packetsOut++;
+    this.writeHeader(buf, l3, len, protocol, dst, tsoMss > 0);
     if (mac == NO_MAC) {
       mac = this.arp.lookup(hop);
+      if (mac == NO_MAC && tsoMss > 0) {
+        this.arp.resolve(hop); // for the segments TCP sends again
+        c.dropTsoUnresolved++;
+        return false;
+      }
+      c.packetsOut++;
       if (mac == NO_MAC) return this.arp.enqueue(hop, buf, l3 - ETH_HEADER_LEN, HEADERS + len);
+    } else {
+      c.packetsOut++;
+    }
+    if (tsoMss > 0) {
+      c.tsoOut++;
+      return this.ethernet.send(buf, l3 - ETH_HEADER_LEN, mac, ETHERTYPE_IPV4, IPV4_HEADER_LEN + len, tsoMss);
     }
     return this.transmit(buf, l3, IPV4_HEADER_LEN + len, mac);
+  }
+
+  /** Whether the link takes segmentation offload datagrams (send's tsoMss). */
+  get tso(): bool {
+    return this.ethernet.tso;
   }
 
   /** Answer `d` in place: its payload, `len` bytes at d.l4 (rewritten by
@@ -270,14 +297,15 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
     return n > 0;
   }
 
-  private writeHeader(buf: Uint8Array, l3: i32, payloadLen: i32, protocol: u8, dst: Ipv4Address): void {
+  private writeHeader(buf: Uint8Array, l3: i32, payloadLen: i32, protocol: u8, dst: Ipv4Address,
+    dontFragment: bool = false): void {
     const h = this.out;
     moveWindow(this.outWindow, buf, l3, IPV4_HEADER_LEN);
     h.setVersionAndHeaderLen(IPV4_HEADER_LEN);
     h.setDscpEcn(0, 0);
     h.totalLen = <u16>(IPV4_HEADER_LEN + payloadLen);
     h.ident = this.ident++;
-    h.setFragment(false, false, 0);
+    h.setFragment(dontFragment, false, 0);
     h.ttl = this.limits.ttl;
     h.protocol = protocol;
     h.src = this.address;

@@ -15,6 +15,18 @@ export abstract class Link {
   /** Send one whole frame; false if the link dropped it. */
   abstract transmit(frame: Uint8Array): bool;
 
+  /** Whether transmitTso takes TCP/IPv4 frames longer than the MTU. */
+  get tso(): bool {
+    return false;
+  }
+
+  /** Send a TCP/IPv4 frame of up to 65535 bytes (DF set, TCP checksum
+   * field holding the pseudo-header sum) for the link to cut into
+   * segments of `mss` payload bytes; false if dropped. */
+  transmitTso(frame: Uint8Array, mss: i32): bool {
+    return false;
+  }
+
   /** Hand every received frame to `receiver` from now on. */
   attach(receiver: FrameReceiver): void {}
 }
@@ -27,6 +39,14 @@ export class DeviceLink extends Link {
 
   transmit(frame: Uint8Array): bool {
     return this.device.transmit(frame);
+  }
+
+  get tso(): bool {
+    return this.device.tso;
+  }
+
+  transmitTso(frame: Uint8Array, mss: i32): bool {
+    return this.device.transmitTso(frame, mss);
   }
 
   attach(receiver: FrameReceiver): void {

@@ -46,6 +46,22 @@ export declare function netInfo(handle: i32, ptr: usize): i32;
 @external("morgana", "netWrite")
 export declare function netWrite(handle: i32, ptr: usize, len: i32): i32;
 
+/** Offloads the device takes: bit 0 (NET_OFFLOAD_TSO4) TCP/IPv4
+ * segmentation (netWriteTso); 0 for none or a bad handle. */
+@external("morgana", "netOffload")
+export declare function netOffload(handle: i32): i32;
+
+/** Send one TCP/IPv4 frame of up to 65535 bytes, to be cut by the host
+ * into segments of `mss` bytes of payload; its TCP checksum field holds
+ * the pseudo-header sum only. 0 OK, 2 EINVAL (no offload), 3 EUNSPEC. */
+@external("morgana", "netWriteTso")
+export declare function netWriteTso(handle: i32, ptr: usize, len: i32, mss: i32): i32;
+
+/** netOffload bits. */
+export const NET_OFFLOAD_TSO4: i32 = 1;
+/** The longest frame netWriteTso takes. */
+export const NET_TSO_MAX_FRAME: i32 = 65535;
+
 /** Receive one frame: its length, or -1 none ready, -2 EINVAL, -3 EUNSPEC. */
 @external("morgana", "netRead")
 export declare function netRead(handle: i32, ptr: usize, cap: i32): i32;

@@ -46,7 +46,7 @@ interface Stats {
 
 /** The tender's --x-exit-stats line. */
 function stats(stderr: string): Stats {
-  const m = /exit stats: hypercalls (\d+) \(([^)]*)\); net service (rings|no rings) rx (\d+) tx (\d+) rx_errors 0 tx_errors 0\n/.exec(stderr);
+  const m = /exit stats: hypercalls (\d+) \(([^)]*)\); net service (rings|no rings) rx (\d+) tx (\d+) rx_errors 0 tx_errors 0 tso (\d+) tx_dropped 0 rx_dropped 0\n/.exec(stderr);
   expect(m, stderr).not.toBeNull();
   const calls = Object.fromEntries(m![2].split(", ").map((kv) => kv.split(" ")).map(([k, v]) => [k, Number(v)]));
   return { total: Number(m![1]), calls, rings: m![3] === "rings", rx: Number(m![4]), tx: Number(m![5]) };

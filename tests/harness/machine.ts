@@ -11,7 +11,7 @@
 import { expect } from "vitest";
 import path from "node:path";
 import { loadModule, ROOT } from "./build.ts";
-import { BlockDisk, EINVAL, NetQueue, OK, type DeviceSpec } from "./devices.ts";
+import { BlockDisk, EINVAL, NetQueue, OK, segmentTso, type DeviceSpec } from "./devices.ts";
 import { PcapWriter, pcapName } from "./pcap.ts";
 
 export interface HarnessOptions {
@@ -291,6 +291,18 @@ export class Harness {
         const frame = this.bytes(ptr, len).slice();
         if (d.writeResult !== OK) return d.writeResult;
         d.recordSent(frame, this.monotonic);
+        return OK;
+      },
+      // Segmentation offload where the device spec asks for it (tso): the
+      // frame is cut here as Linux would, and the segments recorded.
+      netOffload: (handle: number) => (this.netAt(handle)?.spec.tso ? 1 : 0),
+      netWriteTso: (handle: number, ptr: number, len: number, mss: number) => {
+        const d = this.netAt(handle);
+        if (!d || !d.spec.tso) return EINVAL;
+        const frame = this.bytes(ptr, len).slice();
+        if (d.writeResult !== OK) return d.writeResult;
+        d.tsoFrames++;
+        for (const f of segmentTso(frame, mss, d.mtu)) d.recordSent(f, this.monotonic);
         return OK;
       },
       netRead: (handle: number, ptr: number, cap: number) => {

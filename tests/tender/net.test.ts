@@ -60,7 +60,7 @@ describe.skipIf(!hasKvm || !hasNetns)("network devices", () => {
       const r = await run(ns, ["mft"], [`--net-mac:service=${MAC}`]);
       expect(r.status).toBe(0);
       // host: the net rings offer (netrings.test.ts)
-      expect(r.stdout).toContain(`dev1 name=service type=0x2 attached=1 mac=${MAC} mtu=1500 host=0x4d47000100000000\n`);
+      expect(r.stdout).toContain(`dev1 name=service type=0x2 attached=1 mac=${MAC} mtu=1500 host=0x4d47000200000000\n`);
       await ns.exec(["ip", "link", "set", "dev", ns.tap, "mtu", "9000"]);
       const jumbo = await run(ns, ["mft"], [`--net-mac:service=${MAC}`]);
       expect(jumbo.stdout).toContain(`mac=${MAC} mtu=9000 `);

@@ -20,7 +20,7 @@ warnNoNetns("tests/tender/netrings");
 
 const ETHERTYPE = "0x88b5";
 const MAC = "02:aa:bb:cc:dd:ee";
-const OFFER = "0x4d47000100000000"; // magic "MG" << 48 | version 1 << 32
+const OFFER = "0x4d47000200000000"; // magic "MG" << 48 | version 2 << 32
 
 /** Starts pkt in the namespace; resolves `ready` once its socket is bound. */
 function startPkt(ns: Netns, pkt: string, args: string[]) {
@@ -142,7 +142,7 @@ describe.skipIf(!hasKvm || !hasNetns)("net rings", () => {
       expect(r.stdout).toContain("frame len=60 payload=pong from linux\n");
       expect(v.received).toBe("1");
       expect(v.tx_errors).toBe("0");
-      expect(r.stderr).toMatch(/exit stats: hypercalls \d+ \(.*netwrite 0, netread 0, halt 1, netrings 1\); net service rings rx 1 tx 1 rx_errors 0 tx_errors 0\n/);
+      expect(r.stderr).toMatch(/exit stats: hypercalls \d+ \(.*netwrite 0, netread 0, halt 1, netrings 1\); net service rings rx 1 tx 1 rx_errors 0 tx_errors 0 tso 0 tx_dropped 0 rx_dropped 0\n/);
     });
   });
 
@@ -183,7 +183,7 @@ describe.skipIf(!hasKvm || !hasNetns)("net rings", () => {
       const v = values(stdout);
       expect(v.tx_errors).toBe("1");
       expect(stderr).toMatch(/net 'service' \(tap0\): 1 frame from the guest could not be written to the tap \(last: Input\/output error\)\n/);
-      expect(stderr).toMatch(new RegExp(`net service rings rx \\d+ tx ${Number(v.tx_done) - 1} rx_errors \\d+ tx_errors 1\\n`));
+      expect(stderr).toMatch(new RegExp(`net service rings rx \\d+ tx ${Number(v.tx_done) - 1} rx_errors \\d+ tx_errors 1 tso 0 tx_dropped 0 rx_dropped 0\\n`));
     });
   });
 });

@@ -133,7 +133,8 @@ void mft_attach(struct tender *t, const struct args *a)
             die(EXIT_REFUSED, "%s: device '%s' is already attached (to %s)",
                 d->text, d->name, t->dev[i].what);
         if (net) {
-            t->dev[i].fd = net_attach(d->value, &e->u.net_basic.mtu);
+            t->dev[i].fd = net_attach(d->value, &e->u.net_basic.mtu, &t->dev[i].vnet,
+                                     &t->dev[i].tso_ok);
             /* The net rings offer (boot/morgana_abi.h): a value no Solo5
              * tender ever leaves in this field. */
             if (t->net_rings)

@@ -50,12 +50,17 @@ void hc_netrings(struct tender *t, uint64_t gpa)
 {
     struct morgana_hc_netrings *a = GUEST_PTR(t, "netrings", gpa, sizeof *a);
     uint64_t handle = a->handle, rx = a->rx, tx = a->tx;
-    uint32_t slots = a->slots, slot_size = a->slot_size;
+    uint32_t slots = a->slots, slot_size = a->slot_size, features = a->features;
     a->ret = HVT_EINVAL;
 
     struct mft_entry *e = mft_device(t, handle, MFT_DEV_NET_BASIC);
     if (!e || t->dev[handle].rings)
         return; /* not an attached net device, or registered already */
+    /* Unknown features; offload needs a tap that takes virtio-net headers
+     * and has GSO on (net.c). */
+    if ((features & ~MORGANA_NET_FEATURES) ||
+        ((features & MORGANA_NET_F_TSO4) && !t->dev[handle].tso_ok))
+        return;
     if (slots < 2 || slots > MORGANA_RING_MAX_SLOTS || (slots & (slots - 1)))
         return;
     /* A slot must hold any frame the tap can give (no silent truncation). */
@@ -78,6 +83,7 @@ void hc_netrings(struct tender *t, uint64_t gpa)
     d->rx = r;
     d->tx = w;
     d->rings = true;
+    d->tso = (features & MORGANA_NET_F_TSO4) != 0;
     a->ret = HVT_OK;
 }
 
@@ -105,33 +111,130 @@ static void rx_error(struct device *d, const char *name, int err)
                  d->rx_errors == 1 ? "" : "s", strerror(err));
 }
 
+/* A TSO frame refused (not written): counted, and said at the 1st, 2nd,
+ * 4th, 8th... with the reason. The guest goes on. */
+static void tso_refused(struct device *d, const char *name, const char *why)
+{
+    d->tx_dropped++;
+    if ((d->tx_dropped & (d->tx_dropped - 1)) == 0)
+        warn_msg("net '%s' (%s): %llu TSO frame%s from the guest dropped (last: "
+                 "%s)", name, d->what, (unsigned long long)d->tx_dropped,
+                 d->tx_dropped == 1 ? "" : "s", why);
+}
+
+/* Copy `len` bytes at byte `off` of the frame that starts in slot i of r,
+ * whose bytes run on from slot to slot and wrap at the ring's end. */
+static void ring_copy(const struct ring *r, uint32_t i, uint32_t off, void *to, uint32_t len)
+{
+    uint64_t total = (uint64_t)r->slots * r->slot_size;
+    uint64_t at = ((uint64_t)i * r->slot_size + off) % total;
+    uint64_t first = total - at < len ? total - at : len;
+    memcpy(to, r->data + at, first);
+    memcpy((uint8_t *)to + first, r->data, len - first);
+}
+
+#define TSO_HDR_MAX (ETH_HDR + 60 + 60)
+
+/* The virtio-net header for the TSO frame of `len` bytes (2^16 > len >=
+ * 14) in slot i, segment size mss; NULL (and *why) if the frame is not
+ * one the host may cut: an untagged IPv4 frame without options beyond
+ * 60 bytes, not a fragment, DF set, its total length the frame's, TCP
+ * with a 20-60 byte header inside it, some payload, and segments that
+ * fit the MTU. */
+static const char *tso_header(const struct ring *r, uint32_t i, uint32_t len, uint32_t mss,
+                              uint32_t mtu, struct virtio_net_hdr *h)
+{
+    uint8_t b[TSO_HDR_MAX];
+    uint32_t have = len < TSO_HDR_MAX ? len : TSO_HDR_MAX;
+    ring_copy(r, i, 0, b, have);
+    if (have < ETH_HDR + 20 + 20)
+        return "shorter than Ethernet, IPv4 and TCP headers";
+    if (b[12] != 0x08 || b[13] != 0x00)
+        return "not IPv4 (ethertype)";
+    const uint8_t *ip = b + ETH_HDR;
+    uint32_t ihl = (uint32_t)(ip[0] & 15) * 4;
+    if (ip[0] >> 4 != 4 || ihl < 20)
+        return "not an IPv4 header";
+    if ((uint32_t)(ip[2] << 8 | ip[3]) != len - ETH_HDR)
+        return "IPv4 total length is not the frame's";
+    if ((ip[6] & 0x3f) != 0 || ip[7] != 0 || (ip[6] & 0x80) != 0)
+        return "an IPv4 fragment";
+    if (!(ip[6] & 0x40))
+        return "IPv4 DF not set";
+    if (ip[9] != 6)
+        return "not TCP";
+    if (ETH_HDR + ihl + 20 > len)
+        return "no room for the TCP header";
+    const uint8_t *tcp = ip + ihl;
+    uint32_t doff = (uint32_t)(tcp[12] >> 4) * 4;
+    uint32_t hdr = ETH_HDR + ihl + doff;
+    if (doff < 20 || hdr > len)
+        return "bad TCP header length";
+    if (hdr == len)
+        return "no TCP payload";
+    if (mss + ihl + doff > mtu)
+        return "segment size too large for the MTU";
+    *h = (struct virtio_net_hdr){
+        .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+        .gso_type = len - hdr > mss ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_NONE,
+        .hdr_len = (uint16_t)hdr,
+        .gso_size = len - hdr > mss ? (uint16_t)mss : 0,
+        .csum_start = (uint16_t)(ETH_HDR + ihl),
+        .csum_offset = 16,
+    };
+    return NULL;
+}
+
 /* Write every frame queued on device h's transmit ring, in order. */
 static void flush(struct tender *t, unsigned h)
 {
     struct device *d = &t->dev[h];
     struct ring *r = &d->tx;
     const char *name = t->mft->e[h].name;
-    uint32_t max = (uint32_t)t->mft->e[h].u.net_basic.mtu + ETH_HDR;
+    uint32_t mtu = t->mft->e[h].u.net_basic.mtu;
+    uint32_t max = mtu + ETH_HDR;
     uint32_t prod = r->hdr->prod;
     if (prod - r->own > r->slots)
         die_at(EXIT_ABORT, __FILE__, __LINE__, "net ring: the guest's transmit "
                "ring of '%s' says %u frames are queued, in %u slots; guest "
                "stopped", name, prod - r->own, r->slots);
-    for (; r->own != prod; r->own++) {
+    while (r->own != prod) {
         uint32_t i = r->own & (r->slots - 1);
-        uint32_t len = r->hdr->len[i];
-        if (len < ETH_HDR || len > max)
+        uint32_t word = r->hdr->len[i];
+        uint32_t len = d->tso ? MORGANA_TX_LEN(word) : word;
+        uint32_t mss = d->tso ? MORGANA_TX_MSS(word) : 0;
+        if (len < ETH_HDR || (mss == 0 && len > max))
             die_at(EXIT_ABORT, __FILE__, __LINE__, "net ring: the guest queued "
                    "a frame of %u bytes on '%s' (14 to %u); guest stopped",
                    len, name, max);
-        ssize_t n;
-        do
-            n = write(d->fd, r->data + (uint64_t)i * r->slot_size, len);
-        while (n < 0 && errno == EINTR);
-        if (n == (ssize_t)len)
-            d->tx_frames++;
-        else
-            tx_error(d, name, n < 0 ? errno : 0);
+        /* Slots the frame takes: one, or as many as its bytes fill. */
+        uint32_t used = mss == 0 ? 1 : (len + r->slot_size - 1) / r->slot_size;
+        if (used > prod - r->own)
+            die_at(EXIT_ABORT, __FILE__, __LINE__, "net ring: the guest queued "
+                   "a frame of %u bytes on '%s' that needs %u slots, but only "
+                   "%u are queued; guest stopped", len, name, used, prod - r->own);
+        struct virtio_net_hdr vh, *hp = NULL;
+        const char *why = NULL;
+        if (mss != 0)
+            why = tso_header(r, i, len, mss, mtu, hp = &vh);
+        if (why) {
+            tso_refused(d, name, why);
+        } else {
+            /* The frame's bytes, in one piece or two where it wraps. */
+            uint64_t total = (uint64_t)r->slots * r->slot_size;
+            uint64_t at = (uint64_t)i * r->slot_size;
+            uint64_t first = total - at < len ? total - at : len;
+            struct iovec v[2] = { { r->data + at, first }, { r->data, len - first } };
+            ssize_t n = net_tap_write(d, v, first < len ? 2 : 1, hp);
+            if (n == (ssize_t)len) {
+                d->tx_frames++;
+                if (mss != 0)
+                    d->tso_frames++;
+            } else {
+                tx_error(d, name, n < 0 ? errno : 0);
+            }
+        }
+        r->own += used;
     }
     r->hdr->cons = r->own;
     r->hdr->errors = (uint32_t)d->tx_errors;
@@ -158,10 +261,8 @@ uint64_t netrings_fill(struct tender *t, unsigned h)
                "stopped", t->mft->e[h].name, held, r->slots);
     for (; held < r->slots; held++) {
         uint32_t i = r->own & (r->slots - 1);
-        ssize_t n;
-        do
-            n = read(d->fd, r->data + (uint64_t)i * r->slot_size, r->slot_size);
-        while (n < 0 && errno == EINTR);
+        ssize_t n = net_tap_read(d, t->mft->e[h].name,
+                                 r->data + (uint64_t)i * r->slot_size, r->slot_size);
         if (n < 0 && errno != EAGAIN)
             rx_error(d, t->mft->e[h].name, errno);
         if (n <= 0)

@@ -23,7 +23,7 @@ static const char *const names[HVT_HYPERCALL_MAX + 1] = {
     [STAT_NETRINGS] = "netrings",
 };
 
-static char line[MFT_MAX_ENTRIES * 160 + 512];
+static char line[MFT_MAX_ENTRIES * 320 + 512];
 static size_t used;
 
 static void str(const char *s)
@@ -73,6 +73,12 @@ void print_exit_stats(const struct tender *t)
         num(d->rx_errors);
         str(" tx_errors ");
         num(d->tx_errors);
+        str(" tso ");
+        num(d->tso_frames);
+        str(" tx_dropped ");
+        num(d->tx_dropped);
+        str(" rx_dropped ");
+        num(d->rx_dropped);
     }
     line[used++] = '\n';
     ssize_t n = write(2, line, used);

@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <linux/virtio_net.h>
 
 #include "hvt_abi.h"
 #include "morgana_abi.h"
@@ -45,9 +48,15 @@ struct ring {
 struct device {
     int fd;            /* tap or backing file; -1 when not attached */
     const char *what;  /* interface or path, for messages */
+    bool vnet;         /* net: the tap carries a virtio_net_hdr before each frame */
+    bool tso_ok;       /* net: vnet, and the tap's GSO is on: TSO may be registered */
     bool rings;        /* net: registered its rings; frames go through them */
+    bool tso;          /* net: its transmit ring may hold TSO frames (MORGANA_NET_F_TSO4) */
     struct ring rx, tx;
     uint64_t rx_frames, tx_frames, rx_errors, tx_errors; /* through the rings */
+    uint64_t tso_frames;  /* TSO frames written to the tap (also in tx_frames) */
+    uint64_t tx_dropped;  /* TSO frames refused (not TCP/IPv4, bad sizes): not written */
+    uint64_t rx_dropped;  /* frames the tap gave with offload metadata: not passed on */
 };
 
 /* Hypercalls seen, by kind, for --x-exit-stats. Index: the hvt number, and
@@ -124,7 +133,10 @@ void mft_attach(struct tender *t, const struct args *a);
 struct mft_entry *mft_device(struct tender *t, uint64_t handle, uint32_t type);
 
 /* net.c, block.c: attach host devices; their hypercalls. */
-int net_attach(const char *iface, uint16_t *mtu);
+int net_attach(const char *iface, uint16_t *mtu, bool *vnet, bool *tso);
+ssize_t net_tap_read(struct device *d, const char *name, void *buf, size_t cap);
+ssize_t net_tap_write(struct device *d, const struct iovec *iov, int iovcnt,
+                      const struct virtio_net_hdr *h);
 void net_random_mac(uint8_t mac[6]);
 void hc_netwrite(struct tender *t, uint64_t gpa);
 void hc_netread(struct tender *t, uint64_t gpa);

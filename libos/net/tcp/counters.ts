@@ -6,6 +6,9 @@ import { Counters } from "../counters";
 export class TcpCounters extends Counters {
   segmentsIn: u64 = 0;
   segmentsOut: u64 = 0;
+  /** Of segmentsOut, super-segments longer than the MTU that the link cuts
+   * into MSS-sized segments (segmentation offload). */
+  superSegmentsOut: u64 = 0;
   /** Shorter than a header, or a header length past the segment. */
   dropMalformed: u64 = 0;
   dropBadChecksum: u64 = 0;
@@ -71,6 +74,7 @@ export class TcpCounters extends Counters {
 
   list(): string {
     return this.item("segmentsIn", this.segmentsIn) + this.item("segmentsOut", this.segmentsOut) +
+      this.item("superSegmentsOut", this.superSegmentsOut) +
       this.item("dropMalformed", this.dropMalformed) + this.item("dropBadChecksum", this.dropBadChecksum) +
       this.item("dropBroadcast", this.dropBroadcast) + this.item("dropNoListener", this.dropNoListener) +
       this.item("dropNoRoom", this.dropNoRoom) + this.item("dropBacklog", this.dropBacklog) +

@@ -9,12 +9,14 @@
 // that answers a request with several writes sends full segments, and
 // the ACK of a request rides on its answer.
 import { Timer, memoryLimit, now, randomU32, SECOND } from "../../platform/index";
+import { NET_TSO_MAX_FRAME } from "../../platform/abi";
 import { ETH_HEADER_LEN, IP_PROTOCOL_TCP, IPV4_HEADER_LEN } from "../../wire/index";
 import {
   TCP_ACK_FLAG, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TCP_RST, TCP_SYN, TcpOptions, TcpPacket, TcpRepr,
 } from "../../wire/tcp";
 import { WireError } from "../../wire/error";
 import { Ipv4Datagram, Ipv4Layer, Ipv4Protocol } from "../ipv4";
+import { NO_MAC } from "../arp";
 import { moveWindow, newWindow } from "../window";
 import { CloseReason, TcpHandler, TcpListenHandler, TcpState, stateName } from "./api";
 import { BufferPool, RecvBuffer, SendBuffer } from "./buffer";
@@ -62,6 +64,10 @@ export class TcpLayer implements Ipv4Protocol {
   private readonly seg: TcpRepr = new TcpRepr();
   /** Every segment is built here, after HEADROOM bytes for IPv4. */
   readonly tx!: Uint8Array;
+  /** With segmentation offload on the link, the most bytes of TCP header
+   * and payload one super-segment may carry (a 65535-byte frame); 0
+   * without: every segment fits the MTU. */
+  readonly tsoMax: i32;
   readonly txWindow: Uint8Array = newWindow();
   readonly txPacket!: TcpPacket;
   readonly txOptions: TcpOptions = new TcpOptions();
@@ -77,7 +83,8 @@ export class TcpLayer implements Ipv4Protocol {
 
   constructor(readonly ipv4: Ipv4Layer, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
     this.mtu = ipv4.ethernet.mtu;
-    this.tx = new Uint8Array(HEADROOM + TCP_MAX_HEADER_LEN + this.mtu);
+    this.tsoMax = ipv4.tso ? NET_TSO_MAX_FRAME - HEADROOM : 0;
+    this.tx = new Uint8Array(HEADROOM + (this.tsoMax > TCP_MAX_HEADER_LEN + this.mtu ? this.tsoMax : TCP_MAX_HEADER_LEN + this.mtu));
     this.rxPacket = new TcpPacket(this.rxWindow);
     this.txPacket = new TcpPacket(this.txWindow);
     this.rcvPool = new BufferPool(config.rcvBuf, config.maxConnections);
@@ -380,10 +387,13 @@ export class TcpLayer implements Ipv4Protocol {
     this.transmit(dst, hl);
   }
 
-  /** Send the `len` bytes at HEADROOM in `tx` to `dst`. */
-  transmit(dst: u32, len: i32): void {
+  /** Send the `len` bytes at HEADROOM in `tx` to `dst`; with `tsoMss` >
+   * 0, a super-segment for the link to cut into segments of that many
+   * payload bytes (its checksum field holding the pseudo-header sum). */
+  transmit(dst: u32, len: i32, tsoMss: i32 = 0): void {
     this.counters.segmentsOut++;
-    this.ipv4.send(dst, IP_PROTOCOL_TCP, this.tx, HEADROOM, len);
+    if (tsoMss > 0) this.counters.superSegmentsOut++;
+    this.ipv4.send(dst, IP_PROTOCOL_TCP, this.tx, HEADROOM, len, NO_MAC, tsoMss);
   }
 
   /** A dynamic port with no connection to dst:dstPort, from a random

@@ -8,10 +8,20 @@
 // only in steps worth announcing) and, as negotiated, timestamps and SACK
 // blocks. One segment is one netWrite: nothing here sends more than the
 // windows allow or repeats itself.
+//
+// Where the link has TCP segmentation offload (TcpLayer.tsoMax > 0), new
+// data goes out in super-segments: as many whole segments as the windows
+// and the data allow, up to a 64 KiB frame, built and accounted for as one
+// (the sequence numbers are those the segments would have had) and cut by
+// the host into segments of the MSS (less any SACK blocks that would not
+// fit the MTU beside it). What is sent again (timeouts, recovery, probes)
+// stays MSS-sized.
 import { now } from "../../platform/index";
 import {
-  TCP_ACK_FLAG, TCP_FIN, TCP_PSH, TCP_SYN, TCP_HEADER_LEN, TcpOptions, TCP_MAX_SACK_BLOCKS,
+  TCP_ACK_FLAG, TCP_FIN, TCP_PSH, TCP_SYN, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TcpOptions, TCP_MAX_SACK_BLOCKS,
 } from "../../wire/tcp";
+import { finish, sumPseudoHeader } from "../../wire/checksum";
+import { IP_PROTOCOL_TCP, IPV4_HEADER_LEN } from "../../wire/index";
 import { TcpState } from "./api";
 import { TcpConnection } from "./connection";
 import { HEADROOM } from "./layer";
@@ -80,9 +90,21 @@ export function sendOne(c: TcpConnection): bool {
   const avail = <i64>wnd - <i64>seqDiff(c.sndNxt, c.sndUna);
   let n = <i64>unsent;
   if (avail < n) n = avail;
-  if (<i64>c.mss < n) n = <i64>c.mss;
+  // New data (not sent before) may go as one super-segment of whole
+  // segments; anything else one segment at most.
+  let most = c.mss;
+  let seg = 0;
+  if (c.layer.tsoMax > 0 && !seqLt(c.sndNxt, c.sndMax)) {
+    seg = effectiveMss(c, TCP_HEADER_LEN + (c.tsOk ? TCP_TIMESTAMPS_LEN : 0));
+    const whole = (c.layer.tsoMax - TCP_MAX_HEADER_LEN) / seg * seg;
+    if (seg > 0 && whole > most) most = whole;
+  }
+  if (<i64>most < n) n = <i64>most;
   if (<i64>limit < n) n = <i64>limit;
   if (n < 0) n = 0;
+  // A super-segment ends on a segment boundary unless it takes the last
+  // byte, as consecutive segments would (the tail waits, as it would).
+  if (n > <i64>c.mss && n < <i64>unsent) n -= n % <i64>seg;
   const len = <i32>n;
   // The FIN goes with the last byte, or alone once every byte is out.
   const fin = c.finQueued && seqLe(c.sndNxt, c.finSeq) && c.sndNxt + <u32>len == c.finSeq;
@@ -276,11 +298,30 @@ function windowField(c: TcpConnection): u16 {
   return <u16>field;
 }
 
-/** Build the segment in the layer's transmit buffer and hand it to IPv4. */
+/** Timestamps option, padded: 12 bytes in every segment once agreed. */
+const TCP_TIMESTAMPS_LEN: i32 = 12;
+
+/** The payload of one segment with an `hl`-byte TCP header: the MSS
+ * (already less the timestamps option, input.ts negotiate), and no more
+ * than the MTU leaves beside the headers (SACK blocks take room too). */
+function effectiveMss(c: TcpConnection, hl: i32): i32 {
+  const link = c.layer.mtu - IPV4_HEADER_LEN - hl;
+  return c.mss < link ? c.mss : link;
+}
+
+/** Build the segment in the layer's transmit buffer and hand it to IPv4:
+ * with segmentation offload, one longer than the effective MSS goes as a
+ * super-segment, its checksum field holding the pseudo-header sum only
+ * (the host completes each segment's). */
 function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, len: i32): void {
   const layer = c.layer;
   const o = layer.txOptions;
   const hl = TCP_HEADER_LEN + o.bufferLen();
+  let tsoMss = 0;
+  if (layer.tsoMax > 0 && len > 0) {
+    const seg = effectiveMss(c, hl);
+    if (seg > 0 && len > seg) tsoMss = seg;
+  }
   const tx = layer.tx;
   const p = moveWindow(layer.txWindow, tx, HEADROOM, hl + len);
   const s = layer.txPacket;
@@ -294,7 +335,8 @@ function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, l
   s.urgent = 0;
   o.emit(p.dataStart + TCP_HEADER_LEN);
   if (len > 0) c.snd!.copyOut(offset, p.dataStart + <usize>hl, len);
-  s.fillChecksum(layer.address, c.remoteAddress);
+  if (tsoMss > 0) s.checksum = <u16>~finish(sumPseudoHeader(layer.address, c.remoteAddress, IP_PROTOCOL_TCP, <u32>(hl + len)));
+  else s.fillChecksum(layer.address, c.remoteAddress);
   if ((flags & TCP_ACK_FLAG) != 0) {
     c.lastAckSent = c.rcvNxt;
     c.ackNow = false;
@@ -304,5 +346,5 @@ function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, l
   c.segmentsOut++;
   c.bytesOut += <u64>len;
   layer.sendBudget--;
-  layer.transmit(c.remoteAddress, hl + len);
+  layer.transmit(c.remoteAddress, hl + len, tsoMss);
 }

@@ -496,6 +496,143 @@ static void cmd_ringerror(void)
     kv_dec("tx_done", ring(TX)->cons);
 }
 
+/* ---- TCP segmentation offload on the transmit ring (MORGANA_NET_F_TSO4) */
+
+#define TSO_SLOTS 64
+#define TSO_BYTES MORGANA_RING_SIZE(TSO_SLOTS, RING_SLOT)
+static u8 tso_rings[2][TSO_BYTES] __attribute__((aligned(4096)));
+#define TRX ((u64)(uintptr_t)tso_rings[0])
+#define TTX ((u64)(uintptr_t)tso_rings[1])
+static u8 tso_frame[65536];
+
+static int netrings_features(u64 handle, u64 rx, u64 tx, u32 slots, u32 slot_size, u32 features)
+{
+    struct morgana_hc_netrings a = { .handle = handle, .rx = rx, .tx = tx, .slots = slots,
+                                     .slot_size = slot_size, .ret = -1, .features = features };
+    netrings_port((u64)(uintptr_t)&a);
+    return a.ret;
+}
+
+static void put16(u8 *p, u32 v) { p[0] = (u8)(v >> 8); p[1] = (u8)v; }
+static void put32(u8 *p, u32 v) { put16(p, v >> 16); put16(p + 2, v); }
+
+/* IPv4 10.0.0.2 -> 10.0.1.2, TCP 4000 -> 5000, sequence number 1000000,
+ * `payload` bytes of byte i = (i * 7 + 3) & 0xff, in tso_frame with a
+ * 20-byte IP header and a TCP header of `tcp_hl` bytes (NOP options), to
+ * the tap's MAC 02:00:00:00:00:01; the TCP checksum field the folded
+ * pseudo-header sum. Its length. */
+static u32 tso_build(u64 h, u32 payload, u32 tcp_hl)
+{
+    u8 *f = tso_frame;
+    const u8 *mac = manifest()->e[h].u.net_basic.mac;
+    static const u8 tap[6] = { 2, 0, 0, 0, 0, 1 };
+    memcpy(f, tap, 6);
+    memcpy(f + 6, mac, 6);
+    put16(f + 12, 0x0800);
+    u8 *ip = f + 14, *tcp = ip + 20;
+    u32 tcp_len = tcp_hl + payload;
+    memset(ip, 0, 20);
+    ip[0] = 0x45;
+    put16(ip + 2, 20 + tcp_len);
+    put16(ip + 4, 0x1234);
+    put16(ip + 6, 0x4000); /* DF */
+    ip[8] = 64;
+    ip[9] = 6;
+    static const u8 src[4] = { 10, 0, 0, 2 }, dst[4] = { 10, 0, 1, 2 };
+    memcpy(ip + 12, src, 4);
+    memcpy(ip + 16, dst, 4);
+    u32 sum = 0;
+    for (int i = 0; i < 20; i += 2) sum += (u32)ip[i] << 8 | ip[i + 1];
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    put16(ip + 10, ~sum & 0xffff);
+    memset(tcp, 0, tcp_hl);
+    put16(tcp, 4000);
+    put16(tcp + 2, 5000);
+    put32(tcp + 4, 1000000);
+    put32(tcp + 8, 1);
+    tcp[12] = (u8)(tcp_hl / 4 << 4);
+    tcp[13] = 0x18; /* PSH ACK */
+    put16(tcp + 14, 65535);
+    for (u32 i = 20; i < tcp_hl; i++) tcp[i] = 1; /* NOP */
+    for (u32 i = 0; i < payload; i++) tcp[tcp_hl + i] = (u8)(i * 7 + 3);
+    u32 ps = (10 << 8 | 0) + (0 << 8 | 2) + (10 << 8 | 0) + (1 << 8 | 2) + 6 + tcp_len;
+    while (ps >> 16) ps = (ps & 0xffff) + (ps >> 16);
+    put16(tcp + 16, ps);
+    return 14 + 20 + tcp_len;
+}
+
+/* Queue tso_frame[0, len) with segment size mss (0: an ordinary frame) at
+ * the transmit ring's prod, spanning and wrapping as morgana_abi.h says. */
+static void tso_queue(u32 len, u32 mss)
+{
+    struct morgana_ring *t = ring(TTX);
+    u8 *data = (u8 *)(uintptr_t)TTX + MORGANA_RING_DATA(TSO_SLOTS);
+    u64 total = (u64)TSO_SLOTS * RING_SLOT, at = (u64)(t->prod % TSO_SLOTS) * RING_SLOT;
+    u64 first = total - at < len ? total - at : len;
+    memcpy(data + at, tso_frame, first);
+    memcpy(data, tso_frame + first, len - first);
+    t->len[t->prod % TSO_SLOTS] = len | mss << 16;
+    t->prod += mss ? (len + RING_SLOT - 1) / RING_SLOT : 1;
+}
+
+/* TSO registrations, then frames: `tso` sends 40 ordinary test frames,
+ * then a 40000-byte TSO frame (MSS 1448, 12 bytes of options) that wraps
+ * around the ring's end, then one of a single short segment; `tsobad`
+ * sends frames the tender must drop, then a good one; `tsofault WHAT` one
+ * that stops the guest. */
+static void cmd_tso(void)
+{
+    u64 h = device(MFT_DEV_NET_BASIC);
+    const char *what = argc > 1 ? argv[1] : "";
+    kv_dec("unknown_feature", (u64)netrings_features(h, TRX, TTX, TSO_SLOTS, RING_SLOT, 2));
+    int reg = netrings_features(h, TRX, TTX, TSO_SLOTS, RING_SLOT, MORGANA_NET_F_TSO4);
+    kv_dec("registered", (u64)reg);
+    if (reg != HVT_OK) {
+        kv_dec("registered_plain", (u64)netrings_features(h, TRX, TTX, TSO_SLOTS, RING_SLOT, 0));
+        return;
+    }
+    struct morgana_ring *t = ring(TTX);
+    if (streq(argv[0], "tso")) {
+        for (int i = 0; i < 40; i++) {
+            memcpy(tso_frame, frame, test_frame(h, "before"));
+            tso_queue(60, 0);
+        }
+        ring_poll(0);
+        tso_queue(tso_build(h, 40000, 32), 1448);
+        tso_queue(tso_build(h, 500, 20), 1000);
+        ring_poll(0);
+    } else if (streq(argv[0], "tsobad")) {
+        u32 len;
+        len = tso_build(h, 3000, 20); tso_frame[12] = 0x86; tso_queue(len, 1000);        /* not IPv4 */
+        len = tso_build(h, 3000, 20); tso_frame[14] = 0x65; tso_queue(len, 1000);        /* version 6 */
+        len = tso_build(h, 3000, 20); tso_frame[14] = 0x44; tso_queue(len, 1000);        /* IHL 16 */
+        len = tso_build(h, 3000, 20); tso_queue(len - 1, 1000);                          /* total length */
+        len = tso_build(h, 3000, 20); tso_frame[20] = 0x60; tso_queue(len, 1000);        /* MF */
+        len = tso_build(h, 3000, 20); tso_frame[21] = 8; tso_frame[20] = 0x40; tso_queue(len, 1000); /* offset */
+        len = tso_build(h, 3000, 20); tso_frame[20] = 0; tso_queue(len, 1000);           /* DF clear */
+        len = tso_build(h, 3000, 20); tso_frame[23] = 17; tso_queue(len, 1000);          /* UDP */
+        len = tso_build(h, 3000, 20); tso_frame[46] = 0x40; tso_queue(len, 1000);        /* TCP header 16 */
+        len = tso_build(h, 0, 20); tso_frame[46] = 0xf0; tso_queue(len, 1000);           /* TCP header past the end */
+        len = tso_build(h, 0, 20); tso_queue(len, 1000);                                 /* no payload */
+        len = tso_build(h, 3000, 20); tso_queue(len, 1461);                              /* segment too large */
+        len = tso_build(h, 3000, 32); tso_queue(len, 1449);                              /* with options */
+        len = tso_build(h, 3000, 20); tso_queue(len, 1460);                              /* good: 1460 + 40 = MTU */
+        ring_poll(0);
+        kv_dec("tx_errors", t->errors);
+    } else if (streq(argv[0], "tsofault")) {
+        u32 len = tso_build(h, 10000, 20);
+        if (streq(what, "short")) tso_queue(13, 1000);
+        if (streq(what, "slots")) {
+            tso_queue(len, 1000);
+            t->prod -= 1; /* says 6 of its 7 slots are queued */
+        }
+        if (streq(what, "plainlong")) tso_queue(1515, 0);
+        ring_poll(0);
+        puts("not stopped\n");
+    }
+    kv_dec("sent", t->cons);
+}
+
 /* ---- block ------------------------------------------------------------- */
 
 static u8 sector[4096], back[4096];
@@ -597,7 +734,7 @@ static const struct { const char *name; void (*fn)(void); } commands[] = {
     { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "poll", cmd_poll }, { "sleep", cmd_sleep },
     { "netsend", cmd_netsend }, { "netecho", cmd_netecho }, { "netbad", cmd_netbad },
     { "rings", cmd_rings }, { "ringfault", cmd_ringfault }, { "ringecho", cmd_ringecho },
-    { "ringerror", cmd_ringerror },
+    { "ringerror", cmd_ringerror }, { "tso", cmd_tso }, { "tsobad", cmd_tso }, { "tsofault", cmd_tso },
     { "blk", cmd_blk },
     { "wildputs", cmd_wildputs }, { "wildlen", cmd_wildlen }, { "wildarg", cmd_wildarg },
     { "wildcookie", cmd_wildcookie }, { "wildnet", cmd_wildnet }, { "wildblk", cmd_wildblk },
