@@ -9,9 +9,9 @@
 #include "hypercall.h"
 
 static NORETURN void user_main(const struct hvt_boot_info *bi) {
-    paging_build(); /* the real page tables, at native speed */
-    kernel_call(KCALL_ACTIVATE_PAGING, 0, 0); /* guard pages and W^X from here on */
     memory_init(bi->mem_size); /* how far the Wasm memory may grow */
+    paging_build(memory_premap()); /* the real page tables, at native speed */
+    kernel_call(KCALL_ACTIVATE_PAGING, 0, 0); /* guard pages and W^X from here on */
     clock_init(bi->cpu_cycle_freq);
     devices_init((const struct mft *)(uintptr_t)bi->mft, (const char *)(uintptr_t)bi->cmdline);
     net_init(); /* net rings, where the tender offers them */

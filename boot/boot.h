@@ -33,6 +33,8 @@ extern char morgana_kernel_data[], morgana_kernel_data_end[];
 void app_instantiate(void);
 extern const wrt_func_addr app_functions[];
 extern const u32 app_function_count;
+/* Weak: hand-written C guests (tests/boot/apps) have no Wasm memory. */
+extern const u32 app_memory0_initial_pages __attribute__((weak));
 
 /*
  * Rings. Boot sets up the CPU in ring 0, then runs itself and the
@@ -66,13 +68,14 @@ NORETURN void morgana_enter_user(NORETURN void (*fn)(const struct hvt_boot_info 
 
 /* paging.c: bootstrap, activate and map_memory run in ring 0, build in ring 3 */
 void paging_bootstrap(void);
-void paging_build(void);
+void paging_build(u64 premapped);
 void paging_activate(void);
 void paging_map_memory(u64 from, u64 to);
 
 /* memory.c */
 void memory_init(u64 mem_size);
 u64 memory_limit(void);
+u64 memory_premap(void);
 /* The bytes [ptr, ptr + len) of memory 0, or a Wasm out-of-bounds trap
  * naming the function that contains code address `caller`. */
 u8 *memory_at(u32 ptr, u64 len, uintptr_t caller);

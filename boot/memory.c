@@ -20,6 +20,7 @@ uintptr_t wrt_stack_limit = (uintptr_t)morgana_stack_bottom + STACK_MARGIN;
 
 static wrt_memory *memory0;
 static u64 limit;
+static u64 mapped; /* bytes of memory 0 in the page tables: its size, or the premap before it starts */
 static wrt_ref arena[TABLE_ARENA];
 static u32 arena_used;
 
@@ -32,6 +33,16 @@ void memory_init(u64 mem_size) {
 
 u64 memory_limit(void) { return limit; }
 
+/* How much of memory 0 paging_build maps before the application starts:
+ * the pages it starts with, when the guest has room for them (otherwise
+ * wrt_memory_init stops it). Until then nothing runs that could reach
+ * them, so the guard below the memory's end holds from its first access. */
+u64 memory_premap(void) {
+    u64 initial = &app_memory0_initial_pages ? (u64)app_memory0_initial_pages * WRT_PAGE_SIZE : 0;
+    mapped = initial <= limit ? initial : 0;
+    return mapped;
+}
+
 u8 *memory_at(u32 ptr, u64 len, uintptr_t caller) {
     if (!memory0 || ptr + len > memory0->size) wrt_trap(WRT_TRAP_OOB_MEMORY, function_at(caller));
     return memory0->data + ptr;
@@ -42,8 +53,12 @@ u32 wrt_memory_grow(wrt_memory *m, u32 delta) {
     u64 max = m->max_pages == WRT_NO_MAX ? MAX_PAGES : m->max_pages;
     if (pages > max || pages * WRT_PAGE_SIZE > limit) return 0xffffffffu;
     u64 size = pages * WRT_PAGE_SIZE;
-    /* Page tables are ring 0's: ask it (boot.h, "Rings"). */
-    kernel_call(KCALL_MAP_MEMORY, m->size, size);
+    /* Page tables are ring 0's: ask it (boot.h, "Rings"), unless
+     * paging_build mapped these pages already. */
+    if (size > mapped) {
+        kernel_call(KCALL_MAP_MEMORY, mapped, size);
+        mapped = size;
+    }
     /* Wasm promises zeroed pages; RAM from the tender is not promised to be. */
     __builtin_memset(m->data + m->size, 0, size - m->size);
     m->pages = (u32)pages;

@@ -121,25 +121,10 @@ static unsigned map_low_chunk(u64 chunk, unsigned tables) {
     return tables + 1;
 }
 
-/* Ring 3, under the bootstrap map: the real tables, not yet in use. */
-void paging_build(void) {
-    pml4[0] = (uintptr_t)pdpt | P | W | U;
-    for (unsigned i = 0; i < PDS; i++) pdpt[i] = (uintptr_t)pd[i] | P | W | U;
-    unsigned tables = 0;
-    for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) tables = map_low_chunk(c, tables);
-}
-
-/* Ring 0, once (a kernel call): switch to the real tables. */
-void paging_activate(void) {
-    if (active) return;
-    active = 1;
-    load_cr3(pml4);
-}
-
-/* Ring 0 (a kernel call): map the Wasm memory's bytes [from, to); both are
- * multiples of 64 KiB. The tail page table starts zeroed (.bss) and is
- * cleared only when it moves on to a new chunk. */
-void paging_map_memory(u64 from, u64 to) {
+/* Map the Wasm memory's bytes [from, to); both are multiples of 64 KiB.
+ * The tail page table starts zeroed (.bss) and is cleared only when it
+ * moves on to a new chunk. Ring 3 while paging_build runs, ring 0 after. */
+static void map_memory(u64 from, u64 to) {
     static KERNEL u64 tail_chunk;
     static KERNEL int tail_used;
     u64 base = (uintptr_t)morgana_memory0;
@@ -159,5 +144,29 @@ void paging_map_memory(u64 from, u64 to) {
             pt_tail[(off - c) / PAGE_SIZE] = (base + off) | P | W | U | nx;
         *pde(base + c) = (uintptr_t)pt_tail | P | W | U;
     }
+}
+
+/* Ring 3, under the bootstrap map: the real tables, not yet in use, with
+ * the Wasm memory's first `premapped` bytes (memory.c) already in them:
+ * mapping them here, at native speed, spares the first memory.grow its
+ * kernel call, the dearest step of a boot where ring 0 is emulated. */
+void paging_build(u64 premapped) {
+    pml4[0] = (uintptr_t)pdpt | P | W | U;
+    for (unsigned i = 0; i < PDS; i++) pdpt[i] = (uintptr_t)pd[i] | P | W | U;
+    unsigned tables = 0;
+    for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) tables = map_low_chunk(c, tables);
+    if (premapped) map_memory(0, premapped);
+}
+
+/* Ring 0, once (a kernel call): switch to the real tables. */
+void paging_activate(void) {
+    if (active) return;
+    active = 1;
+    load_cr3(pml4);
+}
+
+/* Ring 0 (a kernel call): memory.grow's new pages. */
+void paging_map_memory(u64 from, u64 to) {
+    map_memory(from, to);
     load_cr3(pml4); /* drops every stale translation, including the old tail */
 }

@@ -88,7 +88,8 @@ export const hello: Suite = {
       ],
       notes: [
         `tender: dist/morgana-hvt; timed by tests/bench/spawn-time.c (fork, exec, wait), output discarded.`,
-        `what hello itself costs: ${us(median(h) - median(t))} µs (median difference); target well under 1000 µs: ${median(h) - median(t) < 1000 ? "met" : "MISSED"}`,
+        // boot() gives nanoseconds; "well under a millisecond" read as at most half of one.
+        `what hello itself costs: ${us(median(h) - median(t))} µs (median difference); target well under 1000 µs (here: at most 500): ${median(h) - median(t) <= 500_000 ? "met" : "MISSED"}`,
       ],
     });
     return tables;

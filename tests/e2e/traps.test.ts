@@ -14,6 +14,7 @@ const fn = (name: string) => `tests/apps/traps/main/${name}`;
 const cases: [arg: string, line: string][] = [
   ["oob-load", `wasm trap: out of bounds memory access in ${fn("outOfBoundsLoad")}`],
   ["oob-store", `wasm trap: out of bounds memory access in ${fn("outOfBoundsStore")}`],
+  ["oob-end", `wasm trap: out of bounds memory access in ${fn("outOfBoundsAtEnd")}`],
   ["divzero", `wasm trap: integer divide by zero in ${fn("divideByZero")}`],
   ["overflow", `wasm trap: integer overflow in ${fn("overflow")}`],
   ["conversion", `wasm trap: invalid conversion to integer in ${fn("badConversion")}`],
@@ -22,7 +23,7 @@ const cases: [arg: string, line: string][] = [
   ["indirect-null", `wasm trap: uninitialized element in ${fn("indirectNull")}`],
   ["indirect-range", `wasm trap: undefined element in ${fn("indirectOutOfRange")}`],
   ["exhaustion", `wasm trap: call stack exhausted in ${fn("recurse")}`],
-  ["abort", `abort: the assertion under test at tests/apps/traps/main.ts:54:3 in ${fn("failAssertion")}`],
+  ["abort", `abort: the assertion under test at tests/apps/traps/main.ts:61:3 in ${fn("failAssertion")}`],
 ];
 
 describe.skipIf(!hasKvm)("traps", () => {
@@ -33,6 +34,8 @@ describe.skipIf(!hasKvm)("traps", () => {
     expect(out[0]).toBe(`provoking: ${arg}`);
     // Exactly one more line: the trap's, and nothing after it.
     expect(out.slice(1).filter((l) => !/^\d+$/.test(l))).toEqual([line]);
+    // At the end of memory the last byte still reads; only the next traps.
+    if (arg === "oob-end") expect(out[1]).toMatch(/^\d+$/);
   });
 
   test("without a trap to provoke, the app finishes normally", async () => {

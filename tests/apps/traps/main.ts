@@ -14,6 +14,13 @@ function outOfBoundsLoad(): void {
 function outOfBoundsStore(): void {
   store<u32>(<usize>(0xfffffff0 + zero), 42);
 }
+// The guard must start exactly at the memory's end: its last byte reads,
+// the next one traps (boot maps the initial pages before the app starts).
+function outOfBoundsAtEnd(): void {
+  const end = <usize>(memory.size() * one) << 16;
+  println(load<u8>(end - 1).toString());
+  println(load<u8>(end).toString());
+}
 function divideByZero(): void {
   println((one / zero).toString());
 }
@@ -55,11 +62,11 @@ function failAssertion(): void {
 }
 
 const names = [
-  "oob-load", "oob-store", "divzero", "overflow", "conversion", "unreachable",
+  "oob-load", "oob-store", "oob-end", "divzero", "overflow", "conversion", "unreachable",
   "indirect-type", "indirect-null", "indirect-range", "exhaustion", "abort",
 ];
 const provoke: (() => void)[] = [
-  outOfBoundsLoad, outOfBoundsStore, divideByZero, overflow, badConversion, reachUnreachable,
+  outOfBoundsLoad, outOfBoundsStore, outOfBoundsAtEnd, divideByZero, overflow, badConversion, reachUnreachable,
   indirectTypeMismatch, indirectNull, indirectOutOfRange, exhaustStack, failAssertion,
 ];
 

@@ -92,6 +92,9 @@ export function emitModule(m: WasmModule, bytes: Uint8Array, prefix: string, hea
     `void ${P}_instantiate(void);`,
     `extern const wrt_func_addr ${P}_functions[];`,
     `extern const u32 ${P}_function_count;`,
+    `/* Pages memory 0 starts with, so an embedder can have them ready before`,
+    ` * ${P}_instantiate; 0 when memory 0 is imported or absent. */`,
+    `extern const u32 ${P}_memory0_initial_pages;`,
     ``,
     `/* Exports */`,
   ];
@@ -184,6 +187,7 @@ export function emitModule(m: WasmModule, bytes: Uint8Array, prefix: string, hea
     ...(defined.length ? defined : [`  { 0, 0 },`]),
     `};`,
     `const u32 ${P}_function_count = ${defined.length};`,
+    `const u32 ${P}_memory0_initial_pages = ${m.memories.length && !m.importedMemories ? m.memories[0].min : 0}u;`,
     ``,
   );
   return { c: c.join("\n"), h: h.join("\n") };
