@@ -1,3 +1,9 @@
+/**
+ * The spec suite from the command line, outside vitest, for working on the
+ * lowering: `node toolchain/bin/run-ts.mjs tests/spec/run.ts [FILE...]`
+ * runs the named files of ../shared/wasm-spec (all without names) and
+ * prints a line per file and the first failures (SHOW=N for more).
+ */
 import { runSpecFile, specFiles } from "./runner.ts";
 const names = process.argv.slice(2).length ? process.argv.slice(2) : specFiles();
 let tp = 0, tf = 0, ts = 0;
