@@ -6,12 +6,11 @@
  * tests/tender/host/pkt.c, a raw AF_PACKET socket inside the namespace.
  * Every exchange is bounded: a handful of frames, each wait with a timeout.
  */
-import type { ChildProcess } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildTender } from "../../toolchain/tender/build.ts";
 import { hasNetns, warnNoNetns, withNetns, type Netns } from "../support/netns.ts";
 import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
-import { buildGuest, buildPktTool, values } from "./guests/build.ts";
+import { buildGuest, buildPktTool, startPkt, values } from "./guests/build.ts";
 
 warnNoKvm("tests/tender/net");
 warnNoNetns("tests/tender/net");
@@ -19,24 +18,6 @@ warnNoNetns("tests/tender/net");
 const ETHERTYPE = "0x88b5"; // IEEE 802 local experimental, as the guest uses
 const MAC = "02:aa:bb:cc:dd:ee";
 
-/** Starts pkt in the namespace; resolves `ready` once its socket is bound. */
-function startPkt(ns: Netns, pkt: string, args: string[]) {
-  const child: ChildProcess = ns.spawn([pkt, ...args]);
-  let stdout = "";
-  let stderr = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-      if (stdout.startsWith("ready\n")) resolve();
-    });
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("close", () => reject(new Error(`pkt exited before it was ready: ${stderr}`)));
-  });
-  const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (status) => resolve({ status, stdout, stderr })),
-  );
-  return { ready, done };
-}
 
 describe.skipIf(!hasKvm || !hasNetns)("network devices", () => {
   let tender: string;

@@ -8,12 +8,11 @@
  * counted and reported. Over a real tap in a namespace of the test's own;
  * every exchange is a handful of frames with a bounded wait.
  */
-import type { ChildProcess } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildTender } from "../../toolchain/tender/build.ts";
 import { hasNetns, warnNoNetns, withNetns, type Netns } from "../support/netns.ts";
 import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
-import { buildGuest, buildPktTool, values } from "./guests/build.ts";
+import { buildGuest, buildPktTool, startPkt, values } from "./guests/build.ts";
 
 warnNoKvm("tests/tender/netrings");
 warnNoNetns("tests/tender/netrings");
@@ -22,24 +21,6 @@ const ETHERTYPE = "0x88b5";
 const MAC = "02:aa:bb:cc:dd:ee";
 const OFFER = "0x4d47000200000000"; // magic "MG" << 48 | version 2 << 32
 
-/** Starts pkt in the namespace; resolves `ready` once its socket is bound. */
-function startPkt(ns: Netns, pkt: string, args: string[]) {
-  const child: ChildProcess = ns.spawn([pkt, ...args]);
-  let stdout = "";
-  let stderr = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-      if (stdout.startsWith("ready\n")) resolve();
-    });
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("close", () => reject(new Error(`pkt exited before it was ready: ${stderr}`)));
-  });
-  const done = new Promise<{ status: number | null; stdout: string }>((resolve) =>
-    child.on("close", (status) => resolve({ status, stdout })),
-  );
-  return { ready, done };
-}
 
 /** Linux sends IPv6 router solicitations and such on a new link: keep them
  * off this tap, so that the guest sees only the test's frames. */

@@ -5,10 +5,11 @@
  * written under a temporary name and renamed, so test files may build the
  * same guest at the same time.
  */
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Netns } from "../../support/netns.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../../..");
@@ -76,6 +77,26 @@ export async function buildPktTool(): Promise<string> {
   await gcc(["-O2", "-Wall", "-Wextra", "-Werror", "-o", tmp, path.join(here, "..", "host", "pkt.c")]);
   await rename(tmp, out);
   return out;
+}
+
+/** Starts pkt in the namespace; resolves `ready` once its socket is bound,
+ * `done` when it exits. */
+export function startPkt(ns: Netns, pkt: string, args: string[]) {
+  const child: ChildProcess = ns.spawn([pkt, ...args]);
+  let stdout = "";
+  let stderr = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      if (stdout.startsWith("ready\n")) resolve();
+    });
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("close", () => reject(new Error(`pkt exited before it was ready: ${stderr}`)));
+  });
+  const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (status) => resolve({ status, stdout, stderr })),
+  );
+  return { ready, done };
 }
 
 /** The `key=value` lines a test guest prints, as a record. */
