@@ -26,6 +26,18 @@ static wrt_memory memory;
 /* Scratch text is built at this offset of memory 0. */
 #define OUT 0x8000u
 
+/* Bytes of frames in memory 0, for the apps that answer on a net device
+ * (pong.c, tests/net/bench/responder.c). */
+static inline int same(const u8 *a, const u8 *b, int n) {
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static inline void copy(u8 *to, const u8 *from, int n) {
+    for (int i = 0; i < n; i++) to[i] = from[i];
+}
+
 static u32 out_len;
 
 static void out_str(const char *s) {

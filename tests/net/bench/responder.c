@@ -16,16 +16,6 @@ static u32 handle;
 static u8 mac[6];
 static const u8 addr[4] = {10, 0, 0, 2};
 
-static int same(const u8 *a, const u8 *b, int n) {
-    for (int i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
-}
-
-static void copy(u8 *to, const u8 *from, int n) {
-    for (int i = 0; i < n; i++) to[i] = from[i];
-}
-
 static void answer(u32 len) {
     u8 *f = M + FRAME;
     if (len < 42) return;
