@@ -33,6 +33,10 @@ export const TCP_URGENT = 18;
 export const TCP_HEADER_LEN = 20;
 /** The data offset is 4 bits of 32-bit words. */
 export const TCP_MAX_HEADER_LEN = 60;
+/** The timestamps option as sent, with its two padding bytes (NOP NOP or
+ * SACK-permitted, then kind, length 10, two 32-bit values): RFC 7323 §3.2
+ * takes it from every segment once agreed. */
+export const TCP_TIMESTAMPS_LEN: i32 = 12;
 
 // Flags, byte 13 (RFC 9293 §3.1; CWR and ECE from RFC 3168).
 export const TCP_FIN: u8 = 0x01;
@@ -188,7 +192,7 @@ export class TcpOptions {
     let n = 0;
     if (this.mss != 0) n += 4;
     if (this.wscale >= 0) n += 4; // NOP + 3
-    if (this.timestamps) n += 12; // NOP NOP + 10
+    if (this.timestamps) n += TCP_TIMESTAMPS_LEN; // NOP NOP + 10
     if (this.sackPermitted && !this.timestamps) n += 4; // NOP NOP + 2
     if (this.sackCount > 0) n += 4 + 8 * this.sackCount; // NOP NOP + 2 + 8n
     return n;
@@ -217,7 +221,7 @@ export class TcpOptions {
       store<u8>(p, 10, 3);
       store<u32>(p, bswap<u32>(this.tsVal), 4);
       store<u32>(p, bswap<u32>(this.tsEcr), 8);
-      p += 12;
+      p += TCP_TIMESTAMPS_LEN;
     } else if (this.sackPermitted) {
       store<u8>(p, OPT_NOP);
       store<u8>(p, OPT_NOP, 1);

@@ -6,7 +6,7 @@
 // The handler hears about new data, the peer's FIN and the end of the
 // connection after the segment has been taken in.
 import { now, MILLISECOND } from "../../platform/index";
-import { TCP_ACK_FLAG, TCP_FIN, TCP_RST, TCP_SYN, TcpOptions, TcpRepr } from "../../wire/tcp";
+import { TCP_ACK_FLAG, TCP_FIN, TCP_RST, TCP_SYN, TCP_TIMESTAMPS_LEN, TcpOptions, TcpRepr } from "../../wire/tcp";
 import { CloseReason, TcpState } from "./api";
 import { checkLostRetransmissions, dupAck, initCongestion, newAck } from "./congestion";
 import { TcpConnection } from "./connection";
@@ -88,7 +88,7 @@ export function negotiate(c: TcpConnection, o: TcpOptions, active: bool): void {
   if (c.tsOk) {
     c.tsRecent = o.tsVal;
     c.tsRecentAt = now();
-    c.mss -= 12; // RFC 7323 §3.2: the option takes room from every segment
+    c.mss -= TCP_TIMESTAMPS_LEN; // RFC 7323 §3.2: the option takes room from every segment
   }
   c.sackOk = cfg.sack && o.sackPermitted;
 }

@@ -18,7 +18,7 @@
 // stays MSS-sized.
 import { now } from "../../platform/index";
 import {
-  TCP_ACK_FLAG, TCP_FIN, TCP_PSH, TCP_SYN, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TcpOptions, TCP_MAX_SACK_BLOCKS,
+  TCP_ACK_FLAG, TCP_FIN, TCP_PSH, TCP_SYN, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TCP_TIMESTAMPS_LEN, TcpOptions, TCP_MAX_SACK_BLOCKS,
 } from "../../wire/tcp";
 import { finish, sumPseudoHeader } from "../../wire/checksum";
 import { IP_PROTOCOL_TCP, IPV4_HEADER_LEN } from "../../wire/index";
@@ -297,9 +297,6 @@ function windowField(c: TcpConnection): u16 {
   if (seqGt(advertised, c.rcvAdv)) c.rcvAdv = advertised;
   return <u16>field;
 }
-
-/** Timestamps option, padded: 12 bytes in every segment once agreed. */
-const TCP_TIMESTAMPS_LEN: i32 = 12;
 
 /** The payload of one segment with an `hl`-byte TCP header: the MSS
  * (already less the timestamps option, input.ts negotiate), and no more

@@ -5,7 +5,7 @@
 // accept it; a newer SYN may take over a connection in TIME-WAIT (RFC
 // 6191).
 import { now, randomU32 } from "../../platform/index";
-import { TCP_ACK_FLAG, TCP_RST, TCP_SYN, TcpRepr } from "../../wire/tcp";
+import { TCP_ACK_FLAG, TCP_RST, TCP_SYN, TCP_TIMESTAMPS_LEN, TcpRepr } from "../../wire/tcp";
 import { CloseReason, TcpState } from "./api";
 import { RecvBuffer, SendBuffer } from "./buffer";
 import { initCongestion } from "./congestion";
@@ -125,7 +125,7 @@ export function fromCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: u
     c.tsOk = true;
     c.tsRecent = so.tsVal;
     c.tsRecentAt = now();
-    c.mss -= 12;
+    c.mss -= TCP_TIMESTAMPS_LEN;
     const ws = cookieWscale(so.tsEcr);
     c.wsOk = ws >= 0;
     c.sndWscale = c.wsOk ? ws : 0;
