@@ -6,14 +6,14 @@
 //   dist/morgana-hvt --net:service=tap0 -- dist/dns.hvt --ipv4=10.0.0.2/24
 //   dig @10.0.0.2 www.morgana.test
 //
-// Boot arguments, besides the stack's (--ipv4, --ipv4-gateway, --log):
+// Boot arguments, besides the stack's (--ipv4, --ipv4-gateway, --dhcp,
+// --log, --stats) and TCP's (--tcp-*):
 //   --dns-udp-size=N     largest UDP answer (default 1232, DNS Flag Day 2020)
 //   --dns-rate-limit=N   answers a second per /24 of sources (0: no limit)
-import { ConfiguredHandler, Stack } from "../../libos/net/index";
-import { TcpLayer } from "../../libos/net/tcp/index";
+import { Stack } from "../../libos/stack/index";
+import { IpAddress } from "../../libos/wire/index";
 import { Authority, DnsTcpServer, DnsUdpServer, RateLimit, ZoneTable } from "../../libos/dns/index";
 import { IntRange, Logger, declareArgument, fail, findAsset, run } from "../../libos/platform/index";
-import { ipv4ToString } from "../../libos/wire/index";
 
 const udpSize = declareArgument("dns-udp-size", "1232", "largest UDP answer in bytes", new IntRange(512, 4096));
 const rateLimit = declareArgument("dns-rate-limit", "0", "answers a second per /24 of sources; 0: unlimited", new IntRange(0, 1000000));
@@ -26,17 +26,10 @@ const table = ZoneTable.load(asset!.bytes());
 if (table === null) fail("zones.bin is not a zone table; rebuild the image");
 const authority = new Authority(table!, <i32>udpSize.int);
 const limit = rateLimit.int > 0 ? new RateLimit(<i32>rateLimit.int) : null;
-stack.udp.bind(53, new DnsUdpServer(authority, limit));
-
-// TCP takes the address when it starts, so it starts once there is one
-// (at once with --ipv4, at the lease with --dhcp=true).
-class Serve extends ConfiguredHandler {
-  configured(stack: Stack): void {
-    const tcp = TcpLayer.fromStack(stack);
-    if (tcp.listen(53, new DnsTcpServer(authority)) === null) fail("cannot listen on TCP port 53");
-    log.info("serving " + table!.zones.toString() + " zone(s), " + table!.nodes.toString() + " names on " +
-      ipv4ToString(stack.config.address) + ":53, UDP and TCP");
-  }
-}
-stack.whenConfigured(new Serve());
+// Both transports at once, with --ipv4 or --dhcp alike: they send from
+// whatever address the stack has when they answer.
+if (stack.udp.bind(53, new DnsUdpServer(authority, limit)) === null) fail("cannot bind UDP port 53");
+if (stack.tcp.listen(53, new DnsTcpServer(authority)) === null) fail("cannot listen on TCP port 53");
+log.info("serving " + table!.zones.toString() + " zone(s), " + table!.nodes.toString() + " names on " +
+  IpAddress.v4(stack.config.address).toString() + ":53, UDP and TCP");
 run();

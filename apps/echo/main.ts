@@ -4,9 +4,10 @@
 //   npm run build -- --target hvt --app echo
 //   dist/morgana-hvt --net:service=tap0 -- dist/echo.hvt --ipv4=10.0.0.2/24
 //   ping 10.0.0.2;  echo hi | socat - UDP:10.0.0.2:7
-import { Stack, UdpDatagram, UdpHandler, UdpSocket } from "../../libos/net/index";
+import { UdpDatagram, UdpHandler, UdpSocket } from "../../libos/net/index";
+import { Stack } from "../../libos/stack/index";
+import { IpAddress } from "../../libos/wire/index";
 import { Logger, run } from "../../libos/platform/index";
-import { ipv4ToString } from "../../libos/wire/index";
 
 const PORT: u16 = 7;
 
@@ -18,5 +19,5 @@ class Echo extends UdpHandler {
 
 const stack = Stack.fromBootArguments();
 stack.udp.bind(PORT, new Echo());
-new Logger("echo").info("echoing UDP on " + ipv4ToString(stack.config.address) + ":" + PORT.toString());
+new Logger("echo").info("echoing UDP on " + IpAddress.v4(stack.config.address).toString() + ":" + PORT.toString());
 run();

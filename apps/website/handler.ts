@@ -12,11 +12,11 @@ import { BodySource, HttpHandler, HttpRequest, HttpResponse, parseHttpDate } fro
 import { resolveTarget } from "./paths";
 import { Site, SiteFile } from "./site";
 
-/** An asset range as a response body, read as TCP has room. */
+/** An asset range as a response body, read as the flow has room. */
 class AssetSource extends BodySource {
   constructor(readonly asset: Asset, public offset: i32) { super(); }
-  fill(ptr: usize, len: i32): i32 {
-    const n = this.asset.readInto(this.offset, ptr, len);
+  fill(into: Uint8Array): i32 {
+    const n = this.asset.read(this.offset, into);
     this.offset += n;
     return n;
   }

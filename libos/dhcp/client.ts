@@ -19,18 +19,29 @@
 // Not done: the ARP check of an offered address before using it (DECLINE,
 // §4.4.1), INIT-REBOOT with a remembered lease (nothing survives a boot),
 // RELEASE at shutdown.
-import { Logger, Timer, now, randomU32, SECOND, MILLISECOND, declareArgument, Flag } from "../platform/index";
+//
+// The client depends on UDP only: it emits configuration events (bound,
+// renewed, lost, with the DNS servers) to a ConfigListener, and whoever
+// built it (the stack, libos/stack) applies them. It never reaches into
+// the stack.
+import { Argument, Logger, Timer, now, randomU32, SECOND, MILLISECOND, declareArgument, Flag } from "../platform/index";
 import {
   DhcpPacket, DhcpRepr, DhcpMessageType, BootpOp, DHCP_CLIENT_PORT, DHCP_SERVER_PORT,
-  IPV4_BROADCAST, Ipv4Address, WireError, ipv4ToString,
+  IPV4_BROADCAST, Ipv4Address, IpAddress, WireError, ipv4ToString,
 } from "../wire/index";
-import { Ipv4Config, isLoopback, isMulticast } from "../net/config";
-import { UdpDatagram, UdpHandler, UdpSocket } from "../net/udp";
-import { Stack } from "../net/stack";
+import { ConfigChange, ConfigEvent, ConfigListener, Ipv4Config, isLoopback, isMulticast } from "../net/config";
+import { UdpDatagram, UdpHandler, UdpLayer, UdpSocket } from "../net/udp";
 
-export const dhcpArgument = declareArgument("dhcp", "false",
-  "take the address, gateway and DNS servers from DHCP (then give no --ipv4)", new Flag());
-export const nameArgument = declareArgument("name", "", "this unikernel's name, sent to DHCP servers as its host name");
+/** --dhcp (declared when a stack is built from the boot arguments). */
+export function dhcpArgument(): Argument {
+  return declareArgument("dhcp", "false",
+    "take the address, gateway and DNS servers from DHCP (then give no --ipv4)", new Flag());
+}
+
+/** --name */
+export function nameArgument(): Argument {
+  return declareArgument("name", "", "this unikernel's name, sent to DHCP servers as its host name");
+}
 
 export enum DhcpState { Init, Selecting, Requesting, Bound, Renewing, Rebinding }
 
@@ -106,17 +117,24 @@ export class DhcpClient extends UdpHandler {
   private readonly tx: Uint8Array = new Uint8Array(576);
   private readonly rx: DhcpRepr = new DhcpRepr();
   private readonly parameters: Uint8Array = parameterList();
-  private readonly mac: u64;
+  /** The configuration last announced (0.0.0.0/0: none). */
+  private current: Ipv4Config = new Ipv4Config(0, 0);
 
-  constructor(readonly stack: Stack, readonly hostName: string = nameArgument.value) {
+  constructor(
+    readonly udp: UdpLayer,
+    /** Our link address (chaddr). */
+    readonly mac: u64,
+    /** Told of every lease bound, renewed or lost. */
+    readonly listener: ConfigListener,
+    readonly hostName: string = "",
+  ) {
     super();
-    this.mac = stack.link.mac;
     this.timer = new DhcpTimer(this);
   }
 
   /** Bind port 68 and begin with a DISCOVER. */
   start(): void {
-    this.socket = this.stack.udp.bind(DHCP_CLIENT_PORT, this);
+    this.socket = this.udp.bind(DHCP_CLIENT_PORT, this);
     if (this.socket === null) {
       log.error("port 68 is taken: no DHCP");
       return;
@@ -263,12 +281,16 @@ export class DhcpClient extends UdpHandler {
       l.renewAt = t + t1;
     }
     this.state = DhcpState.Bound;
-    const changed = this.stack.config.address != l.address || this.stack.config.gateway != l.gateway ||
-      this.stack.config.prefixLen != l.prefixLen;
     log.info((renewing ? "renewed " : "leased ") + ipv4ToString(l.address) + "/" + l.prefixLen.toString() +
       " gateway " + (l.gateway == 0 ? "none" : ipv4ToString(l.gateway)) + " from " + ipv4ToString(l.server) +
       " for " + r.leaseTime.toString() + " s");
-    if (changed) this.stack.configure(new Ipv4Config(l.address, l.prefixLen, l.gateway));
+    // Every ACK is announced, renewals too: a renewal may name other DNS
+    // servers even when the address stays.
+    this.current = new Ipv4Config(l.address, l.prefixLen, l.gateway);
+    const dns: IpAddress[] = [];
+    for (let i = 0; i < l.dnsServers.length; i++) dns.push(IpAddress.v4(l.dnsServers[i]));
+    this.listener.configChanged(new ConfigEvent(renewing ? ConfigChange.Renewed : ConfigChange.Bound, this.current,
+      dns, "dhcp"));
     if (l.renewAt != i64.MAX_VALUE) this.timer.armAt(l.renewAt);
     else this.timer.cancel();
   }
@@ -277,7 +299,8 @@ export class DhcpClient extends UdpHandler {
   private drop(): void {
     this.lease.address = 0;
     this.lease.gateway = 0;
-    this.stack.configure(new Ipv4Config(0, 0));
+    this.current = new Ipv4Config(0, 0);
+    this.listener.configChanged(new ConfigEvent(ConfigChange.Lost, this.current, [], "dhcp"));
   }
 
   private send(type: DhcpMessageType, dst: Ipv4Address): void {
@@ -308,7 +331,7 @@ export class DhcpClient extends UdpHandler {
     const buf = this.tx.subarray(0, len);
     m.emit(new DhcpPacket(buf));
     this.counters.sent++;
-    this.socket!.sendTo(dst, DHCP_SERVER_PORT, buf);
+    this.socket!.sendTo(IpAddress.v4(dst), DHCP_SERVER_PORT, buf);
   }
 }
 

@@ -8,8 +8,11 @@
 //   authoritative-only server, no recursion. It never traps on a query:
 //   malformed ones get FORMERR or nothing. No allocation per query.
 // - DnsUdpServer (server.ts): port 53 over UDP with an optional per-/24
-//   response rate limit (ratelimit.ts); DnsTcpServer (tcp.ts): RFC 7766.
-// - Resolver (resolver.ts): A/AAAA lookups for applications, see there.
+//   response rate limit (ratelimit.ts); DnsTcpServer (tcp.ts): RFC 7766,
+//   a FlowAcceptor written against Flow only (TCP today, TLS for DNS over
+//   TLS later): `stack.tcp.listen(53, new DnsTcpServer(authority))`.
+// - Resolver (resolver.ts): A/AAAA lookups for applications, see there;
+//   its servers follow the stack's configuration events (DHCP renewals).
 //
 // Not supported: zone transfers (AXFR/IXFR are REFUSED), DNSSEC signing,
 // wildcards (RFC 4592), DNAME synthesis, NOTIFY/UPDATE (NOTIMP), classes

@@ -1,11 +1,12 @@
 // The stub resolver: A and AAAA lookups for applications (RFC 1035 §7,
 // RFC 1123 §6.1.3), asked of the servers given with --dns-server=, else
-// of those DHCP leased.
+// of those the configuration names (DHCP), kept current: a renewal that
+// names other servers reaches the resolver as a configuration event.
 //
 //   class Print extends ResolveHandler {
 //     resolved(r: Resolution): void { … r.addresses … r.error … }
 //   }
-//   const resolver = Resolver.fromStack(stack);   // after configuration
+//   const resolver = Resolver.fromStack(stack);
 //   resolver.lookup("www.example.com", DnsType.A, new Print());
 //
 // Each query goes out over UDP from a fresh random port with a random id
@@ -17,17 +18,21 @@
 // chains in the answer are followed. Results are cached, bounded in
 // entries, for their TTL (capped at `maxTtl`); NXDOMAIN and NODATA for
 // the SOA's minimum (RFC 2308 §5).
-import { Timer, now, randomU32, SECOND, declareArgument, Logger } from "../platform/index";
+import { Argument, Timer, now, randomU32, SECOND, declareArgument, Logger } from "../platform/index";
 import {
-  DnsMessage, DnsName, DnsType, CLASS_IN, FLAG_RD, FLAG_QR, Rcode, WireError, Ipv4Address, DnsWriter,
+  DnsMessage, DnsName, DnsType, CLASS_IN, FLAG_RD, FLAG_QR, Rcode, WireError, DnsWriter, IpAddress, IpEndpoint,
 } from "../wire/index";
-import { parseIpv4 } from "../net/config";
-import { Stack } from "../net/stack";
-import { UdpDatagram, UdpHandler, UdpSocket } from "../net/udp";
-import { TcpConnection, TcpHandler, TcpLayer } from "../net/tcp/index";
+import { ConfigEvent, ConfigListener } from "../net/config";
+import { UdpDatagram, UdpHandler, UdpLayer, UdpSocket } from "../net/udp";
+import { TcpLayer } from "../net/tcp/index";
+import { Flow, FlowHandler } from "../flow/index";
+import { Stack } from "../stack/index";
 
-export const dnsServerArgument = declareArgument("dns-server", "",
-  "DNS servers for the resolver, comma separated (default: those DHCP gives)");
+/** --dns-server (declared when a resolver is made from a stack). */
+export function dnsServerArgument(): Argument {
+  return declareArgument("dns-server", "",
+    "DNS servers for the resolver, comma separated; empty: those the configuration (DHCP) names");
+}
 const log = new Logger("resolver");
 
 export enum ResolveError { None = 0, NXDomain, ServFail, Refused, Timeout, BadName, NoServer }
@@ -73,7 +78,7 @@ export class ResolverCounters {
   tcpFallbacks: u64 = 0;
 }
 
-export class Resolver {
+export class Resolver extends ConfigListener {
   readonly counters: ResolverCounters = new ResolverCounters();
   private readonly cache: Map<string, CacheEntry> = new Map<string, CacheEntry>();
   private readonly order: string[] = [];
@@ -82,26 +87,45 @@ export class Resolver {
   maxTtl: u32 = 86400;
   cacheSize: i32 = 128;
 
-  constructor(readonly stack: Stack, public servers: Ipv4Address[], readonly tcp: TcpLayer | null = null) {}
+  /** Whether the servers follow configuration events (not --dns-server). */
+  followsConfig: bool = true;
 
-  /** A resolver using --dns-server=, else the DHCP lease's servers. */
-  static fromStack(stack: Stack, tcp: TcpLayer | null = null): Resolver {
-    const servers: Ipv4Address[] = [];
-    const text = dnsServerArgument.value;
+  constructor(readonly udp: UdpLayer, public servers: IpAddress[], readonly tcp: TcpLayer | null = null) {
+    super();
+  }
+
+  /** A resolver using --dns-server=, else the servers the stack's
+   * configuration names now and after every renewal; over the stack's UDP,
+   * and its TCP for truncated answers. */
+  static fromStack(stack: Stack): Resolver {
+    const text = dnsServerArgument().value;
+    const servers: IpAddress[] = [];
     if (text.length > 0) {
       const parts = text.split(",");
       for (let i = 0; i < parts.length; i++) {
-        const a = parseIpv4(parts[i]);
-        if (a > 0) servers.push(<u32>a);
+        const a = IpAddress.parse(parts[i].trim());
+        if (a !== null && !a.isUnspecified) servers.push(a);
       }
     } else {
-      const dhcp = stack.dhcp;
-      if (dhcp !== null) {
-        const leased = dhcp.lease.dnsServers;
-        for (let i = 0; i < leased.length; i++) servers.push(leased[i]);
-      }
+      for (let i = 0; i < stack.dnsServers.length; i++) servers.push(stack.dnsServers[i]);
     }
-    return new Resolver(stack, servers, tcp);
+    const r = new Resolver(stack.udp, servers, stack.tcp);
+    r.followsConfig = text.length == 0;
+    stack.onConfigChange(r);
+    return r;
+  }
+
+  /** A configuration event: new DNS servers from a lease or a renewal. */
+  configChanged(e: ConfigEvent): void {
+    if (!this.followsConfig || e.dnsServers.length == 0) return;
+    const servers: IpAddress[] = [];
+    for (let i = 0; i < e.dnsServers.length; i++) servers.push(e.dnsServers[i]);
+    if (!sameServers(servers, this.servers)) {
+      let text = "";
+      for (let i = 0; i < servers.length; i++) text += (i > 0 ? ", " : "") + servers[i].toString();
+      log.info("DNS servers now " + text);
+      this.servers = servers;
+    }
   }
 
   /** Look `name` up (type A or AAAA); `handler.resolved` is called once,
@@ -184,7 +208,7 @@ class Query extends UdpHandler {
     const r = this.resolver;
     if (this.socket !== null) this.socket!.close();
     // A fresh port and id for every transmission (RFC 5452 §9.2).
-    this.socket = r.stack.udp.bind(0, this);
+    this.socket = r.udp.bind(0, this);
     this.id = <u16>randomU32();
     this.wire = this.build();
     if (this.socket !== null) this.socket!.sendTo(r.servers[this.server], 53, this.wire);
@@ -215,7 +239,10 @@ class Query extends UdpHandler {
   receive(socket: UdpSocket, d: UdpDatagram): void {
     if (this.done) return;
     const r = this.resolver;
-    if (d.src != r.servers[this.server] || d.srcPort != 53) { r.counters.ignored++; return; }
+    if (this.server >= r.servers.length || !d.src.equals(r.servers[this.server]) || d.srcPort != 53) {
+      r.counters.ignored++;
+      return;
+    }
     this.answer(d.payload, false);
   }
 
@@ -234,7 +261,7 @@ class Query extends UdpHandler {
       if (t !== null) {
         r.counters.tcpFallbacks++;
         this.timer.armAfter(r.timeout * 2);
-        if (t.connect(r.servers[this.server], 53, new TcpQuery(this, this.wire)) !== null) return;
+        if (t.connect(new IpEndpoint(r.servers[this.server], 53), new TcpQuery(this, this.wire)) !== null) return;
       }
       // No TCP: use what fit.
     }
@@ -316,10 +343,10 @@ class Query extends UdpHandler {
 }
 
 /** The same question over TCP, after a truncated answer. */
-class TcpQuery extends TcpHandler {
+class TcpQuery extends FlowHandler {
   constructor(readonly q: Query, readonly wire: Uint8Array) { super(); }
 
-  connected(c: TcpConnection): void {
+  connected(c: Flow): void {
     const n = this.wire.byteLength;
     const framed = new Uint8Array(n + 2);
     framed[0] = <u8>(n >> 8);
@@ -328,7 +355,7 @@ class TcpQuery extends TcpHandler {
     c.write(framed);
   }
 
-  readable(c: TcpConnection): void {
+  readable(c: Flow): void {
     const data = c.received();
     if (data.byteLength < 2) return;
     const len = (<i32>data[0] << 8) | <i32>data[1];
@@ -337,4 +364,10 @@ class TcpQuery extends TcpHandler {
     c.consume(2 + len);
     c.close();
   }
+}
+
+function sameServers(a: IpAddress[], b: IpAddress[]): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!a[i].equals(b[i])) return false;
+  return true;
 }

@@ -4,7 +4,8 @@
 // with a rate limit, answers over it are dropped or slipped (TC, no
 // records), see ratelimit.ts.
 import { now } from "../platform/index";
-import { UdpDatagram, UdpHandler, UdpSocket, moveWindow, newWindow } from "../net/index";
+import { UdpDatagram, UdpHandler, UdpSocket } from "../net/index";
+import { moveWindow, newWindow } from "../platform/index";
 import { FLAG_TC } from "../wire/index";
 import { Authority } from "./authority";
 import { RateLimit, Verdict } from "./ratelimit";
@@ -26,7 +27,8 @@ export class DnsUdpServer extends UdpHandler {
     if (n == 0) return;
     const rl = this.limit;
     if (rl !== null) {
-      const v = rl.check(d.src, now());
+      // Per /24 of IPv4 sources (an IPv6 source by its hash, until IPv6 has its own prefix rule).
+      const v = rl.check(d.src.isV4 ? d.src.v4 : <u32>d.src.hash, now());
       if (v == Verdict.Drop) return;
       if (v == Verdict.Slip) n = slip(this.out, n);
     }

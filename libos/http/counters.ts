@@ -1,8 +1,10 @@
 // The HTTP server's counters, printed like the network layers' ones.
-import { Counters } from "../net/counters";
+import { Counters } from "../platform/index";
 
 export class HttpCounters extends Counters {
   connections: u64 = 0;
+  /** Connections open now (a gauge). */
+  open: u64 = 0;
   requests: u64 = 0;
   status2xx: u64 = 0;
   status3xx: u64 = 0;
@@ -14,16 +16,21 @@ export class HttpCounters extends Counters {
   requestTimeouts: u64 = 0;
   idleTimeouts: u64 = 0;
   sendTimeouts: u64 = 0;
+  /** Requests answered after the handler returned (asynchronously). */
+  deferred: u64 = 0;
+  /** Handlers that did not answer within the request timeout (503). */
+  handlerTimeouts: u64 = 0;
   /** Connections that ended by a reset or a timeout rather than closing. */
   closedAbnormally: u64 = 0;
   bodyBytes: u64 = 0;
 
   list(): string {
-    return this.item("connections", this.connections) + this.item("requests", this.requests) +
+    return this.item("connections", this.connections) + this.item("open", this.open) + this.item("requests", this.requests) +
       this.item("status2xx", this.status2xx) + this.item("status3xx", this.status3xx) +
       this.item("status4xx", this.status4xx) + this.item("status5xx", this.status5xx) +
       this.item("errors", this.errors) + this.item("requestTimeouts", this.requestTimeouts) +
       this.item("idleTimeouts", this.idleTimeouts) + this.item("sendTimeouts", this.sendTimeouts) +
+      this.item("deferred", this.deferred) + this.item("handlerTimeouts", this.handlerTimeouts) +
       this.item("closedAbnormally", this.closedAbnormally) + this.item("bodyBytes", this.bodyBytes);
   }
 }

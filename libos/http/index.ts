@@ -1,4 +1,5 @@
-// libos/http — an HTTP/1.1 server (RFC 9110, RFC 9112) over libos/net/tcp.
+// libos/http — an HTTP/1.1 server (RFC 9110, RFC 9112) over any Flow
+// (libos/flow): TCP, TLS over TCP, a pipe. Nothing here knows TCP.
 //
 // This layer promises:
 // - Requests parsed strictly and in place (parser.ts): limits on the
@@ -12,11 +13,16 @@
 //   Connection: close; Date on every response; Content-Length and chunked
 //   request bodies.
 // - Responses streamed with backpressure (server.ts): the body comes from
-//   a BodySource that writes straight into the TCP send buffer as it
+//   a BodySource that fills a window of the flow's send buffer as it
 //   drains, so a large response is never held whole in memory, and a
 //   client that does not read cannot make the server buffer more.
+// - Asynchronous answers: a handler may answer after it returns (after a
+//   timer, a DNS lookup, a backend connection); order is kept for
+//   pipelined requests; one that never answers gets 503 at the request
+//   timeout.
 // - Timeouts for slow requests (408), idle connections and stalled
-//   responses.
+//   responses (no bytes acknowledged for sendTimeout).
+// - An access log line per request when --log=info is given.
 //
 // An app:
 //   class Hello extends HttpHandler {
@@ -24,14 +30,22 @@
 //       res.sendText(200, "hello from " + req.target + "\n");
 //     }
 //   }
-//   new HttpServer(new Hello()).listen(tcp, 80);
+//   stack.tcp.listen(80, new HttpServer(new Hello()));
+//
+// Later answers keep `res` (copy from `req` what they need: `req` is
+// valid only during `handle`):
+//   class Later extends Timer {
+//     constructor(readonly res: HttpResponse) { super(); }
+//     fire(t: i64): void { if (!this.res.abandoned) this.res.sendText(200, "later\n"); }
+//   }
+//   handle(req, res) { new Later(res).armAfter(50 * MILLISECOND); }
 //
 // Not supported: HTTP/2 and /3, Upgrade, CONNECT tunnels, trailers (read
 // and dropped), obsolete date formats in conditional requests, request
 // bodies larger than the TCP receive buffer.
 export { HttpServer, HttpHandler } from "./server";
 export { HttpRequest, Version } from "./request";
-export { HttpResponse, BodySource, BytesSource, HeadWriter, reasonPhrase } from "./response";
+export { HttpResponse, BodySource, BytesSource, HeadWriter, ResponseSink, reasonPhrase } from "./response";
 export { HttpConfig } from "./config";
 export { HttpCounters } from "./counters";
 export { HttpClock, formatHttpDate, parseHttpDate } from "./date";

@@ -3,28 +3,38 @@
 // write; the body follows, streamed from a BodySource as the send buffer
 // empties (backpressure: nothing is held besides what TCP holds).
 //
+// A response may be sent after the handler returns (after a timer, a DNS
+// lookup, a backend's answer): the HttpResponse stays valid until it is
+// sent, and the server writes it the moment it is, in pipelined order.
+//
 // The server adds Date (RFC 9110 §6.6.1), Server, Content-Length and,
 // when the connection will close, Connection: close (or keep-alive for an
 // HTTP/1.0 client that asked for it). A HEAD response carries the fields
 // of the GET one and no body (RFC 9110 §9.3.2); 1xx, 204 and 304 have no
 // body either (RFC 9110 §6.4.1).
-import { ByteSource } from "../net/tcp/index";
+import { ByteSource } from "../flow/index";
 
 /** A response body, produced on demand: an asset read straight into the
- * TCP send buffer, bytes in memory, … */
+ * send buffer, bytes in memory, … `fill(into)` writes up to
+ * `into.byteLength` bytes at its start and says how many. */
 export abstract class BodySource extends ByteSource {}
 
 /** A body of bytes in memory. */
 export class BytesSource extends BodySource {
   at: i32 = 0;
   constructor(readonly bytes: Uint8Array) { super(); }
-  fill(ptr: usize, len: i32): i32 {
+  fill(into: Uint8Array): i32 {
     let n = this.bytes.byteLength - this.at;
-    if (n > len) n = len;
-    memory.copy(ptr, this.bytes.dataStart + <usize>this.at, n);
+    if (n > into.byteLength) n = into.byteLength;
+    memory.copy(into.dataStart, this.bytes.dataStart + <usize>this.at, n);
     this.at += n;
     return n;
   }
+}
+
+/** Who is waiting for a response (the server's connection). */
+export interface ResponseSink {
+  responded(res: HttpResponse): void;
 }
 
 /** The reason phrase of a status (RFC 9110 §15), "" for unknown ones. */
@@ -124,8 +134,9 @@ export class HeadWriter {
   }
 }
 
-/** What a handler fills in for one request. The server owns it and
- * writes it out after the handler returns. */
+/** What a handler fills in for one request: status, fields, body. The
+ * handler may answer during `handle` or later; the object stays valid
+ * until it has answered (one of the send… methods, once). */
 export class HttpResponse {
   status: i32 = 200;
   /** The application's fields, already as "Name: value\r\n" lines. */
@@ -136,9 +147,18 @@ export class HttpResponse {
   /** The handler chose to close the connection after this response. */
   close: bool = false;
   sent: bool = false;
+  /** The connection waiting for this answer; null once the connection
+   * is gone (then sending does nothing: see `abandoned`). */
+  sink: ResponseSink | null = null;
 
   constructor(capacity: i32) {
     this.fields = new HeadWriter(capacity);
+  }
+
+  /** The client went away (or the server timed the handler out) before
+   * this answer: an asynchronous handler may stop its work. */
+  get abandoned(): bool {
+    return this.sink === null && !this.sent;
   }
 
   reset(): void {
@@ -158,10 +178,13 @@ export class HttpResponse {
 
   /** Answer with `status`, `length` bytes of body from `src`. */
   send(status: i32, src: BodySource | null, length: i64): void {
+    if (this.sent) return; // one answer per request
     this.status = status;
     this.body = src;
     this.length = src === null ? 0 : length;
     this.sent = true;
+    const sink = this.sink;
+    if (sink !== null) sink.responded(this);
   }
 
   /** Answer with a body in memory. */

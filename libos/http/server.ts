@@ -1,35 +1,46 @@
-// The HTTP/1.1 server: one HttpConnection per TCP connection, reading
-// requests from the bytes TCP holds, handing each complete request to the
-// application's HttpHandler, and writing its response with backpressure.
+// The HTTP/1.1 server: a FlowAcceptor, so it serves over any Flow (TCP,
+// TLS over TCP, an in-memory pipe, host sockets): `stack.tcp.listen(80,
+// server)`, or `server.serve(flow)` for a flow made elsewhere. One
+// HttpConnection per flow reads requests from the bytes the flow holds,
+// hands each complete request to the application's HttpHandler, and
+// writes its response with backpressure.
 //
+// - Asynchronous answers: the handler may answer after it returns (a
+//   timer, a lookup, a backend); the connection waits, reading nothing
+//   more, and writes the response the moment it is sent. A handler that
+//   never answers is caught by the request timeout: 503, and the
+//   connection closes.
 // - Persistent connections and pipelining (RFC 9112 §9.3): requests are
 //   answered one at a time, in order; the next is parsed only once the
-//   previous response is in the send buffer, and only when there is room
-//   for a response head, so a client that sends faster than it reads
-//   fills its own TCP window, not our memory.
+//   previous response is written, and only when there is room for a
+//   response head, so a client that sends faster than it reads fills its
+//   own window, not our memory.
 // - Bodies: Content-Length and chunked (RFC 9112 §6, §7), both kept in
 //   the receive buffer until complete (chunked decoded on the way), at
 //   most `maxBody` bytes and never more than the receive buffer: 413.
 // - Errors (400, 408, 413, 414, 431, 501, 505) are answered and the
 //   connection closed (RFC 9112 §9.6: the framing can no longer be
 //   trusted). A closing connection drops what else arrives, without RST.
-// - Timeouts: a request must arrive within `requestTimeout` of its first
-//   byte (408), an idle persistent connection is closed after
-//   `idleTimeout`, a response that makes no progress for `sendTimeout` is
-//   aborted.
-import { Timer, now } from "../platform/index";
-import { CloseReason, TcpConnection, TcpHandler, TcpLayer, TcpListenHandler, TcpListener } from "../net/tcp/index";
+// - Timeouts, each measuring progress of what it guards: a request must
+//   be complete within `requestTimeout` of its first byte (408) and
+//   answered within `requestTimeout` of its arrival (503); an idle
+//   persistent connection is closed after `idleTimeout`; a response whose
+//   bytes stop being acknowledged for `sendTimeout` is aborted.
+// - An access log line per request when --log=info is given.
+import { Level, Logger, Timer, findArgument, now, registerCounters } from "../platform/index";
+import { Flow, FlowAcceptor, FlowHandler, CloseReason } from "../flow/index";
 import { ChunkedDecoder } from "./chunked";
 import { HttpConfig } from "./config";
 import { HttpClock } from "./date";
 import { decideFraming } from "./framing";
 import { COMPLETE, INCOMPLETE, findHeadEnd, parseRequest } from "./parser";
 import { HttpRequest, Version } from "./request";
-import { BodySource, HeadWriter, HttpResponse, reasonPhrase } from "./response";
+import { BodySource, HeadWriter, HttpResponse, ResponseSink, reasonPhrase } from "./response";
 import { HttpCounters } from "./counters";
 
-/** The application: one call per request. It must answer (res.send…)
- * before it returns; it may read `req` only during the call. */
+/** The application: one call per request. `req` may be read only during
+ * the call (copy what the answer needs later); `res` stays valid until
+ * one of its send… methods is called, now or later. */
 export abstract class HttpHandler {
   abstract handle(req: HttpRequest, res: HttpResponse): void;
 }
@@ -42,36 +53,55 @@ const HEAD_MAX = 4096;
 const NONE: i64 = -1;
 
 const READING = 0;
-const SENDING = 1;
-const CLOSED = 2;
+/** The handler has the request and has not answered yet. */
+const AWAITING = 1;
+const SENDING = 2;
+const CLOSED = 3;
 
-export class HttpServer extends TcpListenHandler {
+const access = new Logger("http");
+
+export class HttpServer extends FlowAcceptor {
   readonly counters: HttpCounters = new HttpCounters();
   readonly clock: HttpClock = new HttpClock();
-  /** Shared by all connections: requests are handled one at a time. */
-  readonly req: HttpRequest;
-  readonly res: HttpResponse;
   readonly head: HeadWriter = new HeadWriter(HEAD_MAX);
-  /** Connections open now. */
-  open: i32 = 0;
-  listener: TcpListener | null = null;
+  /** Responses not in use, for the next requests (one per request being
+   * answered at a time, so their number follows the load). */
+  private readonly spare: HttpResponse[] = [];
+  /** Whether to write an access log line per request (--log=info given). */
+  readonly accessLog: bool;
 
   constructor(readonly handler: HttpHandler, readonly config: HttpConfig = new HttpConfig()) {
     super();
-    this.req = new HttpRequest(config.maxHeaders);
-    this.res = new HttpResponse(HEAD_MAX - 512);
+    registerCounters("http", this.counters);
+    const log = findArgument("log");
+    this.accessLog = log !== null && log.given && access.enabled(Level.Info);
   }
 
-  /** Serve on `port`; false if the port is taken. */
-  listen(tcp: TcpLayer, port: u16): bool {
-    this.listener = tcp.listen(port, this);
-    return this.listener !== null;
-  }
-
-  accept(c: TcpConnection): TcpHandler | null {
-    this.open++;
+  /** A new flow (from a listener): serve it. */
+  accept(f: Flow): FlowHandler | null {
+    this.counters.open++;
     this.counters.connections++;
-    return new HttpConnection(this, c);
+    return new HttpConnection(this, f);
+  }
+
+  /** Serve a flow made elsewhere (a client connection turned around, a
+   * pipe): as accept, and the flow's events come here from now on. */
+  serve(f: Flow): void {
+    f.handler = this.accept(f);
+  }
+
+  /** A response for a new request. */
+  takeResponse(): HttpResponse {
+    const r = this.spare.length > 0 ? this.spare.pop() : new HttpResponse(HEAD_MAX - 512);
+    r.reset();
+    return r;
+  }
+
+  /** A response written out (or abandoned), for reuse. */
+  giveBack(r: HttpResponse): void {
+    r.sink = null;
+    r.body = null;
+    if (this.spare.length < 64) this.spare.push(r);
   }
 }
 
@@ -80,13 +110,19 @@ class HttpTimer extends Timer {
   fire(time: i64): void { this.conn.timeout(time); }
 }
 
-class HttpConnection extends TcpHandler {
+class HttpConnection extends FlowHandler implements ResponseSink {
   private state: i32 = READING;
   private readonly timer!: HttpTimer;
-  /** When the request being read began (NONE: none begun). */
+  /** Parsed in place for each request; valid during the handler's call. */
+  private readonly req: HttpRequest;
+  /** When the request being read (or awaited) began (NONE: none begun). */
   private requestStart: i64 = NONE;
-  /** When something last happened (idle and send timeouts). */
-  private lastActivity: i64 = 0;
+  /** When the connection last became idle (idle timeout). */
+  private idleSince: i64 = 0;
+  /** When the response being sent last made progress (send timeout). */
+  private progressAt: i64 = 0;
+  /** Bytes unacknowledged when progress was last seen. */
+  private unacked: i32 = 0;
   /** How far the head was searched for its end. */
   private scanned: i32 = 0;
   /** Bytes of the request before its body, once parsed (0: not yet). */
@@ -96,82 +132,97 @@ class HttpConnection extends TcpHandler {
   private fed: i32 = 0;
   private served: i32 = 0;
   private keepAlive: bool = true;
+  private keepAliveAsked: bool = false;
   /** The peer sent its FIN: close once what it sent is answered. */
   private peerDone: bool = false;
   private headOnly: bool = false;
+  /** The response the handler holds, while AWAITING. */
+  private pending: HttpResponse | null = null;
+  /** Inside the handler's call (an answer then is taken after it returns). */
+  private handling: bool = false;
   private body: BodySource | null = null;
   private left: i64 = 0;
+  /** For the access log: the request line and the answer. */
+  private logLine: string = "";
 
-  constructor(readonly server: HttpServer, readonly c: TcpConnection) {
+  constructor(readonly server: HttpServer, readonly flow: Flow) {
     super();
+    this.req = new HttpRequest(server.config.maxHeaders);
     this.timer = new HttpTimer(this);
-    this.lastActivity = now();
+    this.idleSince = now();
     this.timer.armAfter(server.config.idleTimeout);
   }
 
-  readable(c: TcpConnection): void {
-    this.lastActivity = now();
+  readable(f: Flow): void {
     if (this.state == READING) this.serve();
   }
 
-  writable(c: TcpConnection): void {
-    this.lastActivity = now();
+  writable(f: Flow): void {
     if (this.state == SENDING) this.pump();
     if (this.state == READING) this.serve();
   }
 
-  peerClosed(c: TcpConnection): void {
+  peerClosed(f: Flow): void {
     // No more requests will come, but those already in are answered
     // (pipelined ahead of the FIN); then the connection closes.
     this.peerDone = true;
     if (this.state == READING) this.serve();
   }
 
-  closed(c: TcpConnection, reason: CloseReason): void {
-    if (this.state != CLOSED) this.state = CLOSED;
+  closed(f: Flow, reason: CloseReason): void {
+    this.state = CLOSED;
     this.timer.cancel();
     this.body = null;
     this.chunks = null;
-    this.server.open--;
+    this.abandon();
+    this.server.counters.open--;
     if (reason != CloseReason.Normal) this.server.counters.closedAbnormally++;
+  }
+
+  /** The response in the handler's hands is dropped: tell it so. */
+  private abandon(): void {
+    const r = this.pending;
+    if (r === null) return;
+    this.pending = null;
+    r.sink = null;
+    // The handler may still hold it and answer; that answer goes nowhere.
+    // (Not given back for reuse: the handler holds it.)
   }
 
   /** Answer every complete request that is in, while there is room;
    * close when the peer is done and nothing complete is left. */
   private serve(): void {
     const blocked = this.serveRequests();
-    if (this.peerDone && this.state == READING && !blocked) {
-      this.state = CLOSED;
-      this.timer.cancel();
-      this.c.close();
-    }
+    if (this.peerDone && this.state == READING && !blocked) this.closeNow();
+  }
+
+  private closeNow(): void {
+    this.state = CLOSED;
+    this.timer.cancel();
+    this.flow.close();
   }
 
   /** True when it stopped for want of send space (with more to answer). */
   private serveRequests(): bool {
-    const server = this.server;
-    const config = server.config;
-    const c = this.c;
+    const config = this.server.config;
+    const f = this.flow;
     while (this.state == READING) {
-      if (c.sendSpace < HEAD_MAX) {
-        c.wantWritable = true;
-        return c.unread > 0;
-      }
-      const data = c.received();
+      if (f.writeSpace < HEAD_MAX) return f.unread > 0; // `writable` comes back
+      const data = f.received();
       const n = data.byteLength;
       if (n == 0) return false;
       if (this.requestStart == NONE) {
         this.requestStart = now();
         this.rearm();
       }
-      const req = server.req;
+      const req = this.req;
       if (this.headLen == 0) {
         const end = findHeadEnd(data.dataStart, n, this.scanned - 3);
         if (end < 0) {
           // Parse only once the head is complete, or can no longer be
           // (parsing each piece of a trickle would cost O(n²)).
           this.scanned = n;
-          if (n > config.maxRequestLine + config.maxHeaderBytes || n == c.rcv!.capacity) {
+          if (n > config.maxRequestLine + config.maxHeaderBytes || n >= f.receiveCapacity) {
             const e = parseRequest(data.dataStart, n, req, config);
             this.fail(e > 0 ? e : 431);
           }
@@ -189,7 +240,7 @@ class HttpConnection extends TcpHandler {
           return false;
         }
         if (req.contentLength > <i64>config.maxBody ||
-          <i64>req.headLen + req.contentLength > <i64>c.rcv!.capacity) {
+          <i64>req.headLen + req.contentLength > <i64>f.receiveCapacity) {
           this.fail(413);
           return false;
         }
@@ -217,7 +268,7 @@ class HttpConnection extends TcpHandler {
           return false;
         }
         if (!d.done) {
-          if (n == c.rcv!.capacity) this.fail(413);
+          if (n >= f.receiveCapacity) this.fail(413);
           return false;
         }
         raw = this.fed;
@@ -232,33 +283,53 @@ class HttpConnection extends TcpHandler {
     return false;
   }
 
-  /** Hand a complete request to the application and start its response. */
+  /** Hand a complete request to the application; its answer comes now
+   * (during the call) or later (responded). */
   private respond(req: HttpRequest, consumed: i32): void {
     const server = this.server;
-    const res = server.res;
     server.counters.requests++;
-    res.reset();
     this.served++;
     const max = server.config.maxRequests;
     this.keepAlive = req.keepAlive && !(max > 0 && this.served >= max) && this.keepAlive;
     this.headOnly = req.isMethod("HEAD");
+    this.keepAliveAsked = req.version == Version.Http10 && req.keepAlive;
+    if (server.accessLog) {
+      this.logLine = this.flow.remote.toString() + " \"" + req.method + " " + req.target +
+        (req.version == Version.Http10 ? " HTTP/1.0\"" : " HTTP/1.1\"");
+    }
+    const res = server.takeResponse();
+    res.sink = this;
+    this.pending = res;
+    this.state = AWAITING;
+    this.handling = true;
     server.handler.handle(req, res);
-    if (!res.sent) res.sendText(500, "the application did not answer\n");
-    if (res.close) this.keepAlive = false;
-    const http10 = req.version == Version.Http10;
-    const keepAliveAsked = http10 && req.keepAlive;
+    this.handling = false;
     // The request's bytes go only now: the handler read them in place.
-    this.c.consume(consumed);
+    this.flow.consume(consumed);
     this.headLen = 0;
     this.scanned = 0;
     this.chunks = null;
-    this.requestStart = NONE;
-    this.start(res, keepAliveAsked);
+    if (this.state == CLOSED) return;
+    if (res.sent) this.start(res);
+    else {
+      server.counters.deferred++;
+      this.rearm(); // the request timeout now waits for the answer
+    }
+  }
+
+  /** The handler answered (ResponseSink): during its call, taken when it
+   * returns; later, written now. */
+  responded(res: HttpResponse): void {
+    if (this.handling || this.pending !== res || this.state != AWAITING) return;
+    this.start(res);
   }
 
   /** Write the head, then as much body as fits. */
-  private start(res: HttpResponse, keepAliveAsked: bool): void {
+  private start(res: HttpResponse): void {
     const server = this.server;
+    this.pending = null;
+    this.requestStart = NONE;
+    if (res.close) this.keepAlive = false;
     const h = server.head;
     const status = res.status;
     h.reset();
@@ -268,16 +339,18 @@ class HttpConnection extends TcpHandler {
     const bodyless = status < 200 || status == 204 || status == 304;
     if (!bodyless) h.text("Content-Length: ").number(res.length < 0 ? 0 : res.length).crlf();
     if (!this.keepAlive) h.field("Connection", "close");
-    else if (keepAliveAsked) h.field("Connection", "keep-alive");
+    else if (this.keepAliveAsked) h.field("Connection", "keep-alive");
     const f = res.fields;
+    let length = res.length;
+    let body = res.body;
     if (h.length + f.length + 2 > h.buf.byteLength || f.overflow) {
       // The application's fields do not fit: a bug of the application.
       h.reset();
       h.text("HTTP/1.1 500 Internal Server Error").crlf().text("Content-Length: 0").crlf()
         .field("Connection", "close").crlf();
       this.keepAlive = false;
-      res.body = null;
-      res.length = 0;
+      body = null;
+      length = 0;
       server.counters.status5xx++;
     } else {
       memory.copy(h.buf.dataStart + <usize>h.length, f.buf.dataStart, f.length);
@@ -285,23 +358,34 @@ class HttpConnection extends TcpHandler {
       h.crlf();
       countStatus(server.counters, status);
     }
-    this.c.writeBytes(h.buf.dataStart, h.length);
-    this.body = bodyless || this.headOnly ? null : res.body;
-    this.left = this.body === null ? 0 : res.length;
+    if (server.accessLog) access.info(this.logLine + " " + status.toString() + " " + (length < 0 ? 0 : length).toString());
+    this.flow.write(h.buf, 0, h.length);
+    this.body = bodyless || this.headOnly ? null : body;
+    this.left = this.body === null ? 0 : length;
+    server.giveBack(res);
     this.state = SENDING;
-    this.lastActivity = now();
+    this.progressAt = now();
+    this.unacked = this.flow.unacknowledged;
     this.pump();
   }
 
   /** Move body bytes into the send buffer as far as it has room. */
   private pump(): void {
+    const f = this.flow;
+    // Progress for the send timeout: bytes acknowledged, or body taken.
+    const unacked = f.unacknowledged;
+    if (unacked < this.unacked) this.progressAt = now();
+    this.unacked = unacked;
     const body = this.body;
     if (body !== null && this.left > 0) {
       const want = this.left > <i64>0x4000_0000 ? 0x4000_0000 : <i32>this.left;
-      const n = this.c.fill(body, want);
+      const n = f.fill(body, want);
       this.left -= n;
       this.server.counters.bodyBytes += <u64>n;
-      if (n > 0) this.lastActivity = now();
+      if (n > 0) {
+        this.progressAt = now();
+        this.unacked = f.unacknowledged;
+      }
       if (this.left > 0) {
         this.rearm();
         return; // `writable` will call again
@@ -315,47 +399,48 @@ class HttpConnection extends TcpHandler {
   private finish(): void {
     if (this.state == CLOSED) return;
     if (!this.keepAlive) {
-      this.state = CLOSED;
-      this.timer.cancel();
-      this.c.close();
+      this.closeNow();
       return;
     }
     this.state = READING;
-    this.lastActivity = now();
+    this.idleSince = now();
     this.rearm();
+    // A pipelined request may be waiting already.
+    if (this.flow.unread > 0 || this.peerDone) this.serve();
   }
 
   private writeContinue(): void {
     const h = this.server.head;
     h.reset();
     h.text("HTTP/1.1 100 Continue").crlf().crlf();
-    this.c.writeBytes(h.buf.dataStart, h.length);
+    this.flow.write(h.buf, 0, h.length);
   }
 
   /** Answer a request that cannot be served with `status` and close. */
   private fail(status: i32): void {
     const server = this.server;
     server.counters.errors++;
-    const res = server.res;
-    res.reset();
-    res.sendText(status, reasonPhrase(status) + "\n");
     this.keepAlive = false;
     this.headOnly = false;
     this.headLen = 0;
     this.scanned = 0;
     this.chunks = null;
     // Nothing more of this stream can be trusted: drop it all.
-    this.c.consume(this.c.unread);
-    this.start(res, false);
+    this.flow.consume(this.flow.unread);
+    this.abandon();
+    if (server.accessLog) this.logLine = this.flow.remote.toString() + " \"-\"";
+    const res = server.takeResponse();
+    res.sendText(status, reasonPhrase(status) + "\n");
+    this.start(res);
   }
 
   /** Arm the timer for the nearest deadline of the current state. */
   private rearm(): void {
     const config = this.server.config;
     let at: i64;
-    if (this.state == SENDING) at = this.lastActivity + config.sendTimeout;
+    if (this.state == SENDING) at = this.progressAt + config.sendTimeout;
     else if (this.requestStart != NONE) at = this.requestStart + config.requestTimeout;
-    else at = this.lastActivity + config.idleTimeout;
+    else at = this.idleSince + config.idleTimeout;
     this.timer.armAt(at);
   }
 
@@ -364,13 +449,15 @@ class HttpConnection extends TcpHandler {
     const config = this.server.config;
     const counters = this.server.counters;
     if (this.state == SENDING) {
-      if (time - this.lastActivity < config.sendTimeout) {
+      this.pump(); // notes acknowledgements since the last event
+      if (this.state != SENDING) return;
+      if (time - this.progressAt < config.sendTimeout) {
         this.rearm();
         return;
       }
       counters.sendTimeouts++;
       this.state = CLOSED;
-      this.c.abort();
+      this.flow.abort();
       return;
     }
     if (this.requestStart != NONE) {
@@ -378,17 +465,27 @@ class HttpConnection extends TcpHandler {
         this.rearm();
         return;
       }
+      if (this.state == AWAITING) {
+        // The handler never answered: say so, and close.
+        counters.handlerTimeouts++;
+        this.abandon();
+        this.keepAlive = false;
+        counters.errors++;
+        const res = this.server.takeResponse();
+        res.sendText(503, "the application did not answer in time\n");
+        this.start(res);
+        return;
+      }
       counters.requestTimeouts++;
       this.fail(408);
       return;
     }
-    if (time - this.lastActivity < config.idleTimeout) {
+    if (time - this.idleSince < config.idleTimeout) {
       this.rearm();
       return;
     }
     counters.idleTimeouts++;
-    this.state = CLOSED;
-    this.c.close();
+    this.closeNow();
   }
 }
 

@@ -3,7 +3,7 @@
 //   --ipv4-gateway=10.0.0.1  the gateway (default: none, the subnet only)
 // (--log=LEVEL belongs to libos/platform.) A value that cannot work stops
 // the image with a message naming the argument, before any traffic.
-import { Validator, declareArgument, fail } from "../platform/index";
+import { Argument, Validator, declareArgument, fail } from "../platform/index";
 import { Ipv4Config, parseCidr, parseIpv4 } from "./config";
 
 class CidrValidator extends Validator {
@@ -23,16 +23,22 @@ class AddressValidator extends Validator {
   describe(): string { return "ADDRESS"; }
 }
 
-export const ipv4Argument = declareArgument(
-  "ipv4", "10.0.0.2/24", "this unikernel's IPv4 address and prefix length", new CidrValidator());
-export const gatewayArgument = declareArgument(
-  "ipv4-gateway", "", "the IPv4 gateway; none: only the subnet is reachable", new AddressValidator());
+/** --ipv4 (declared on first use, as every argument is). */
+export function ipv4Argument(): Argument {
+  return declareArgument("ipv4", "10.0.0.2/24", "this unikernel's IPv4 address and prefix length", new CidrValidator());
+}
+
+/** --ipv4-gateway */
+export function gatewayArgument(): Argument {
+  return declareArgument("ipv4-gateway", "", "the IPv4 gateway; empty: only the subnet is reachable",
+    new AddressValidator());
+}
 
 /** The configuration the (parsed) boot arguments give; stops the image
  * when the gateway cannot be reached from the address. */
 export function configFromArguments(): Ipv4Config {
-  const cidr = parseCidr(ipv4Argument.value)!;
-  const gw = gatewayArgument.value;
+  const cidr = parseCidr(ipv4Argument().value)!;
+  const gw = gatewayArgument().value;
   const config = new Ipv4Config(cidr.address, cidr.prefixLen, gw.length == 0 ? 0 : <u32>parseIpv4(gw));
   const why = config.gatewayProblem();
   if (why !== null) fail("bad value for boot argument --ipv4-gateway: '" + gw + "' (expected " + why + ")");

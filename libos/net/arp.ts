@@ -21,7 +21,7 @@ import {
 } from "../wire/index";
 import { ArpCache, ArpEntry, EntryState, NO_MAC } from "./arpcache";
 import { Ipv4Config, Limits, isMulticast } from "./config";
-import { Counters } from "./counters";
+import { Counters } from "../platform/index";
 import { EtherTypeHandler, EthernetLayer } from "./ethernet";
 import { moveWindow, newWindow } from "./window";
 

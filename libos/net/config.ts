@@ -1,7 +1,7 @@
 // The interface's IPv4 configuration (address, prefix, gateway) and the
 // stack's limits. Every limit on memory or on work is here, with its
 // default, so that the bounds of the whole stack read in one place.
-import { Ipv4Address, IPV4_BROADCAST, ipv4ToString } from "../wire/index";
+import { Ipv4Address, IPV4_BROADCAST, IpAddress, ipv4ToString, parseV4 } from "../wire/index";
 import { SECOND, MILLISECOND } from "../platform/index";
 
 export class Ipv4Config {
@@ -66,6 +66,36 @@ export class Ipv4Config {
   }
 }
 
+/** What happened to the interface's configuration. */
+export enum ConfigChange {
+  /** An address to use (a static one at start, a DHCP lease). */
+  Bound = 0,
+  /** The same source again: a renewed lease, maybe with other values
+   * (address, gateway, DNS servers). */
+  Renewed,
+  /** The address is gone (lease expired, NAK): 0.0.0.0/0 until the next. */
+  Lost,
+}
+
+/** A configuration event, as a source (DHCP; later SLAAC) emits it and the
+ * stack, the resolver and the app apply it. Sources know nothing of who
+ * listens (smoltcp's DHCP socket emits Configured/Deconfigured alike). */
+export class ConfigEvent {
+  constructor(
+    readonly change: ConfigChange,
+    readonly ipv4: Ipv4Config,
+    /** DNS servers the source named, in order of preference. */
+    readonly dnsServers: IpAddress[] = [],
+    /** "static", "dhcp": for log lines. */
+    readonly source: string = "static",
+  ) {}
+}
+
+/** Told of every configuration event. */
+export abstract class ConfigListener {
+  abstract configChanged(e: ConfigEvent): void;
+}
+
 /** 224.0.0.0/4 (RFC 5771). */
 export function isMulticast(a: Ipv4Address): bool {
   return (a >> 28) == 0xe;
@@ -76,30 +106,9 @@ export function isLoopback(a: Ipv4Address): bool {
   return (a >> 24) == 127;
 }
 
-/** A dotted quad ("10.0.0.2") as an address, or -1. Each octet is 1 to 3
- * decimal digits worth at most 255; nothing else is accepted. */
+/** A dotted quad ("10.0.0.2") as an address, or -1 (wire/ip.ts). */
 export function parseIpv4(text: string): i64 {
-  let value: u32 = 0;
-  let octet: u32 = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c == 46) { // '.'
-      if (digits == 0 || dots == 3) return -1;
-      value = (value << 8) | octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      octet = octet * 10 + <u32>(c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else {
-      return -1;
-    }
-  }
-  if (dots != 3 || digits == 0) return -1;
-  return <i64>((value << 8) | octet);
+  return parseV4(text);
 }
 
 /** "10.0.0.2/24" as a configuration without gateway, or null. */

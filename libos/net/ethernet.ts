@@ -8,7 +8,7 @@ import {
   macIsMulticast,
 } from "../wire/index";
 import { get16, get48, set16, set48 } from "../wire/field";
-import { Counters } from "./counters";
+import { Counters } from "../platform/index";
 import { Link } from "./link";
 import { moveWindow, newWindow } from "./window";
 

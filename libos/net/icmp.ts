@@ -19,8 +19,9 @@ import {
 } from "../wire/index";
 import { get16, get48, get8 } from "../wire/field";
 import { Limits, isLoopback, isMulticast } from "./config";
-import { Counters } from "./counters";
-import { ErrorReporter, Ipv4Datagram, Ipv4Layer, Ipv4Protocol } from "./ipv4";
+import { Counters } from "../platform/index";
+import { ErrorReporter, Ipv4Layer } from "./ipv4";
+import { IpDatagram, IpProtocol } from "./ip";
 import { moveWindow, newWindow } from "./window";
 
 /** RFC 1812 §4.3.2.3: an error fits in 576 bytes, its IPv4 header included. */
@@ -55,7 +56,7 @@ export class IcmpCounters extends Counters {
   }
 }
 
-export class IcmpLayer implements Ipv4Protocol, ErrorReporter {
+export class IcmpLayer implements IpProtocol, ErrorReporter {
   readonly counters: IcmpCounters = new IcmpCounters();
   private readonly window: Uint8Array = newWindow();
   private readonly packet!: Icmpv4Packet;
@@ -71,7 +72,7 @@ export class IcmpLayer implements Ipv4Protocol, ErrorReporter {
     ipv4.errors = this;
   }
 
-  input(d: Ipv4Datagram): void {
+  input(d: IpDatagram): void {
     const c = this.counters;
     c.messagesIn++;
     const p = this.packet;
@@ -108,17 +109,17 @@ export class IcmpLayer implements Ipv4Protocol, ErrorReporter {
   }
 
   /** RFC 1122 §4.1.3.1: a UDP datagram for a port nobody listens on. */
-  portUnreachable(d: Ipv4Datagram): void {
+  portUnreachable(d: IpDatagram): void {
     if (this.error(d, IcmpType.DstUnreachable, UnreachableCode.Port)) this.counters.unreachablesOut++;
   }
 
   /** RFC 1122 §3.2.2.1: a protocol nobody here speaks. */
-  protocolUnreachable(d: Ipv4Datagram): void {
+  protocolUnreachable(d: IpDatagram): void {
     if (this.error(d, IcmpType.DstUnreachable, UnreachableCode.Protocol)) this.counters.unreachablesOut++;
   }
 
   /** RFC 1122 §3.3.2: reassembly gave up on `d` (its first fragment). */
-  reassemblyTimedOut(d: Ipv4Datagram): void {
+  reassemblyTimedOut(d: IpDatagram): void {
     if (this.error(d, IcmpType.TimeExceeded, TimeExceededCode.ReassemblyTimeExceeded)) {
       this.counters.timeExceededOut++;
     }
@@ -126,8 +127,8 @@ export class IcmpLayer implements Ipv4Protocol, ErrorReporter {
 
   /** Send an error about `d` to its source, unless RFC 1122 §3.2.2
    * forbids it or the rate limit holds it back. */
-  private error(d: Ipv4Datagram, type: i32, code: i32): bool {
-    const src = d.src;
+  private error(d: IpDatagram, type: i32, code: i32): bool {
+    const src = d.src.v4;
     if (d.broadcast || get48(d.buf, d.l3 - ETH_HEADER_LEN + ETH_DST) == MAC_BROADCAST) return false;
     if (src == 0 || isMulticast(src) || isLoopback(src) || (src >> 28) == 0xf) return false;
     if (d.protocol == IP_PROTOCOL_ICMP && (d.len < 1 || isError(get8(d.buf, d.l4)))) return false;
@@ -146,7 +147,7 @@ export class IcmpLayer implements Ipv4Protocol, ErrorReporter {
     m.unused = 0;
     m.nextHopMtu = 0;
     m.fillChecksum();
-    return this.ipv4.send(src, IP_PROTOCOL_ICMP, tx, at, 8 + quote, d.linkSrc);
+    return this.ipv4.sendV4(src, IP_PROTOCOL_ICMP, tx, at, 8 + quote, d.linkSrc);
   }
 
   /** The token bucket: `icmpErrorBurst` tokens, one more per interval. */

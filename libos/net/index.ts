@@ -5,7 +5,7 @@
 //
 // This layer promises:
 // - Hostile frames are counted and dropped, by reason, per layer (every
-//   `…Counters` class; `Stack.counters()` prints them all); nothing a frame
+//   `…Counters` class, registered with libos/platform's counters registry); nothing a frame
 //   holds can trap the stack or grow its memory without bound.
 // - Bounded memory, all limits in one place (`Limits`, config.ts): the ARP
 //   cache and its queues, reassembly slots, fragments and bytes, the ICMP
@@ -18,27 +18,36 @@
 // - Outgoing datagrams larger than the MTU are fragmented; incoming
 //   fragments are reassembled (RFC 791, RFC 1122 §3.3.2).
 //
-// An app:
+// - The IP seam (ip.ts): UDP and TCP are written against IpLayer and
+//   IpAddress (libos/wire/ip.ts), never a 32-bit address; IPv4 is one
+//   IpLayer (ipv4.ts, with arp.ts, icmp.ts, reassembly.ts, fragment.ts
+//   beside it), and IPv6 plugs in as another, held in IpFamilies.
+// - Configuration as events (config.ts ConfigEvent/ConfigListener): a
+//   source (DHCP, libos/dhcp) emits them; the stack above (libos/stack)
+//   applies them. Nothing here imports a source.
+//
+// Apps get all this assembled from libos/stack:
 //   class Echo extends UdpHandler {
 //     receive(s: UdpSocket, d: UdpDatagram): void { s.reply(d, d.payload); }
 //   }
-//   const stack = Stack.fromBootArguments();   // --ipv4, --ipv4-gateway, --log
+//   const stack = Stack.fromBootArguments();   // --ipv4, --ipv4-gateway, --dhcp
 //   stack.udp.bind(7, new Echo());
 //   run();
 //
-// Not supported (yet): IPv6, IPv4 options (accepted and skipped, never
+// Not supported (yet): IPv6 (the seam is there), IPv4 options (accepted and skipped, never
 // sent), multicast, more than one interface or address, forwarding, path
 // MTU discovery, acting on ICMP errors received, ARP conflict defence
 // (conflicts are counted and logged).
-export { Stack, ConfiguredHandler } from "./stack";
-export { Ipv4Config, Limits, parseCidr, parseIpv4, isMulticast, isLoopback } from "./config";
+export {
+  Ipv4Config, Limits, parseCidr, parseIpv4, isMulticast, isLoopback, ConfigEvent, ConfigChange, ConfigListener,
+} from "./config";
 export { ipv4Argument, gatewayArgument, configFromArguments } from "./args";
 export { Link, DeviceLink } from "./link";
-export { Counters } from "./counters";
+export { IpLayer, IpFamilies, IpDatagram, IpProtocol, IP_HEADROOM } from "./ip";
 export { EthernetLayer, EthernetCounters, EtherTypeHandler } from "./ethernet";
 export { ArpLayer, ArpCounters, NO_MAC } from "./arp";
 export { ArpCache, ArpEntry, EntryState } from "./arpcache";
-export { Ipv4Layer, Ipv4Counters, Ipv4Datagram, Ipv4Protocol } from "./ipv4";
+export { Ipv4Layer, Ipv4Counters } from "./ipv4";
 export { Reassembly, ReassemblyCounters } from "./reassembly";
 export { IcmpLayer, IcmpCounters } from "./icmp";
 export { UdpLayer, UdpCounters, UdpSocket, UdpHandler, UdpDatagram, UDP_MAX_PAYLOAD } from "./udp";

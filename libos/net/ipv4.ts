@@ -17,49 +17,23 @@
 import { Level, Logger, randomU32 } from "../platform/index";
 import {
   ETH_HEADER_LEN, ETH_SRC, ETHERTYPE_IPV4, IPV4_HEADER_LEN, IPV4_MAX_LEN, Ipv4Address,
-  Ipv4Packet, MAC_BROADCAST, MacAddress, ipv4ToString,
+  Ipv4Packet, MAC_BROADCAST, MacAddress, ipv4ToString, IpAddress, IP_V4, sumPseudoHeader,
 } from "../wire/index";
 import { get48 } from "../wire/field";
 import { ArpLayer, NO_MAC, ResolvedSender } from "./arp";
+import { IpDatagram, IpLayer, IpProtocol } from "./ip";
 import { Ipv4Config, Limits, isLoopback, isMulticast } from "./config";
-import { Counters } from "./counters";
+import { Counters } from "../platform/index";
 import { EtherTypeHandler, EthernetLayer } from "./ethernet";
 import { Fragmenter } from "./fragment";
 import { Reassembly, ReassemblyHost } from "./reassembly";
 import { moveWindow, newWindow } from "./window";
 
-/** A protocol above IPv4 (ICMP, UDP, TCP). */
-export interface Ipv4Protocol {
-  input(d: Ipv4Datagram): void;
-}
-
 /** Tells sources about their datagrams' fate: ICMP implements it. */
 export interface ErrorReporter {
-  protocolUnreachable(d: Ipv4Datagram): void;
-  reassemblyTimedOut(d: Ipv4Datagram): void;
-}
-
-/** A datagram for us, as handed to the protocol above. The same object is
- * reused for every datagram: valid only during `input`. */
-export class Ipv4Datagram {
-  /** The bytes: a received frame, or a reassembled datagram laid out like
-   * one (the Ethernet header of its first fragment, a 20-byte header). */
-  buf: Uint8Array = new Uint8Array(0);
-  /** Offset of the IPv4 header in buf; the Ethernet header is before it. */
-  l3: i32 = 0;
-  headerLen: i32 = 0;
-  /** Offset of the payload, and its length. */
-  l4: i32 = 0;
-  len: i32 = 0;
-  src: Ipv4Address = 0;
-  dst: Ipv4Address = 0;
-  protocol: u8 = 0;
-  ttl: u8 = 0;
-  /** Sent to a broadcast address rather than ours. */
-  broadcast: bool = false;
-  reassembled: bool = false;
-  /** The Ethernet source: where an answer goes. */
-  linkSrc: MacAddress = 0;
+  portUnreachable(d: IpDatagram): void;
+  protocolUnreachable(d: IpDatagram): void;
+  reassemblyTimedOut(d: IpDatagram): void;
 }
 
 export class Ipv4Counters extends Counters {
@@ -106,14 +80,16 @@ export class Ipv4Counters extends Counters {
 const log = new Logger("ipv4");
 const HEADERS = ETH_HEADER_LEN + IPV4_HEADER_LEN;
 
-export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHost {
+export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSender, ReassemblyHost {
   readonly counters: Ipv4Counters = new Ipv4Counters();
   /** Ours: changes when DHCP (re)configures the interface (setConfig). */
   address: Ipv4Address;
+  /** The same, as the IpAddress transports send from. */
+  private readonly source: IpAddress = new IpAddress();
   readonly reassembly!: Reassembly;
   errors: ErrorReporter | null = null;
-  private readonly protocols: StaticArray<Ipv4Protocol | null> = new StaticArray<Ipv4Protocol | null>(256);
-  private readonly d: Ipv4Datagram = new Ipv4Datagram();
+  private readonly protocols: StaticArray<IpProtocol | null> = new StaticArray<IpProtocol | null>(256);
+  private readonly d: IpDatagram = new IpDatagram();
   private readonly window: Uint8Array = newWindow();
   private readonly packet!: Ipv4Packet;
   private readonly outWindow: Uint8Array = newWindow();
@@ -127,7 +103,9 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
     public config: Ipv4Config,
     readonly limits: Limits,
   ) {
+    super(IP_V4, IPV4_HEADER_LEN);
     this.address = config.address;
+    this.source.setV4(config.address);
     this.packet = new Ipv4Packet(this.window);
     this.out = new Ipv4Packet(this.outWindow);
     this.fragmenter = new Fragmenter(ethernet);
@@ -140,10 +118,32 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
   setConfig(config: Ipv4Config): void {
     this.config = config;
     this.address = config.address;
+    this.source.setV4(config.address);
+  }
+
+  get configured(): bool {
+    return this.address != 0;
+  }
+
+  sourceFor(dst: IpAddress): IpAddress {
+    return this.source;
+  }
+
+  get mtu(): i32 {
+    return this.ethernet.mtu;
+  }
+
+  pseudoHeaderSum(src: IpAddress, dst: IpAddress, protocol: u8, length: i32): u64 {
+    return sumPseudoHeader(src.v4, dst.v4, protocol, <u32>length);
+  }
+
+  portUnreachable(d: IpDatagram): void {
+    const errors = this.errors;
+    if (errors !== null && !d.broadcast) errors.portUnreachable(d);
   }
 
   /** Hand datagrams of `protocol` to `handler` (replacing any other). */
-  register(protocol: u8, handler: Ipv4Protocol): void {
+  register(protocol: u8, handler: IpProtocol): void {
     this.protocols[protocol] = handler;
   }
 
@@ -229,7 +229,13 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
    * has segmentation offload: `tso`), the datagram may exceed the MTU: it
    * goes with DF set, in one frame, for the link to cut into segments of
    * `tsoMss` payload bytes. */
-  send(dst: Ipv4Address, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC,
+  send(dst: IpAddress, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC,
+    tsoMss: i32 = 0): bool {
+    return this.sendV4(dst.v4, protocol, buf, l4, len, via, tsoMss);
+  }
+
+  /** send() to an IPv4 address (ARP, ICMP and DHCP speak IPv4 only). */
+  sendV4(dst: Ipv4Address, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC,
     tsoMss: i32 = 0): bool {
     const c = this.counters;
     if (len > IPV4_MAX_LEN - IPV4_HEADER_LEN) {
@@ -280,8 +286,8 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
 
   /** Answer `d` in place: its payload, `len` bytes at d.l4 (rewritten by
    * the caller), goes back to its source from our address. */
-  reply(d: Ipv4Datagram, protocol: u8, len: i32): bool {
-    return this.send(d.src, protocol, d.buf, d.l4, len, d.linkSrc);
+  reply(d: IpDatagram, protocol: u8, len: i32): bool {
+    return this.sendV4(d.src.v4, protocol, d.buf, d.l4, len, d.linkSrc);
   }
 
   /** From ARP: a datagram that waited for `mac`. */
@@ -338,8 +344,9 @@ export class Ipv4Layer implements EtherTypeHandler, ResolvedSender, ReassemblyHo
     d.headerLen = hl;
     d.l4 = l3 + hl;
     d.len = len;
-    d.src = p.src;
-    d.dst = p.dst;
+    d.src.setV4(p.src);
+    d.dst.setV4(p.dst);
+    d.layer = this;
     d.protocol = p.protocol;
     d.ttl = p.ttl;
     d.broadcast = broadcast;

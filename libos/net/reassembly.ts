@@ -19,7 +19,7 @@
 // bytes for the Ethernet header of its first fragment, a 20-byte IPv4
 // header (the first fragment's, options left out), then the data, so that
 // the layers above treat it like any frame and can answer it in place.
-import { Counters } from "./counters";
+import { Counters } from "../platform/index";
 import { Limits } from "./config";
 import { Timer, now } from "../platform/index";
 import { ETH_HEADER_LEN, Ipv4Address, IPV4_HEADER_LEN, Ipv4Packet } from "../wire/index";

@@ -12,15 +12,14 @@
 // behind the received headers: those are rewritten in place, and nothing
 // is copied or allocated.
 import { randomU32 } from "../platform/index";
-import { IP_PROTOCOL_UDP, IPV4_HEADER_LEN, Ipv4Address, MacAddress, UDP_HEADER_LEN, UdpPacket, WireError } from "../wire/index";
+import { IP_PROTOCOL_UDP, IPV4_HEADER_LEN, IpAddress, MacAddress, UDP_HEADER_LEN, UdpPacket, WireError } from "../wire/index";
 import { NO_MAC } from "./arp";
-import { Counters } from "./counters";
-import { IcmpLayer } from "./icmp";
-import { Ipv4Datagram, Ipv4Layer, Ipv4Protocol } from "./ipv4";
+import { Counters } from "../platform/index";
+import { IP_HEADROOM, IpDatagram, IpFamilies, IpProtocol } from "./ip";
 import { moveWindow, newWindow } from "./window";
 
-/** Room in front of a UDP payload for the Ethernet, IPv4 and UDP headers. */
-const HEADROOM: i32 = 14 + IPV4_HEADER_LEN + UDP_HEADER_LEN;
+/** Room in front of a UDP payload for the link, IP and UDP headers. */
+const HEADROOM: i32 = IP_HEADROOM + UDP_HEADER_LEN;
 /** The largest payload one IPv4 datagram carries. */
 export const UDP_MAX_PAYLOAD: i32 = 65535 - IPV4_HEADER_LEN - UDP_HEADER_LEN;
 /** RFC 6335 §6: the dynamic ports, where unnamed sockets are bound. */
@@ -35,9 +34,10 @@ export abstract class UdpHandler {
 
 /** A received datagram. */
 export class UdpDatagram {
-  src: Ipv4Address = 0;
+  /** Reused for the next datagram: clone() to keep. */
+  readonly src: IpAddress = new IpAddress();
   srcPort: u16 = 0;
-  dst: Ipv4Address = 0;
+  readonly dst: IpAddress = new IpAddress();
   dstPort: u16 = 0;
   /** Sent to a broadcast address. */
   broadcast: bool = false;
@@ -54,7 +54,7 @@ export class UdpSocket {
 
   /** Send `payload` to `dst`:`dstPort` from this socket's port; false if
    * it was dropped (see the layer's counters for why). */
-  sendTo(dst: Ipv4Address, dstPort: u16, payload: Uint8Array): bool {
+  sendTo(dst: IpAddress, dstPort: u16, payload: Uint8Array): bool {
     return this.udp.send(this, dst, dstPort, payload, NO_MAC);
   }
 
@@ -96,21 +96,22 @@ export class UdpCounters extends Counters {
   }
 }
 
-export class UdpLayer implements Ipv4Protocol {
+export class UdpLayer implements IpProtocol {
   readonly counters: UdpCounters = new UdpCounters();
   private readonly sockets: Map<u16, UdpSocket> = new Map<u16, UdpSocket>();
   private readonly window: Uint8Array = newWindow();
   private readonly packet!: UdpPacket;
   private readonly d: UdpDatagram = new UdpDatagram();
   /** The datagram being delivered (for in-place answers), or null. */
-  private current: Ipv4Datagram | null = null;
+  private current: IpDatagram | null = null;
   /** Outgoing datagrams are built here; grown on demand to the largest
    * sent so far (at most 64 KiB). */
   private tx: Uint8Array = new Uint8Array(HEADROOM + 1472);
 
-  constructor(readonly ipv4: Ipv4Layer, readonly icmp: IcmpLayer) {
+  constructor(readonly ip: IpFamilies) {
     this.packet = new UdpPacket(this.window);
-    ipv4.register(IP_PROTOCOL_UDP, this);
+    const layers = ip.all();
+    for (let i = 0; i < layers.length; i++) layers[i].register(IP_PROTOCOL_UDP, this);
   }
 
   /** A socket on local `port` (0: any free dynamic port), or null if the
@@ -127,7 +128,7 @@ export class UdpLayer implements Ipv4Protocol {
     if (this.sockets.has(s.port) && this.sockets.get(s.port) === s) this.sockets.delete(s.port);
   }
 
-  input(ip: Ipv4Datagram): void {
+  input(ip: IpDatagram): void {
     const c = this.counters;
     c.datagramsIn++;
     const p = this.packet;
@@ -144,20 +145,21 @@ export class UdpLayer implements Ipv4Protocol {
       c.dropBadPort++;
       return;
     }
-    if (!p.verifyChecksum(ip.src, ip.dst)) {
+    const layer = ip.layer!;
+    if (!p.verifyWith(layer.pseudoHeaderSum(ip.src, ip.dst, IP_PROTOCOL_UDP, <i32>p.length))) {
       c.dropBadChecksum++;
       return;
     }
     if (!this.sockets.has(port)) {
       c.dropNoSocket++;
-      if (!ip.broadcast) this.icmp.portUnreachable(ip);
+      layer.portUnreachable(ip);
       return;
     }
     const s = this.sockets.get(port);
     const d = this.d;
-    d.src = ip.src;
+    d.src.set(ip.src);
     d.srcPort = p.srcPort;
-    d.dst = ip.dst;
+    d.dst.set(ip.dst);
     d.dstPort = port;
     d.broadcast = ip.broadcast;
     d.linkSrc = ip.linkSrc;
@@ -171,8 +173,13 @@ export class UdpLayer implements Ipv4Protocol {
 
   /** Send `payload` from `from`'s port to `dst`:`dstPort`; `via` as for
    * Ipv4Layer.send. */
-  send(from: UdpSocket, dst: Ipv4Address, dstPort: u16, payload: Uint8Array, via: MacAddress): bool {
+  send(from: UdpSocket, dst: IpAddress, dstPort: u16, payload: Uint8Array, via: MacAddress): bool {
     const c = this.counters;
+    const layer = this.ip.layerFor(dst);
+    if (layer === null) {
+      c.dropSend++;
+      return false;
+    }
     const n = payload.byteLength;
     if (n > UDP_MAX_PAYLOAD) {
       c.dropTooLong++;
@@ -195,8 +202,8 @@ export class UdpLayer implements Ipv4Protocol {
     p.srcPort = from.port;
     p.dstPort = dstPort;
     p.length = <u16>(UDP_HEADER_LEN + n);
-    p.fillChecksum(this.ipv4.address, dst);
-    if (!this.ipv4.send(dst, IP_PROTOCOL_UDP, buf, l4, UDP_HEADER_LEN + n, via)) {
+    p.fillWith(layer.pseudoHeaderSum(layer.sourceFor(dst), dst, IP_PROTOCOL_UDP, UDP_HEADER_LEN + n));
+    if (!layer.send(dst, IP_PROTOCOL_UDP, buf, l4, UDP_HEADER_LEN + n, via, 0)) {
       c.dropSend++;
       return false;
     }

@@ -1,12 +1,19 @@
 // Boot arguments: the image's command line, as `--name=value` words.
 //
-// Every argument is declared (name, default, help, validator) before
-// `parseArguments()` runs, usually at the top level of the module that owns
-// it. Parsing is all or nothing: an unknown argument stops the image with
-// status 1 and a list of the known ones, a bad value stops it with a message
-// naming the argument. `--name` alone means `--name=true`.
+// An argument is declared (name, default, help, validator) by what uses
+// it, when it is made: the app's main for its own, the stack when the app
+// builds one, TCP when the app first uses it, the resolver when the app
+// makes one. Nothing is declared by importing a module, so an image's
+// `--help` lists exactly the arguments it reads. `parseArguments()` reads
+// the command line once; an argument declared later takes its value then.
+// `checkArguments()`, which `run()` calls before the first wait, stops the
+// image with status 1 and the list of known arguments for one that nothing
+// declared, and prints that list and exits 0 for `--help`. A bad value
+// stops the image with a message naming the argument. `--name` alone means
+// `--name=true`.
 import { cmdline } from "./abi";
-import { fail } from "./exit";
+import { fail, exit, EXIT_SUCCESS } from "./exit";
+import { println } from "./console";
 
 /** Decides whether a value is acceptable. */
 export abstract class Validator {
@@ -78,22 +85,42 @@ export class Argument {
 }
 
 const registry: Argument[] = [];
+/** The command line's words as name and value, once parsed. */
+const givenNames: string[] = [];
+const givenValues: string[] = [];
+let parsed = false;
 
-/** Declare an argument. A default that its own validator refuses, or a name
- * declared twice, is a programming error and stops the image. */
+/** Declare an argument; declaring one already declared (a second stack,
+ * a second resolver) returns the first. A default that its own validator
+ * refuses is a programming error and stops the image. */
 export function declareArgument(
   name: string,
   defaultValue: string,
   help: string,
   validator: Validator = new AnyText(),
 ): Argument {
-  if (findArgument(name) !== null) fail("argument --" + name + " is declared twice");
+  const known = findArgument(name);
+  if (known !== null) return known;
   if (validator.check(defaultValue) !== null) {
     fail("argument --" + name + " has a default its validator refuses: " + defaultValue);
   }
   const arg = new Argument(name, defaultValue, help, validator);
   registry.push(arg);
+  if (parsed) apply(arg);
   return arg;
+}
+
+/** Give `arg` the command line's value for it, if there is one. */
+function apply(arg: Argument): void {
+  const i = givenNames.lastIndexOf(arg.name);
+  if (i < 0) return;
+  const value = givenValues[i];
+  const why = arg.validator.check(value);
+  if (why !== null) {
+    fail("bad value for boot argument --" + arg.name + ": '" + value + "' (expected " + why + ")");
+  }
+  arg.value = value;
+  arg.given = true;
 }
 
 export function findArgument(name: string): Argument | null {
@@ -103,14 +130,18 @@ export function findArgument(name: string): Argument | null {
   return null;
 }
 
-/** Read the command line and set every argument it names. Call once, after
- * every argument is declared. */
+/** Read the command line and set every argument declared so far (those
+ * declared later take their values when declared). Once is enough; again
+ * does nothing. */
 export function parseArguments(): void {
+  if (parsed) return;
   parseWords(commandLine());
 }
 
 /** The parsing itself, apart from the import so that it can be tested. */
 export function parseWords(line: string): void {
+  givenNames.length = 0;
+  givenValues.length = 0;
   const words = line.split(" ");
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
@@ -119,29 +150,34 @@ export function parseWords(line: string): void {
       fail("boot argument '" + word + "' is not of the form --name=value\n" + usage());
     }
     const eq = word.indexOf("=");
-    const name = eq < 0 ? word.substring(2) : word.substring(2, eq);
-    const value = eq < 0 ? "true" : word.substring(eq + 1);
-    const arg = findArgument(name);
-    if (arg === null) {
-      fail("unknown boot argument --" + name + "\n" + usage());
-      return;
+    givenNames.push(eq < 0 ? word.substring(2) : word.substring(2, eq));
+    givenValues.push(eq < 0 ? "true" : word.substring(eq + 1));
+  }
+  parsed = true;
+  for (let i = 0; i < registry.length; i++) apply(registry[i]);
+}
+
+/** Stop the image if the command line names an argument nothing declared;
+ * print the known ones and exit 0 for --help. run() calls it. */
+export function checkArguments(): void {
+  if (!parsed) parseArguments();
+  for (let i = 0; i < givenNames.length; i++) {
+    const name = givenNames[i];
+    if (name == "help") {
+      println(usage());
+      exit(EXIT_SUCCESS);
     }
-    const why = arg.validator.check(value);
-    if (why !== null) {
-      fail("bad value for boot argument --" + name + ": '" + value + "' (expected " + why + ")");
-    }
-    arg.value = value;
-    arg.given = true;
+    if (findArgument(name) === null) fail("unknown boot argument --" + name + "\n" + usage());
   }
 }
 
 /** The known arguments, one a line, with their defaults and help. */
 export function usage(): string {
-  let text = "known boot arguments:";
+  let text = "known boot arguments (--help lists them):";
   for (let i = 0; i < registry.length; i++) {
     const a = registry[i];
     text += "\n  --" + a.name + "=" + a.validator.describe() +
-      "  " + a.help + " (default: " + a.defaultValue + ")";
+      "  " + a.help + (a.defaultValue.length > 0 ? " (default: " + a.defaultValue + ")" : "");
   }
   return text;
 }

@@ -20,7 +20,7 @@ export { now, wallNow, isoTime, civilDate, NANOSECOND, MICROSECOND, MILLISECOND,
 export { exit, fail, EXIT_SUCCESS, EXIT_FAILURE } from "./exit";
 export {
   Argument, Validator, AnyText, OneOf, IntRange, Flag,
-  declareArgument, findArgument, parseArguments, parseWords, usage, commandLine,
+  declareArgument, findArgument, parseArguments, parseWords, checkArguments, usage, commandLine,
 } from "./args";
 export { Level, Logger, logLevel } from "./log";
 export { fillRandom, randomU32, randomU64 } from "./entropy";
@@ -29,4 +29,6 @@ export { Timer, nextDeadline, armedTimers, fireDue } from "./timers";
 export { InputSource, watch, unwatch, step, run, stop } from "./loop";
 export { NetDevice, NetCounters, FrameReceiver } from "./net";
 export { memoryLimit } from "./memory";
+export { Counters, registerCounters, countersReport, statsLine } from "./counters";
 export { Asset, findAsset, assets } from "./assets";
+export { moveWindow, newWindow, offsetIn } from "./window";

@@ -7,8 +7,11 @@
 // timer armed, no device watched). `step()` is one turn of the loop, for
 // test harnesses that drive the image themselves.
 import { poll, netRead } from "./abi";
-import { now } from "./clock";
-import { fireDue, nextDeadline, armedTimers } from "./timers";
+import { now, SECOND } from "./clock";
+import { Timer, fireDue, nextDeadline, armedTimers } from "./timers";
+import { IntRange, checkArguments, declareArgument } from "./args";
+import { println } from "./console";
+import { statsLine } from "./counters";
 
 /** A device whose input the loop dispatches: the net device implements it. */
 export abstract class InputSource {
@@ -49,8 +52,24 @@ export function step(wait: bool = true): void {
   fireDue(now());
 }
 
-/** Turn until stop() or until nothing is left to wait for. */
+/** Prints the --stats line every `every` nanoseconds. */
+class StatsTimer extends Timer {
+  constructor(readonly every: i64) { super(); }
+  fire(time: i64): void {
+    println(statsLine());
+    this.armAfter(this.every);
+  }
+}
+
+/** Turn until stop() or until nothing is left to wait for. Before the
+ * first turn, the boot arguments are checked (checkArguments: an unknown
+ * one stops the image, --help lists them) and --stats starts. */
 export function run(): void {
+  const stats = declareArgument("stats", "0",
+    "print every registered counter on one \"stats …\" line every this many seconds; 0: never",
+    new IntRange(0, 86400));
+  checkArguments();
+  if (stats.int > 0) new StatsTimer(stats.int * SECOND).armAfter(stats.int * SECOND);
   stopping = false;
   while (!stopping && (watched > 0 || armedTimers() > 0)) step(true);
 }

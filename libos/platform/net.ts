@@ -8,6 +8,7 @@
 import { netInfo, netOffload, netRead, netWrite, netWriteTso, NET_AGAIN, NET_OFFLOAD_TSO4, NET_TSO_MAX_FRAME } from "./abi";
 import { DeviceType, findDevice } from "./devices";
 import { InputSource, watch } from "./loop";
+import { moveWindow } from "./window";
 
 /** Ethernet header (14) plus an 802.1Q tag (4): what a frame may add to the MTU. */
 const FRAME_OVERHEAD: i32 = 18;
@@ -137,11 +138,9 @@ export class NetDevice extends InputSource {
     }
   }
 
-  // The hot path allocates nothing: one view over the receive buffer whose
-  // length is set per frame.
+  // The hot path allocates nothing: one window over the receive buffer
+  // whose length is set per frame.
   private view(len: i32): Uint8Array {
-    const f = this.frame;
-    store<i32>(changetype<usize>(f), len, offsetof<Uint8Array>("byteLength"));
-    return f;
+    return moveWindow(this.frame, this.rx, 0, len);
   }
 }

@@ -21,6 +21,7 @@
 // unreachable and time exceeded; 802.1Q tags (seen as EtherType 0x8100).
 export * from "./error";
 export * from "./address";
+export * from "./ip";
 export * from "./checksum";
 export * from "./ethernet";
 export * from "./arp";

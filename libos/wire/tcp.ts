@@ -100,15 +100,23 @@ export class TcpPacket {
 
   /** Whether the checksum is right, the segment being all of `bytes`. */
   verifyChecksum(src: Ipv4Address, dst: Ipv4Address): bool {
-    const len = this.bytes.byteLength;
-    return finish(sumBytes(this.bytes.dataStart, len, sumPseudoHeader(src, dst, IP_PROTOCOL_TCP, <u32>len))) == 0;
+    return this.verifyWith(sumPseudoHeader(src, dst, IP_PROTOCOL_TCP, <u32>this.bytes.byteLength));
+  }
+
+  /** verifyChecksum with the pseudo-header sum given (any IP version). */
+  verifyWith(pseudo: u64): bool {
+    return finish(sumBytes(this.bytes.dataStart, this.bytes.byteLength, pseudo)) == 0;
   }
 
   /** Compute and store the checksum over all of `bytes`. */
   fillChecksum(src: Ipv4Address, dst: Ipv4Address): void {
+    this.fillWith(sumPseudoHeader(src, dst, IP_PROTOCOL_TCP, <u32>this.bytes.byteLength));
+  }
+
+  /** fillChecksum with the pseudo-header sum given (any IP version). */
+  fillWith(pseudo: u64): void {
     this.checksum = 0;
-    const len = this.bytes.byteLength;
-    this.checksum = finish(sumBytes(this.bytes.dataStart, len, sumPseudoHeader(src, dst, IP_PROTOCOL_TCP, <u32>len)));
+    this.checksum = finish(sumBytes(this.bytes.dataStart, this.bytes.byteLength, pseudo));
   }
 
   get options(): Uint8Array { return this.bytes.subarray(TCP_HEADER_LEN, this.headerLen); }
@@ -252,6 +260,9 @@ export class TcpOptions {
   }
 }
 
+/** parseWith: the checksum was checked already. */
+export const NO_CHECKSUM: u64 = u64.MAX_VALUE;
+
 /** A valid TCP segment: header fields, known options, and the payload. */
 export class TcpRepr {
   srcPort: u16 = 0;
@@ -277,12 +288,19 @@ export class TcpRepr {
   /** Fill from a segment carried from `src` to `dst`, or return why not
    * (leaving this unchanged, but for the options, which are cleared). */
   parse(packet: TcpPacket, src: Ipv4Address, dst: Ipv4Address, verifyChecksum: bool = true): WireError {
+    const pseudo = sumPseudoHeader(src, dst, IP_PROTOCOL_TCP, <u32>packet.bytes.byteLength);
+    return this.parseWith(packet, verifyChecksum ? pseudo : NO_CHECKSUM);
+  }
+
+  /** parse() with the checksum's pseudo-header sum given (any IP
+   * version), or NO_CHECKSUM for a segment a device has checked. */
+  parseWith(packet: TcpPacket, pseudo: u64): WireError {
     const e = packet.check();
     if (e != WireError.Ok) return e;
     // Port 0 is reserved (RFC 9293 §3.1 leaves it unassigned; no host
     // listens or connects there).
     if (packet.srcPort == 0 || packet.dstPort == 0) return WireError.Malformed;
-    if (verifyChecksum && !packet.verifyChecksum(src, dst)) return WireError.BadChecksum;
+    if (pseudo != NO_CHECKSUM && !packet.verifyWith(pseudo)) return WireError.BadChecksum;
     const hl = packet.headerLen;
     const oe = this.options.parse(packet.bytes.dataStart + TCP_HEADER_LEN, hl - TCP_HEADER_LEN);
     if (oe != WireError.Ok) return oe;

@@ -50,15 +50,24 @@ export class UdpPacket {
   /** True when the checksum is right or absent (0). Allocates nothing:
    * the stack verifies every datagram with it. */
   verifyChecksum(src: Ipv4Address, dst: Ipv4Address): bool {
+    return this.verifyWith(sumPseudoHeader(src, dst, IP_PROTOCOL_UDP, this.length));
+  }
+
+  /** verifyChecksum with the pseudo-header sum given (any IP version). */
+  verifyWith(pseudo: u64): bool {
     if (this.checksum == 0) return true;
-    const len = this.length;
-    return finish(sumBytes(this.bytes.dataStart, len, sumPseudoHeader(src, dst, IP_PROTOCOL_UDP, len))) == 0;
+    return finish(sumBytes(this.bytes.dataStart, this.length, pseudo)) == 0;
   }
 
   fillChecksum(src: Ipv4Address, dst: Ipv4Address): void {
+    this.fillWith(sumPseudoHeader(src, dst, IP_PROTOCOL_UDP, this.length));
+  }
+
+  /** fillChecksum with the pseudo-header sum given (any IP version). A
+   * sum of 0 is sent as 0xffff: 0 means "no checksum" (RFC 768). */
+  fillWith(pseudo: u64): void {
     this.checksum = 0;
-    const len = this.length;
-    const sum = finish(sumBytes(this.bytes.dataStart, len, sumPseudoHeader(src, dst, IP_PROTOCOL_UDP, len)));
+    const sum = finish(sumBytes(this.bytes.dataStart, this.length, pseudo));
     this.checksum = sum == 0 ? 0xffff : sum;
   }
 }

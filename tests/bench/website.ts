@@ -99,8 +99,8 @@ async function serves(tender: string, image: string, mem: number): Promise<boole
     const w = parseWrk(r.stdout);
     const stats = out.split("\n").filter((l) => l.startsWith("stats "));
     const field = (l: string, k: string) => Number(new RegExp(` ${k}=(\\d+)`).exec(l)?.[1] ?? -1);
-    const allOpen = stats.some((l) => field(l, "open") === 100);
-    const turnedAway = stats.some((l) => field(l, "dropNoRoom") > 0);
+    const allOpen = stats.some((l) => field(l, "http.open") === 100);
+    const turnedAway = stats.some((l) => field(l, "tcp.dropNoRoom") > 0);
     return w.requests > 0 && w.socketErrors === 0 && w.non2xx === 0 && allOpen && !turnedAway &&
       guest.exitCode === null && !/trap|abort/.test(out);
   } finally {
@@ -131,8 +131,8 @@ async function longRun(tender: string, image: string) {
     if (stats.length === 0 || /trap|abort/.test(out)) throw new Error(`website.hvt under load:\n${out.slice(-2000)}`);
     return {
       requests: w.requests, rps: w.rps, errors: w.socketErrors + w.non2xx,
-      activeAfter: field(stats.at(-1)!, "active"),
-      peak: Math.max(...stats.map((l) => field(l, "memory"))), limit: field(stats[0], "limit"),
+      activeAfter: field(stats.at(-1)!, "tcpload.active"),
+      peak: Math.max(...stats.map((l) => field(l, "memory.heap"))), limit: field(stats[0], "memory.limit"),
     };
   } finally {
     kill(guest);

@@ -35,7 +35,7 @@ function parseDhcp(f: Uint8Array): Sent | null {
 const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 
 /** A server message: `type` 2 OFFER, 5 ACK, 6 NAK. */
-function reply(type: number, xid: number, o: { yiaddr?: string; chaddr?: string; op?: number; server?: string; lease?: number; t1?: number; t2?: number; cookie?: boolean } = {}): Uint8Array {
+function reply(type: number, xid: number, o: { yiaddr?: string; chaddr?: string; op?: number; server?: string; lease?: number; t1?: number; t2?: number; cookie?: boolean; dns?: string } = {}): Uint8Array {
   const m = new Uint8Array(300);
   m[0] = o.op ?? 2; m[1] = 1; m[2] = 6;
   m.set(u32(xid), 4);
@@ -45,7 +45,7 @@ function reply(type: number, xid: number, o: { yiaddr?: string; chaddr?: string;
   if (o.cookie !== false) m.set([99, 130, 83, 99], 236);
   const opts = [53, 1, type, 54, 4, ...u32(ip(o.server ?? SERVER))];
   if (type !== 6) {
-    opts.push(51, 4, ...u32(o.lease ?? 120), 1, 4, 255, 255, 255, 0, 3, 4, ...u32(ip(SERVER)), 6, 4, ...u32(ip(SERVER)));
+    opts.push(51, 4, ...u32(o.lease ?? 120), 1, 4, 255, 255, 255, 0, 3, 4, ...u32(ip(SERVER)), 6, 4, ...u32(ip(o.dns ?? SERVER)));
     if (o.t1) opts.push(58, 4, ...u32(o.t1));
     if (o.t2) opts.push(59, 4, ...u32(o.t2));
   }
@@ -192,6 +192,26 @@ describe("dhcp client (scripted, fake clock)", () => {
     expect(after.some((s) => s.type === 1 && s.src === "0.0.0.0")).toBe(true);
     expect(c.state).toBe("selecting 0.0.0.0/0 0.0.0.0");
     expect(c.counters).toMatch(/expiries=1/);
+  });
+
+  test("a renewal that names another DNS server reaches the resolver, which asks the new one", async () => {
+    const c = await Client.boot();
+    const [discover] = c.send();
+    const [request] = c.send(reply(2, discover.xid, { dns: "10.0.0.53" }));
+    const start = c.h.monotonic;
+    c.send(reply(5, request.xid, { dns: "10.0.0.53" }));
+    expect(c.h.string(c.h.call("dnsServers"))).toBe("10.0.0.53");
+    const [renew] = c.until(start + 61n * S);
+    expect(renew.type).toBe(3);
+    c.send(reply(5, renew.xid, { dns: "10.0.0.54" }));
+    expect(c.counters).toMatch(/renewals=1/);
+    expect(c.h.string(c.h.call("dnsServers"))).toBe("10.0.0.54");
+    // A lookup now goes to the new server: its address is resolved first.
+    c.h.call("lookup", c.h.newString("www.example.com"));
+    const out = c.h.net().takeSent();
+    const arpFor = out.filter((f) => be16(f, 12) === 0x0806 && be16(f, 20) === 1).map((f) => ipText(be32(f, 38)));
+    expect(arpFor).toContain("10.0.0.54");
+    expect(arpFor).not.toContain("10.0.0.53");
   });
 
   test("NAK while requesting or renewing: the address goes, DISCOVER again", async () => {

@@ -192,7 +192,7 @@ describe("boot arguments", () => {
   test("--ipv4 defaults to 10.0.0.2/24; the address is logged at start", async () => {
     const h = await boot("");
     expect(h.exitStatus).toBeNull();
-    expect(h.console).toMatch(/INFO  \[net\] ipv4 10\.0\.0\.2\/24 gateway none on service \(mac 02:00:00:00:01:01, mtu 1500\)/);
+    expect(h.console).toMatch(/INFO  \[net\] ipv4 10\.0\.0\.2\/24 gateway none \(static\) on service \(mac 02:00:00:00:01:01, mtu 1500\)/);
     const h2 = await boot(`--ipv4=192.168.7.9/16 --ipv4-gateway=192.168.0.1 --log=warn`);
     expect(h2.exitStatus).toBeNull();
     expect(h2.console).toBe(""); // --log=warn: the info line is not printed

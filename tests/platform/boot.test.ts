@@ -35,6 +35,20 @@ describe("boot arguments", () => {
       expect(h.console).toContain(known);
     }
     expect(h.console).toContain("(default: 80)");
+    // An empty default is not shown as "(default: )".
+    expect(h.console).not.toContain("(default: )");
+  });
+
+  test("an argument declared after parsing takes its value then; --help lists every argument and exits 0", async () => {
+    const h = await boot("--late=7");
+    expect(h.exitStatus).toBeNull();
+    expect(h.call("lateValue")).toBe(7n);
+    const help = await boot("--help");
+    expect(help.exitStatus).toBe(0);
+    for (const known of ["--port=1..65535", "--late=0..9", "--log=debug|info|warn|error"]) expect(help.console).toContain(known);
+    const bad = await boot("--late=12");
+    expect(bad.exitStatus).toBe(1);
+    expect(bad.console).toContain("bad value for boot argument --late: '12'");
   });
 
   test("a bad value stops the image with a message naming the argument", async () => {

@@ -89,7 +89,7 @@ describe.skipIf(!usable)("website.hvt through an impaired link", () => {
       expect(d.dup).toBeGreaterThan(0);
       expect(d.reordered).toBeGreaterThan(0);
     }
-    expect(stats.retransmits).toBeGreaterThan(0);
+    expect(stats["tcp.retransmits"]).toBeGreaterThan(0);
     console.log(`10 MiB through impairments in ${seconds.toFixed(1)} s; forwarder:\n${link.stats}\n${web_line(stats)}`);
   }, 300_000);
 
@@ -103,5 +103,5 @@ describe.skipIf(!usable)("website.hvt through an impaired link", () => {
 });
 
 function web_line(s: Record<string, number>): string {
-  return `website: retransmits=${s.retransmits} rto=${s.rto} fastrtx=${s.fastrtx}`;
+  return `website: retransmits=${s["tcp.retransmits"]} rto=${s["tcp.rtoExpired"]} fastrtx=${s["tcp.fastRetransmits"]}`;
 }

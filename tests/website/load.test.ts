@@ -41,15 +41,15 @@ describe.skipIf(!usable)("website.hvt under load", () => {
       expect(w.non2xx, r.stdout).toBe(0);
       // Back to empty: every connection closed (wrk closes them at the end).
       let s = await web.nextStats();
-      for (let i = 0; i < 5 && (s.active > 0 || s.open > 0); i++) s = await web.nextStats();
-      expect(s.active, web.lastStatsLine()).toBe(0);
-      expect(s.open).toBe(0);
-      memories.push(s.memory);
+      for (let i = 0; i < 5 && (s["tcpload.active"] > 0 || s["http.open"] > 0); i++) s = await web.nextStats();
+      expect(s["tcpload.active"], web.lastStatsLine()).toBe(0);
+      expect(s["http.open"]).toBe(0);
+      memories.push(s["memory.heap"]);
       console.log(`run ${run + 1}: ${w.requests} requests, ${w.rps} req/s; ${web.lastStatsLine()}`);
     }
     const all = web.allStats();
     expect(all.length).toBeGreaterThan(2 * SECONDS - 2);
-    for (const s of all) expect(s.memory).toBeLessThanOrEqual(s.limit);
+    for (const s of all) expect(s["memory.heap"]).toBeLessThanOrEqual(s["memory.limit"]);
     // The second run needed no more memory than the first.
     expect(memories[1]).toBeLessThanOrEqual(memories[0]);
     expect(web.running).toBe(true);

@@ -48,7 +48,9 @@ export class Unikernel {
     }
   }
 
-  /** Every "stats" line so far, parsed. */
+  /** Every "stats" line so far, parsed: the platform's --stats format,
+   * "stats layer.name=value …" (libos/platform/counters.ts), keyed by
+   * "layer.name" ("tcpload.active", "http.requests", "memory.heap", …). */
   allStats(): Record<string, number>[] {
     return this.output.split("\n").filter((l) => l.startsWith("stats ")).map((l) =>
       Object.fromEntries(l.split(" ").slice(1).map((w) => w.split("=")).map(([k, v]) => [k, Number(v)])));

@@ -6,22 +6,24 @@
 import { Flag, IntRange, declareArgument, memoryLimit } from "../../platform/index";
 import { TcpConfig, backlogFor } from "./config";
 
-export const rcvBufArgument = declareArgument(
-  "tcp-rcvbuf", "0", "receive buffer per TCP connection in bytes (0: from the memory)", new IntRange(0, 1 << 24));
-export const sndBufArgument = declareArgument(
-  "tcp-sndbuf", "0", "send buffer per TCP connection in bytes (0: from the memory)", new IntRange(0, 1 << 24));
-export const maxConnectionsArgument = declareArgument(
-  "tcp-max-connections", "0", "TCP connections at most (0: from the memory)", new IntRange(0, 1 << 20));
-export const backlogArgument = declareArgument(
-  "tcp-backlog", "0", "half-open TCP connections per listener (0: half the connections)",
-  new IntRange(0, 1 << 20));
-export const timeWaitArgument = declareArgument(
-  "tcp-time-wait", "-1", "TCP connections kept in TIME-WAIT (-1: as many as connections)", new IntRange(-1, 1 << 20));
-export const synCookiesArgument = declareArgument(
-  "tcp-syncookies", "true", "answer SYNs with cookies when a backlog is full", new Flag());
-
 /** The configuration the (parsed) boot arguments and the memory give. */
 export function configFromArguments(): TcpConfig {
+  // Declared here, when TCP is first used, so that images without TCP do
+  // not list them.
+  const rcvBufArgument = declareArgument(
+    "tcp-rcvbuf", "0", "receive buffer per TCP connection in bytes (0: from the memory)", new IntRange(0, 1 << 24));
+  const sndBufArgument = declareArgument(
+    "tcp-sndbuf", "0", "send buffer per TCP connection in bytes (0: from the memory)", new IntRange(0, 1 << 24));
+  const maxConnectionsArgument = declareArgument(
+    "tcp-max-connections", "0", "TCP connections at most (0: from the memory)", new IntRange(0, 1 << 20));
+  const backlogArgument = declareArgument(
+    "tcp-backlog", "0", "half-open TCP connections per listener (0: half the connections)",
+    new IntRange(0, 1 << 20));
+  const timeWaitArgument = declareArgument(
+    "tcp-time-wait", "-1", "TCP connections kept in TIME-WAIT (-1: as many as connections)",
+    new IntRange(-1, 1 << 20));
+  const synCookiesArgument = declareArgument(
+    "tcp-syncookies", "true", "answer SYNs with cookies when a backlog is full", new Flag());
   const memory = memoryLimit();
   const c = TcpConfig.forMemory(memory);
   // Buffers below 4 KiB would make every segment a window update.

@@ -13,12 +13,8 @@
 //   there. The window offered to the peer is the space left, so the peer
 //   can never make it grow.
 
-/** Something that writes bytes into memory on demand. */
-export abstract class ByteSource {
-  /** Write up to `len` bytes at `ptr`; how many were written (0: none
-   * now). */
-  abstract fill(ptr: usize, len: i32): i32;
-}
+import { ByteSource } from "../../flow/index";
+import { moveWindow, newWindow } from "../../platform/index";
 
 /** Buffers of one size, at most `limit` of them alive; released ones are
  * reused. */
@@ -52,6 +48,9 @@ export class SendBuffer {
   /** Bytes held. */
   length: i32 = 0;
 
+  /** What fill() hands a ByteSource: a window over the free space. */
+  private readonly window: Uint8Array = newWindow();
+
   constructor(readonly buf: Uint8Array) {}
 
   get capacity(): i32 { return this.buf.byteLength; }
@@ -81,7 +80,7 @@ export class SendBuffer {
       let tail = this.head + this.length;
       if (tail >= cap) tail -= cap;
       const piece = want < cap - tail ? want : cap - tail;
-      const n = src.fill(this.buf.dataStart + <usize>tail, piece);
+      const n = src.fill(moveWindow(this.window, this.buf, tail, piece));
       if (n <= 0) break;
       const got = n < piece ? n : piece;
       this.length += got;
@@ -164,16 +163,7 @@ export class RecvBuffer {
 
   /** The unread bytes, in place; valid until the next insert or consume. */
   received(): Uint8Array {
-    const v = this.view;
-    const p = changetype<usize>(v);
-    const buffer = changetype<usize>(this.buf.buffer);
-    if (load<usize>(p, offsetof<Uint8Array>("buffer")) != buffer) {
-      store<usize>(p, buffer, offsetof<Uint8Array>("buffer"));
-      __link(p, buffer, false);
-    }
-    store<usize>(p, this.buf.dataStart + <usize>this.start, offsetof<Uint8Array>("dataStart"));
-    store<i32>(p, this.end - this.start, offsetof<Uint8Array>("byteLength"));
-    return v;
+    return moveWindow(this.view, this.buf, this.start, this.end - this.start);
   }
 
   /** Forget the first `n` unread bytes. */

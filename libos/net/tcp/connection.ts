@@ -1,14 +1,17 @@
 // One TCP connection: the transmission control block of RFC 9293 §3.3.1
 // (sequence variables, negotiated options, buffers, timers, congestion
-// state) and the application's side of it (write, fill, received,
-// consume, shutdown, close, abort). What happens when a segment arrives
-// is in input.ts, what is sent and when in output.ts, the timers in
-// timers.ts, congestion control in congestion.ts.
+// state) and the operations behind the application's calls (write, fill,
+// received, consume, shutdown, close, abort). Private to libos/net/tcp:
+// applications hold the connection's TcpSocket (socket.ts), a Flow. What
+// happens when a segment arrives is in input.ts, what is sent and when in
+// output.ts, the timers in timers.ts, congestion control in congestion.ts.
 import { now, MILLISECOND } from "../../platform/index";
-import { ipv4ToString } from "../../wire/index";
-import { CloseReason, TcpHandler, TcpState, stateName } from "./api";
-import { ByteSource, RecvBuffer, SendBuffer } from "./buffer";
+import { IpAddress } from "../../wire/index";
+import { ByteSource, CloseReason, FlowHandler } from "../../flow/index";
+import { TcpState, stateName } from "./api";
+import { RecvBuffer, SendBuffer } from "./buffer";
 import { TcpLayer } from "./layer";
+import { TcpSocket } from "./socket";
 import { TcpListener } from "./listener";
 import { RtoEstimator } from "./rto";
 import { AckTimer, IdleTimer, RetransmitTimer } from "./timers";
@@ -16,7 +19,11 @@ import { SackScoreboard } from "./sack";
 
 export class TcpConnection {
   state: TcpState = TcpState.Closed;
-  handler: TcpHandler | null = null;
+  handler: FlowHandler | null = null;
+  /** What the application holds of this connection. */
+  readonly socket!: TcpSocket;
+  /** The next connection in the same bucket of the layer's table. */
+  nextInBucket: TcpConnection | null = null;
   /** The listener a passive open came from, until it is accepted. */
   listener: TcpListener | null = null;
 
@@ -122,9 +129,6 @@ export class TcpConnection {
   /** When a segment last arrived. */
   lastHeard: i64 = 0;
 
-  /** A write or fill found too little space: tell the handler when
-   * there is more. */
-  wantWritable: bool = false;
   /** Waiting in the layer's flush list. */
   queued: bool = false;
   /** Not in the layer's table any more. */
@@ -146,7 +150,8 @@ export class TcpConnection {
   constructor(
     readonly layer: TcpLayer,
     readonly localPort: u16,
-    readonly remoteAddress: u32,
+    /** The peer's address: the connection's own copy. */
+    readonly remote: IpAddress,
     readonly remotePort: u16,
   ) {
     this.rto = new RtoEstimator(layer.config);
@@ -154,10 +159,16 @@ export class TcpConnection {
     this.ackTimer = new AckTimer(this);
     this.idleTimer = new IdleTimer(this);
     this.lastHeard = now();
+    this.socket = new TcpSocket(this);
   }
 
   get key(): u64 {
-    return connectionKey(this.remoteAddress, this.remotePort, this.localPort);
+    return connectionKey(this.remote, this.remotePort, this.localPort);
+  }
+
+  /** Whether this is the connection of remote:remotePort -> :localPort. */
+  matches(remote: IpAddress, remotePort: u16, localPort: u16): bool {
+    return this.remotePort == remotePort && this.localPort == localPort && this.remote.equals(remote);
   }
 
   // ---------------------------------------------------------------- sending
@@ -189,30 +200,16 @@ export class TcpConnection {
   writeBytes(ptr: usize, len: i32): i32 {
     const space = this.sendSpace;
     const n = len < space ? len : space;
-    if (n < len) this.wantWritable = true;
     if (n <= 0) return 0;
     this.snd!.write(ptr, n);
     this.layer.schedule(this);
     return n;
   }
 
-  /** A string as UTF-8, all of it or nothing; whether it was taken. */
-  writeString(text: string): bool {
-    const len = String.UTF8.byteLength(text);
-    if (len > this.sendSpace) {
-      this.wantWritable = true;
-      return false;
-    }
-    const bytes = String.UTF8.encode(text);
-    this.writeBytes(changetype<usize>(bytes), len);
-    return true;
-  }
-
   /** Let `src` write up to `max` bytes straight into the send buffer;
    * how many it wrote. */
   fill(src: ByteSource, max: i32): i32 {
     const space = this.sendSpace;
-    if (space < max) this.wantWritable = true;
     if (space <= 0 || max <= 0) return 0;
     const n = this.snd!.fill(src, max);
     if (n > 0) this.layer.schedule(this);
@@ -253,7 +250,7 @@ export class TcpConnection {
     if (this.dead) return;
     const st = this.state;
     if (st != TcpState.SynSent && st != TcpState.TimeWait && st != TcpState.Closed) {
-      this.layer.sendReset(this.remoteAddress, this.remotePort, this.localPort, this.sndNxt, 0, false);
+      this.layer.sendReset(this.remote, this.remotePort, this.localPort, this.sndNxt, 0, false);
     }
     this.layer.destroy(this, CloseReason.Aborted);
   }
@@ -313,12 +310,14 @@ export class TcpConnection {
   }
 
   toString(): string {
-    return ipv4ToString(this.remoteAddress) + ":" + this.remotePort.toString() + " <- :" +
+    return this.remote.toString() + ":" + this.remotePort.toString() + " <- :" +
       this.localPort.toString() + " " + stateName(this.state);
   }
 }
 
-/** The table key of a connection: our address is the layer's only one. */
-export function connectionKey(remote: u32, remotePort: u16, localPort: u16): u64 {
-  return (<u64>remote << 32) | (<u64>remotePort << 16) | <u64>localPort;
+/** The table key of a connection (its bucket: equal for equal tuples;
+ * connections in one bucket are told apart by matches()). Our address is
+ * not in it: the layer has one per IP version. */
+export function connectionKey(remote: IpAddress, remotePort: u16, localPort: u16): u64 {
+  return (remote.hash << 32) ^ (remote.hash >> 32) ^ (<u64>remotePort << 16) ^ <u64>localPort;
 }

@@ -1,7 +1,7 @@
 // TCP's counters: segments in and out, drops by reason, connection
 // events, recovery. Printed by `TcpLayer.counters.list()` like the other
 // layers' ("tcp segmentsIn=… dropBadChecksum=…").
-import { Counters } from "../counters";
+import { Counters } from "../../platform/index";
 
 export class TcpCounters extends Counters {
   segmentsIn: u64 = 0;

@@ -19,28 +19,30 @@
 //   pools; defaults from the guest memory, boot arguments to override them
 //   (config.ts, args.ts). A full send buffer says so (write returns less);
 //   a full receive buffer closes the window. Nothing grows with traffic.
-// - An application API of handler objects (api.ts): listen, accept (the
-//   listener's handler), connect, write/fill with backpressure, readable
-//   callbacks over the bytes in place, shutdown, close, abort.
+// - What applications hold of a connection is a TcpSocket (socket.ts): a
+//   Flow (libos/flow: received/consume, write/fill with backpressure,
+//   shutdown, close, abort, endpoints) plus keepalive, state and
+//   statistics. The control block (connection.ts) is private to this
+//   folder. Listening takes a FlowAcceptor; connect takes an IpEndpoint
+//   and a FlowHandler. Addresses are IpAddress: the connection table and
+//   everything here work for any IP version the stack has.
+// - No Nagle: what is written in one turn of the event loop goes out at
+//   its end, in full segments, so there is no "nodelay" to ask for.
 //
-// An app:
-//   class Echo extends TcpHandler {
-//     readable(c: TcpConnection): void {
-//       const data = c.received();
-//       c.consume(c.write(data));
-//     }
-//     peerClosed(c: TcpConnection): void { c.close(); }
+// An app (the stack gives TCP: `stack.tcp`, made on first use):
+//   class Echo extends FlowHandler {
+//     readable(f: Flow): void { f.consume(f.write(f.received())); }
+//     writable(f: Flow): void { f.consume(f.write(f.received())); }
+//     peerClosed(f: Flow): void { f.close(); }
 //   }
-//   class EchoServer extends TcpListenHandler {
-//     accept(c: TcpConnection): TcpHandler | null { return new Echo(); }
+//   class EchoServer extends FlowAcceptor {
+//     accept(f: Flow): FlowHandler | null { return new Echo(); }
 //   }
-//   const stack = Stack.fromBootArguments();
-//   const tcp = TcpLayer.fromStack(stack);  // --tcp-* boot arguments
-//   tcp.listen(7, new EchoServer());
+//   stack.tcp.listen(7, new EchoServer());
 //   run();
 //
-// Files: seq (sequence arithmetic), api (handlers, states), connection
-// (the control block and the application's calls), input (segment
+// Files: seq (sequence arithmetic), api (states), socket (the
+// application's handle), connection (the control block), input (segment
 // arrival), passive (LISTEN, SYN cookies), output (what is sent when),
 // congestion (RFC 5681/6582/6675), sack (the scoreboard), rto (RFC 6298),
 // timers, buffer (pools, send ring, receive buffer), isn (RFC 6528,
@@ -49,15 +51,14 @@
 //
 // Not supported: urgent data (the pointer is ignored, RFC 6093 advises
 // against its use), TCP Fast Open (data on a SYN is dropped and sent
-// again), ECN, IPv6, path MTU discovery, user timeouts (RFC 5482), D-SACK,
+// again), ECN, path MTU discovery, user timeouts (RFC 5482), D-SACK,
 // RACK's time-based loss detection beyond the tail probe, slow start
 // after idle (RFC 5681 §4.1), CUBIC.
-export { TcpLayer, HEADROOM } from "./layer";
-export { TcpConnection } from "./connection";
+export { TcpLayer } from "./layer";
+export { TcpSocket } from "./socket";
 export { TcpListener } from "./listener";
-export { TcpHandler, TcpListenHandler, TcpState, CloseReason, stateName, reasonName } from "./api";
+export { TcpState, CloseReason, stateName, reasonName } from "./api";
 export { TcpConfig } from "./config";
 export { TcpCounters } from "./counters";
-export { ByteSource } from "./buffer";
 export { configFromArguments as tcpConfigFromArguments } from "./args";
 export { seqLt, seqLe, seqGt, seqGe, seqDiff } from "./seq";

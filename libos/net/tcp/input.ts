@@ -31,7 +31,7 @@ function synSent(c: TcpConnection, seg: TcpRepr): void {
   const layer = c.layer;
   const hasAck = seg.has(TCP_ACK_FLAG);
   if (hasAck && (seqLe(seg.ack, c.iss) || seqGt(seg.ack, c.sndMax))) {
-    if (!seg.has(TCP_RST)) layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, seg.ack, 0, false);
+    if (!seg.has(TCP_RST)) layer.sendReset(c.remote, c.remotePort, c.localPort, seg.ack, 0, false);
     layer.counters.dropBadAck++;
     return;
   }
@@ -69,14 +69,14 @@ function synSent(c: TcpConnection, seg: TcpRepr): void {
   layer.schedule(c);
   layer.counters.activeOpens++;
   const h = c.handler;
-  if (h !== null) h.connected(c);
+  if (h !== null) h.connected(c.socket);
 }
 
 /** Take the options of the peer's SYN: what both sides agreed on. */
 export function negotiate(c: TcpConnection, o: TcpOptions, active: bool): void {
   const layer = c.layer;
   const cfg = layer.config;
-  const ours = layer.mtu - 40;
+  const ours = layer.maxSegment(c.remote);
   // RFC 9293 §3.7.1: 536 when the peer sends no MSS option.
   const theirs = o.mss == 0 ? 536 : <i32>o.mss;
   c.mss = theirs < ours ? theirs : ours;
@@ -211,7 +211,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
   if (!seg.has(TCP_ACK_FLAG)) return;
   if (st == TcpState.SynReceived) {
     if (!(seqLt(c.sndUna, seg.ack) && seqLe(seg.ack, c.sndMax))) {
-      layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, seg.ack, 0, false);
+      layer.sendReset(c.remote, c.remotePort, c.localPort, seg.ack, 0, false);
       return;
     }
     if (!establish(layer, c, seg)) return;
@@ -284,16 +284,17 @@ function deliver(c: TcpConnection, readable: bool, writable: bool, finished: boo
     if (c.appClosed) {
       c.rcv!.consume(c.rcv!.unread);
     } else {
-      h.readable(c);
+      h.readable(c.socket);
       if (c.dead) return;
     }
   }
-  if (writable && c.wantWritable && c.sendSpace > 0) {
-    c.wantWritable = false;
-    h.writable(c);
+  // Whenever an ACK freed space, refused write or not: a writer that
+  // checked writeSpace before writing waits for this too.
+  if (writable && c.sendSpace > 0) {
+    h.writable(c.socket);
     if (c.dead) return;
   }
-  if (finished && c.peerFin && !c.appClosed) h.peerClosed(c);
+  if (finished && c.peerFin && !c.appClosed) h.peerClosed(c.socket);
 }
 
 /** lo <= x < lo + wnd */

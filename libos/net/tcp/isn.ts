@@ -17,6 +17,7 @@
 // An ACK carrying cookie + 1 proves the peer got our SYN-ACK; the cookie
 // is accepted up to 2 minutes after it was made.
 import { randomU64 } from "../../platform/index";
+import { IpAddress } from "../../wire/index";
 
 /** SipHash-2-4 (Aumasson and Bernstein) of the 16-byte message m0|m1. */
 export function sipHash(k0: u64, k1: u64, m0: u64, m1: u64): u64 {
@@ -69,13 +70,13 @@ export class IsnGenerator {
 
   /** RFC 6528 §3, for the connection local:lport <-> remote:rport at
    * monotonic time `now` (ns). */
-  isn(local: u32, lport: u16, remote: u32, rport: u16, now: i64): u32 {
+  isn(local: IpAddress, lport: u16, remote: IpAddress, rport: u16, now: i64): u32 {
     return <u32>(now / 4000) + <u32>sipHash(this.k0, this.k1, tuple(local, remote), ports(lport, rport, 0));
   }
 
   /** The cookie ISN for a SYN with sequence number `peerIsn`, offering
    * `mss`: the largest table value not above it. */
-  cookie(local: u32, lport: u16, remote: u32, rport: u16, peerIsn: u32, mss: u16, now: i64): u32 {
+  cookie(local: IpAddress, lport: u16, remote: IpAddress, rport: u16, peerIsn: u32, mss: u16, now: i64): u32 {
     let index = 0;
     for (let i = COOKIE_MSS.length - 1; i >= 0; i--) {
       if (COOKIE_MSS[i] <= mss) { index = i; break; }
@@ -87,7 +88,7 @@ export class IsnGenerator {
 
   /** The MSS a cookie carries, if `cookie` (our ACKed ISN) is one we made
    * for `peerIsn` within the last two minutes; 0 otherwise. */
-  checkCookie(local: u32, lport: u16, remote: u32, rport: u16, peerIsn: u32, cookie: u32, now: i64): u16 {
+  checkCookie(local: IpAddress, lport: u16, remote: IpAddress, rport: u16, peerIsn: u32, cookie: u32, now: i64): u16 {
     const rest = cookie - this.h1(local, lport, remote, rport) - peerIsn;
     const minute = <u32>(now / MINUTE_NS);
     // The cookie keeps the minute's low 8 bits: its age is their distance.
@@ -97,17 +98,19 @@ export class IsnGenerator {
     return index < <u32>COOKIE_MSS.length ? COOKIE_MSS[index] : 0;
   }
 
-  private h1(local: u32, lport: u16, remote: u32, rport: u16): u32 {
+  private h1(local: IpAddress, lport: u16, remote: IpAddress, rport: u16): u32 {
     return <u32>sipHash(this.c0, this.c1, tuple(local, remote), ports(lport, rport, 0));
   }
 
-  private h2(local: u32, lport: u16, remote: u32, rport: u16, minute: u32): u32 {
+  private h2(local: IpAddress, lport: u16, remote: IpAddress, rport: u16, minute: u32): u32 {
     return <u32>(sipHash(this.c1, this.c0, tuple(local, remote), ports(lport, rport, minute)) >> 32);
   }
 }
 
-@inline function tuple(local: u32, remote: u32): u64 {
-  return (<u64>local << 32) | <u64>remote;
+/** The addresses as one word: exact for IPv4 (local << 32 | remote);
+ * folded for IPv6, under the secret key all the same. */
+@inline function tuple(local: IpAddress, remote: IpAddress): u64 {
+  return rotl<u64>(local.hash, 32) ^ remote.hash;
 }
 
 @inline function ports(lport: u16, rport: u16, extra: u32): u64 {

@@ -8,17 +8,18 @@
 // the frames of the current poll have been taken in. So an application
 // that answers a request with several writes sends full segments, and
 // the ACK of a request rides on its answer.
-import { Timer, memoryLimit, now, randomU32, SECOND } from "../../platform/index";
+import { Counters, Timer, memoryLimit, now, randomU32, registerCounters, SECOND } from "../../platform/index";
 import { NET_TSO_MAX_FRAME } from "../../platform/abi";
-import { ETH_HEADER_LEN, IP_PROTOCOL_TCP, IPV4_HEADER_LEN } from "../../wire/index";
+import { ETH_HEADER_LEN, IP_PROTOCOL_TCP, IPV4_HEADER_LEN, IpAddress, IpEndpoint } from "../../wire/index";
+import { FlowAcceptor, FlowHandler } from "../../flow/index";
 import {
   TCP_ACK_FLAG, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TCP_RST, TCP_SYN, TcpOptions, TcpPacket, TcpRepr,
 } from "../../wire/tcp";
 import { WireError } from "../../wire/error";
-import { Ipv4Datagram, Ipv4Layer, Ipv4Protocol } from "../ipv4";
+import { IP_HEADROOM, IpDatagram, IpFamilies, IpLayer, IpProtocol } from "../ip";
 import { NO_MAC } from "../arp";
 import { moveWindow, newWindow } from "../window";
-import { CloseReason, TcpHandler, TcpListenHandler, TcpState, stateName } from "./api";
+import { CloseReason, TcpState, stateName } from "./api";
 import { BufferPool, RecvBuffer, SendBuffer } from "./buffer";
 import { TcpConfig } from "./config";
 import { TcpConnection, connectionKey } from "./connection";
@@ -27,12 +28,11 @@ import { segmentArrives, windowShift } from "./input";
 import { initSend, listenInput } from "./passive";
 import { IsnGenerator } from "./isn";
 import { TcpListener } from "./listener";
-import { configFromArguments } from "./args";
-import { Stack } from "../stack";
 import { output } from "./output";
+import { TcpSocket } from "./socket";
 
-/** Room in front of a segment for the Ethernet and IPv4 headers. */
-export const HEADROOM: i32 = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+/** Room in front of a segment for the link and IP headers. */
+export const HEADROOM: i32 = IP_HEADROOM;
 /** Segments sent per turn of the event loop at most (see flush). */
 const SEND_BUDGET: i32 = 64;
 /** RFC 6335 §6: the dynamic ports, for connect() without a port. */
@@ -44,7 +44,7 @@ class FlushTimer extends Timer {
   fire(time: i64): void { this.layer.flush(); }
 }
 
-export class TcpLayer implements Ipv4Protocol {
+export class TcpLayer implements IpProtocol {
   readonly counters: TcpCounters = new TcpCounters();
   /** The IP MTU: segments carry at most mtu - 40 bytes of TCP payload
    * and options (RFC 9293 §3.7.1). */
@@ -57,6 +57,8 @@ export class TcpLayer implements Ipv4Protocol {
   /** Connections in TIME-WAIT. */
   timeWait: i32 = 0;
 
+  /** Connections by connectionKey; those sharing a key are chained
+   * through nextInBucket (only IPv6 tuples can share one). */
   private readonly table: Map<u64, TcpConnection> = new Map<u64, TcpConnection>();
   private readonly listeners: Map<u16, TcpListener> = new Map<u16, TcpListener>();
   private readonly rxWindow: Uint8Array = newWindow();
@@ -81,33 +83,48 @@ export class TcpLayer implements Ipv4Protocol {
   private readonly memoryLimit: i64 = memoryLimit();
   private challengeSecond: i64 = -1;
 
-  constructor(readonly ipv4: Ipv4Layer, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
-    this.mtu = ipv4.ethernet.mtu;
-    this.tsoMax = ipv4.tso ? NET_TSO_MAX_FRAME - HEADROOM : 0;
+  constructor(readonly ip: IpFamilies, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
+    this.mtu = ip.mtu;
+    // Segmentation offload is for TCP over IPv4 (the links' GSO_TCPV4).
+    const v4 = ip.v4;
+    this.tsoMax = v4 !== null && v4.tso ? NET_TSO_MAX_FRAME - ETH_HEADER_LEN - IPV4_HEADER_LEN : 0;
     this.tx = new Uint8Array(HEADROOM + (this.tsoMax > TCP_MAX_HEADER_LEN + this.mtu ? this.tsoMax : TCP_MAX_HEADER_LEN + this.mtu));
     this.rxPacket = new TcpPacket(this.rxWindow);
     this.txPacket = new TcpPacket(this.txWindow);
     this.rcvPool = new BufferPool(config.rcvBuf, config.maxConnections);
     this.sndPool = new BufferPool(config.sndBuf, config.maxConnections);
     this.flushTimer = new FlushTimer(this);
-    ipv4.register(IP_PROTOCOL_TCP, this);
+    const layers = ip.all();
+    for (let i = 0; i < layers.length; i++) layers[i].register(IP_PROTOCOL_TCP, this);
+    registerCounters("tcp", this.counters);
+    registerCounters("tcpload", new TcpLoad(this));
   }
 
-  /** Our address: IPv4's, which DHCP may change. */
-  get address(): u32 {
-    return this.ipv4.address;
+  /** Our address towards `remote` (DHCP may change it: read it when needed). */
+  localAddress(remote: IpAddress): IpAddress {
+    const l = this.ip.layerFor(remote);
+    return l === null ? remote : l.sourceFor(remote);
   }
 
-  /** TCP on `stack`, configured from the memory and the --tcp-* boot
-   * arguments (parsed by Stack.fromBootArguments). */
-  static fromStack(stack: Stack): TcpLayer {
-    return new TcpLayer(stack.ipv4, configFromArguments());
+  /** The largest segment payload towards `remote`: the MTU less the IP
+   * and TCP headers (RFC 9293 §3.7.1). */
+  maxSegment(remote: IpAddress): i32 {
+    const l = this.ip.layerFor(remote);
+    return this.mtu - (l === null ? IPV4_HEADER_LEN : l.headerLen) - 20;
+  }
+
+  /** The TCP checksum's pseudo-header sum for a segment of `len` bytes
+   * between us and `remote`. */
+  pseudoHeaderSum(remote: IpAddress, len: i32): u64 {
+    const l = this.ip.layerFor(remote)!;
+    return l.pseudoHeaderSum(l.sourceFor(remote), remote, IP_PROTOCOL_TCP, len);
   }
 
   // ------------------------------------------------------------- the API
 
-  /** Listen on `port`; null if something already listens there. */
-  listen(port: u16, handler: TcpListenHandler, backlog: i32 = -1): TcpListener | null {
+  /** Listen on `port` (every IP version the stack has): `acceptor` says
+   * what handles each new connection. Null if something listens there. */
+  listen(port: u16, handler: FlowAcceptor, backlog: i32 = -1): TcpListener | null {
     if (port == 0 || this.listeners.has(port)) return null;
     const l = new TcpListener(this, port, handler, backlog > 0 ? backlog : this.config.backlog);
     this.listeners.set(port, l);
@@ -119,13 +136,15 @@ export class TcpLayer implements Ipv4Protocol {
     l.closed = true;
   }
 
-  /** Open a connection to dst:dstPort (active open, RFC 9293 §3.10.1);
-   * the handler hears `connected` or `closed(Refused | Timeout)`. Null
-   * when no connection or port is free. */
-  connect(dst: u32, dstPort: u16, handler: TcpHandler, srcPort: u16 = 0): TcpConnection | null {
-    if (this.active >= this.config.maxConnections) return null;
+  /** Open a connection to `to` (active open, RFC 9293 §3.10.1); the
+   * handler hears `connected` or `closed(Refused | Timeout)`. Null when
+   * no connection or port is free, or the address's IP version is off. */
+  connect(to: IpEndpoint, handler: FlowHandler, srcPort: u16 = 0): TcpSocket | null {
+    const dst = to.address;
+    const dstPort = to.port;
+    if (this.active >= this.config.maxConnections || this.ip.layerFor(dst) === null) return null;
     const port = srcPort != 0 ? srcPort : this.freePort(dst, dstPort);
-    if (port == 0 || this.table.has(connectionKey(dst, dstPort, port))) return null;
+    if (port == 0 || this.find(dst, dstPort, port) !== null) return null;
     const rb = this.rcvPool.take();
     const sb = this.sndPool.take();
     if (rb === null || sb === null) {
@@ -133,7 +152,7 @@ export class TcpLayer implements Ipv4Protocol {
       if (sb !== null) this.sndPool.release(sb);
       return null;
     }
-    const c = new TcpConnection(this, port, dst, dstPort);
+    const c = new TcpConnection(this, port, dst.clone(), dstPort);
     c.rcv = new RecvBuffer(rb);
     c.snd = new SendBuffer(sb);
     c.handler = handler;
@@ -142,14 +161,26 @@ export class TcpLayer implements Ipv4Protocol {
     c.rcvWscale = this.config.windowScaling ? windowShift(this.config.rcvBuf) : 0;
     this.add(c);
     this.schedule(c);
-    return c;
+    return c.socket;
+  }
+
+  /** Connections in state `st` now. */
+  countIn(st: TcpState): i32 {
+    let n = 0;
+    const all = this.table.values();
+    for (let i = 0; i < all.length; i++) {
+      for (let c: TcpConnection | null = all[i]; c !== null; c = c.nextInBucket) if (c.state == st) n++;
+    }
+    return n;
   }
 
   /** How many connections are in each state: "ESTABLISHED=3 TIME-WAIT=1". */
   stateCounts(): string {
     const counts = new StaticArray<i32>(10);
     const all = this.table.values();
-    for (let i = 0; i < all.length; i++) counts[<i32>all[i].state]++;
+    for (let i = 0; i < all.length; i++) {
+      for (let c: TcpConnection | null = all[i]; c !== null; c = c.nextInBucket) counts[<i32>c.state]++;
+    }
     let text = "";
     for (let s = 0; s < 10; s++) {
       if (counts[s] > 0) text += (text.length > 0 ? " " : "") + stateName(<TcpState>s) + "=" + counts[s].toString();
@@ -164,7 +195,7 @@ export class TcpLayer implements Ipv4Protocol {
 
   // ------------------------------------------------------- segments in
 
-  input(d: Ipv4Datagram): void {
+  input(d: IpDatagram): void {
     const counters = this.counters;
     counters.segmentsIn++;
     if (d.broadcast) {
@@ -173,15 +204,16 @@ export class TcpLayer implements Ipv4Protocol {
     }
     moveWindow(this.rxWindow, d.buf, d.l4, d.len);
     const seg = this.seg;
-    const e = seg.parse(this.rxPacket, d.src, d.dst);
+    const layer = d.layer!;
+    const e = seg.parseWith(this.rxPacket, layer.pseudoHeaderSum(d.src, d.dst, IP_PROTOCOL_TCP, d.len));
     if (e != WireError.Ok) {
       if (e == WireError.BadChecksum) counters.dropBadChecksum++;
       else counters.dropMalformed++;
       return;
     }
-    const key = connectionKey(d.src, seg.srcPort, seg.dstPort);
-    if (this.table.has(key)) {
-      segmentArrives(this.table.get(key), seg);
+    const c = this.find(d.src, seg.srcPort, seg.dstPort);
+    if (c !== null) {
+      segmentArrives(c, seg);
       return;
     }
     if (this.listeners.has(seg.dstPort)) {
@@ -195,10 +227,37 @@ export class TcpLayer implements Ipv4Protocol {
     else this.sendReset(d.src, seg.srcPort, seg.dstPort, 0, seg.seq + <u32>seg.seqLen, true);
   }
 
+  /** The connection of remote:remotePort -> :localPort, or null. */
+  find(remote: IpAddress, remotePort: u16, localPort: u16): TcpConnection | null {
+    const key = connectionKey(remote, remotePort, localPort);
+    if (!this.table.has(key)) return null;
+    let c: TcpConnection | null = this.table.get(key);
+    while (c !== null && !c.matches(remote, remotePort, localPort)) c = c.nextInBucket;
+    return c;
+  }
+
   /** Put a new connection in the table (passive.ts, connect). */
   add(c: TcpConnection): void {
-    this.table.set(c.key, c);
+    const key = c.key;
+    c.nextInBucket = this.table.has(key) ? this.table.get(key) : null;
+    this.table.set(key, c);
     this.active++;
+  }
+
+  /** Take `c` out of the table. */
+  private remove(c: TcpConnection): void {
+    const key = c.key;
+    if (!this.table.has(key)) return;
+    let head: TcpConnection | null = this.table.get(key);
+    if (head === c) {
+      const next = c.nextInBucket;
+      if (next === null) this.table.delete(key);
+      else this.table.set(key, next);
+    } else {
+      while (head !== null && head.nextInBucket !== c) head = head.nextInBucket;
+      if (head !== null) head.nextInBucket = c.nextInBucket;
+    }
+    c.nextInBucket = null;
   }
 
   /** The listener on `port`, or null. */
@@ -243,8 +302,7 @@ export class TcpLayer implements Ipv4Protocol {
     c.rtxTimer.cancel();
     c.ackTimer.cancel();
     c.idleTimer.cancel();
-    const key = c.key;
-    if (this.table.has(key) && this.table.get(key) === c) this.table.delete(key);
+    this.remove(c);
     if (c.inTimeWait) this.timeWait--;
     else this.active--;
     const l = c.listener;
@@ -264,7 +322,7 @@ export class TcpLayer implements Ipv4Protocol {
     else counters.closedReset++;
     const h = c.handler;
     c.handler = null;
-    if (h !== null) h.closed(c, reason);
+    if (h !== null) h.closed(c.socket, reason);
   }
 
   private releaseBuffers(c: TcpConnection): void {
@@ -361,7 +419,7 @@ export class TcpLayer implements Ipv4Protocol {
   }
 
   /** A RST for a segment no connection takes (RFC 9293 §3.10.7.1). */
-  sendReset(remote: u32, remotePort: u16, localPort: u16, seq: u32, ack: u32, withAck: bool): void {
+  sendReset(remote: IpAddress, remotePort: u16, localPort: u16, seq: u32, ack: u32, withAck: bool): void {
     this.txOptions.clear();
     this.counters.resetsOut++;
     this.emitRaw(remote, localPort, remotePort, seq, ack, withAck ? TCP_RST | TCP_ACK_FLAG : TCP_RST, 0);
@@ -369,7 +427,7 @@ export class TcpLayer implements Ipv4Protocol {
 
   /** A segment without connection, with the options in txOptions
    * (RSTs here, SYN cookies in passive.ts). */
-  emitRaw(dst: u32, srcPort: u16, dstPort: u16, seq: u32, ack: u32, flags: u8, window: u16): void {
+  emitRaw(dst: IpAddress, srcPort: u16, dstPort: u16, seq: u32, ack: u32, flags: u8, window: u16): void {
     const o = this.txOptions;
     const hl = TCP_HEADER_LEN + o.bufferLen();
     const p = moveWindow(this.txWindow, this.tx, HEADROOM, hl);
@@ -383,27 +441,43 @@ export class TcpLayer implements Ipv4Protocol {
     s.window = window;
     s.urgent = 0;
     o.emit(p.dataStart + TCP_HEADER_LEN);
-    s.fillChecksum(this.address, dst);
+    s.fillWith(this.pseudoHeaderSum(dst, hl));
     this.transmit(dst, hl);
   }
 
   /** Send the `len` bytes at HEADROOM in `tx` to `dst`; with `tsoMss` >
    * 0, a super-segment for the link to cut into segments of that many
    * payload bytes (its checksum field holding the pseudo-header sum). */
-  transmit(dst: u32, len: i32, tsoMss: i32 = 0): void {
+  transmit(dst: IpAddress, len: i32, tsoMss: i32 = 0): void {
     this.counters.segmentsOut++;
     if (tsoMss > 0) this.counters.superSegmentsOut++;
-    this.ipv4.send(dst, IP_PROTOCOL_TCP, this.tx, HEADROOM, len, NO_MAC, tsoMss);
+    const l = this.ip.layerFor(dst);
+    if (l !== null) l.send(dst, IP_PROTOCOL_TCP, this.tx, HEADROOM, len, NO_MAC, tsoMss);
   }
 
   /** A dynamic port with no connection to dst:dstPort, from a random
    * start (RFC 6056 §3.3.1's simple randomisation); 0 if none. */
-  private freePort(dst: u32, dstPort: u16): u16 {
+  private freePort(dst: IpAddress, dstPort: u16): u16 {
     const start = <i32>(randomU32() % <u32>EPHEMERAL_COUNT);
     for (let i = 0; i < EPHEMERAL_COUNT; i++) {
       const port = <u16>(EPHEMERAL_FIRST + (start + i) % EPHEMERAL_COUNT);
-      if (!this.table.has(connectionKey(dst, dstPort, port)) && !this.listeners.has(port)) return port;
+      if (this.find(dst, dstPort, port) === null && !this.listeners.has(port)) return port;
     }
     return 0;
+  }
+}
+
+/** What the layer holds now (gauges, not counts): connections by kind and
+ * state, buffers taken from the pools. */
+class TcpLoad extends Counters {
+  constructor(readonly layer: TcpLayer) { super(); }
+  list(): string {
+    const t = this.layer;
+    return this.item("active", <u64>t.active) + this.item("timewait", <u64>t.timeWait) +
+      this.item("rcvpool", <u64>t.rcvPool.allocated) + this.item("sndpool", <u64>t.sndPool.allocated) +
+      this.item("buffers", <u64>t.config.bufferBound) + this.item("established", <u64>t.countIn(TcpState.Established)) +
+      this.item("finwait1", <u64>t.countIn(TcpState.FinWait1)) + this.item("finwait2", <u64>t.countIn(TcpState.FinWait2)) +
+      this.item("closewait", <u64>t.countIn(TcpState.CloseWait)) + this.item("lastack", <u64>t.countIn(TcpState.LastAck)) +
+      this.item("synreceived", <u64>t.countIn(TcpState.SynReceived));
   }
 }

@@ -1,6 +1,6 @@
 // A listening port (RFC 9293 LISTEN): its handler decides on each new
 // connection; `backlog` bounds the connections it has in SYN-RECEIVED.
-import { TcpListenHandler } from "./api";
+import { FlowAcceptor } from "../../flow/index";
 import { TcpLayer } from "./layer";
 
 export class TcpListener {
@@ -15,7 +15,7 @@ export class TcpListener {
   constructor(
     readonly layer: TcpLayer,
     readonly port: u16,
-    public handler: TcpListenHandler,
+    public handler: FlowAcceptor,
     readonly backlog: i32,
   ) {}
 

@@ -20,8 +20,7 @@ import { now } from "../../platform/index";
 import {
   TCP_ACK_FLAG, TCP_FIN, TCP_PSH, TCP_SYN, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TCP_TIMESTAMPS_LEN, TcpOptions, TCP_MAX_SACK_BLOCKS,
 } from "../../wire/tcp";
-import { finish, sumPseudoHeader } from "../../wire/checksum";
-import { IP_PROTOCOL_TCP, IPV4_HEADER_LEN } from "../../wire/index";
+import { finish } from "../../wire/checksum";
 import { TcpState } from "./api";
 import { TcpConnection } from "./connection";
 import { HEADROOM } from "./layer";
@@ -218,7 +217,7 @@ function sendSyn(c: TcpConnection): void {
   const config = c.layer.config;
   const o = c.layer.txOptions;
   o.clear();
-  o.mss = <u16>(c.layer.mtu - 40);
+  o.mss = <u16>c.layer.maxSegment(c.remote);
   if (passive ? c.wsOk : config.windowScaling) o.wscale = c.rcvWscale;
   if (passive ? c.sackOk : config.sack) o.sackPermitted = true;
   if (passive ? c.tsOk : config.timestamps) {
@@ -302,7 +301,7 @@ function windowField(c: TcpConnection): u16 {
  * (already less the timestamps option, input.ts negotiate), and no more
  * than the MTU leaves beside the headers (SACK blocks take room too). */
 function effectiveMss(c: TcpConnection, hl: i32): i32 {
-  const link = c.layer.mtu - IPV4_HEADER_LEN - hl;
+  const link = c.layer.maxSegment(c.remote) + TCP_HEADER_LEN - hl;
   return c.mss < link ? c.mss : link;
 }
 
@@ -332,8 +331,9 @@ function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, l
   s.urgent = 0;
   o.emit(p.dataStart + TCP_HEADER_LEN);
   if (len > 0) c.snd!.copyOut(offset, p.dataStart + <usize>hl, len);
-  if (tsoMss > 0) s.checksum = <u16>~finish(sumPseudoHeader(layer.address, c.remoteAddress, IP_PROTOCOL_TCP, <u32>(hl + len)));
-  else s.fillChecksum(layer.address, c.remoteAddress);
+  const pseudo = layer.pseudoHeaderSum(c.remote, hl + len);
+  if (tsoMss > 0) s.checksum = <u16>~finish(pseudo);
+  else s.fillWith(pseudo);
   if ((flags & TCP_ACK_FLAG) != 0) {
     c.lastAckSent = c.rcvNxt;
     c.ackNow = false;
@@ -343,5 +343,5 @@ function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, l
   c.segmentsOut++;
   c.bytesOut += <u64>len;
   layer.sendBudget--;
-  layer.transmit(c.remoteAddress, hl + len, tsoMss);
+  layer.transmit(c.remote, hl + len, tsoMss);
 }

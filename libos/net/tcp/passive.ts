@@ -5,6 +5,7 @@
 // accept it; a newer SYN may take over a connection in TIME-WAIT (RFC
 // 6191).
 import { now, randomU32 } from "../../platform/index";
+import { IpAddress } from "../../wire/index";
 import { TCP_ACK_FLAG, TCP_RST, TCP_SYN, TCP_TIMESTAMPS_LEN, TcpRepr } from "../../wire/tcp";
 import { CloseReason, TcpState } from "./api";
 import { RecvBuffer, SendBuffer } from "./buffer";
@@ -17,12 +18,12 @@ import { TcpListener } from "./listener";
 import { seqGt } from "./seq";
 
 /** LISTEN (RFC 9293 §3.10.7.2). */
-export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: u32): void {
+export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: IpAddress): void {
   const counters = layer.counters;
   if (seg.has(TCP_RST)) return;
   if (seg.has(TCP_ACK_FLAG)) {
     if (!seg.has(TCP_SYN) && layer.config.synCookies) {
-      const mss = layer.isn.checkCookie(layer.address, seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
+      const mss = layer.isn.checkCookie(layer.localAddress(src), seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
       if (mss != 0) {
         if (layer.active >= layer.config.maxConnections) {
           // A good cookie but no room: drop it, so that the peer sends
@@ -50,7 +51,7 @@ export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: 
     else counters.dropBacklog++;
     return;
   }
-  const c = new TcpConnection(layer, seg.dstPort, src, seg.srcPort);
+  const c = new TcpConnection(layer, seg.dstPort, src.clone(), seg.srcPort);
   c.state = TcpState.SynReceived;
   c.listener = l;
   l.pending++;
@@ -67,7 +68,7 @@ export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: 
 
 /** ISN, timestamps offset and the send variables of a new connection. */
 export function initSend(layer: TcpLayer, c: TcpConnection): void {
-  c.iss = layer.isn.isn(layer.address, c.localPort, c.remoteAddress, c.remotePort, now());
+  c.iss = layer.isn.isn(layer.localAddress(c.remote), c.localPort, c.remote, c.remotePort, now());
   c.sndUna = c.iss;
   c.sndNxt = c.iss;
   c.sndMax = c.iss;
@@ -77,14 +78,14 @@ export function initSend(layer: TcpLayer, c: TcpConnection): void {
 }
 
 /** A SYN-ACK whose sequence number is a cookie (isn.ts): nothing kept. */
-export function sendCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: u32): void {
+export function sendCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: IpAddress): void {
   const so = seg.options;
   const peerMss = so.mss == 0 ? <u16>536 : so.mss;
   const t = now();
-  const cookie = layer.isn.cookie(layer.address, seg.dstPort, src, seg.srcPort, seg.seq, peerMss, t);
+  const cookie = layer.isn.cookie(layer.localAddress(src), seg.dstPort, src, seg.srcPort, seg.seq, peerMss, t);
   const o = layer.txOptions;
   o.clear();
-  o.mss = <u16>(layer.mtu - 40);
+  o.mss = <u16>layer.maxSegment(src);
   // Window scale and SACK can be remembered only in the timestamp.
   if (layer.config.timestamps && so.timestamps) {
     const ws = layer.config.windowScaling ? so.wscale : -1;
@@ -104,8 +105,8 @@ export function sendCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: u
 
 /** The connection an ACK carrying a valid cookie (for `mss`) stands
  * for, in SYN-RECEIVED. */
-export function fromCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: u32, mss: u16): TcpConnection {
-  const c = new TcpConnection(layer, seg.dstPort, src, seg.srcPort);
+export function fromCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: IpAddress, mss: u16): TcpConnection {
+  const c = new TcpConnection(layer, seg.dstPort, src.clone(), seg.srcPort);
   c.state = TcpState.SynReceived;
   c.listener = l;
   l.pending++;
@@ -118,7 +119,7 @@ export function fromCookie(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: u
   c.sndMax = seg.ack;
   c.bufSeq = seg.ack;
   c.recover = c.iss;
-  const ours = layer.mtu - 40;
+  const ours = layer.maxSegment(c.remote);
   c.mss = <i32>mss < ours ? <i32>mss : ours;
   const so = seg.options;
   if (layer.config.timestamps && so.timestamps) {
@@ -146,7 +147,7 @@ export function establish(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool
       if (rb !== null) layer.rcvPool.release(rb);
       if (sb !== null) layer.sndPool.release(sb);
       layer.counters.refused++;
-      layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, seg.ack, 0, false);
+      layer.sendReset(c.remote, c.remotePort, c.localPort, seg.ack, 0, false);
       layer.destroy(c, CloseReason.Aborted);
       return false;
     }
@@ -165,14 +166,14 @@ export function establish(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool
     // Our own connect(), opened simultaneously with the peer's.
     layer.counters.activeOpens++;
     const mine = c.handler;
-    if (mine !== null) mine.connected(c);
+    if (mine !== null) mine.connected(c.socket);
     return !c.dead;
   }
   l.pending--;
   c.listener = null;
   l.accepted++;
   layer.counters.passiveOpens++;
-  const h = l.handler.accept(c);
+  const h = l.handler.accept(c.socket);
   if (c.dead) return false;
   if (h === null) {
     layer.counters.refused++;
@@ -180,7 +181,7 @@ export function establish(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool
     return false;
   }
   c.handler = h;
-  h.connected(c);
+  h.connected(c.socket);
   return !c.dead;
 }
 
@@ -192,6 +193,6 @@ export function reuseTimeWait(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): 
   if (!newer || !layer.listenerOn(c.localPort) !== null) return false;
   layer.counters.timeWaitReused++;
   layer.destroy(c, CloseReason.Normal);
-  listenInput(layer, layer.listenerOn(c.localPort)!, seg, c.remoteAddress);
+  listenInput(layer, layer.listenerOn(c.localPort)!, seg, c.remote);
   return true;
 }

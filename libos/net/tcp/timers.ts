@@ -83,7 +83,7 @@ function retransmitExpired(c: TcpConnection): void {
   if (c.sndUna == c.sndMax) return; // nothing outstanding after all
   if (c.retries > cfg.maxRetries) {
     layer.counters.timeouts++;
-    layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, c.sndNxt, 0, false);
+    layer.sendReset(c.remote, c.remotePort, c.localPort, c.sndNxt, 0, false);
     layer.destroy(c, CloseReason.Timeout);
     return;
   }
@@ -124,7 +124,7 @@ function idleExpired(c: TcpConnection, time: i64): void {
   }
   if (c.keepProbes >= cfg.keepCount) {
     layer.counters.timeouts++;
-    layer.sendReset(c.remoteAddress, c.remotePort, c.localPort, c.sndNxt, 0, false);
+    layer.sendReset(c.remote, c.remotePort, c.localPort, c.sndNxt, 0, false);
     layer.destroy(c, CloseReason.Timeout);
     return;
   }

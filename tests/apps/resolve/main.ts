@@ -3,8 +3,7 @@
 // first one up again (now from the cache), prints the counters and exits 0.
 // With --dhcp=true it waits for the lease, and asks the DNS servers leased.
 // Truncated answers are asked again over TCP.
-import { ConfiguredHandler, Stack } from "../../../libos/net/index";
-import { TcpLayer } from "../../../libos/net/tcp/index";
+import { ConfiguredHandler, Stack } from "../../../libos/stack/index";
 import { Resolution, ResolveHandler, Resolver, resolveErrorName } from "../../../libos/dns/index";
 import { declareArgument, exit, println, OneOf } from "../../../libos/platform/index";
 import { DnsType, ipv6ToText } from "../../../libos/wire/index";
@@ -13,9 +12,11 @@ const lookups = declareArgument("lookup", "", "names to look up, comma separated
 const typeArg = declareArgument("type", "A", "A or AAAA", new OneOf(["A", "AAAA"]));
 
 const stack = Stack.fromBootArguments();
+// Made now, whatever the addressing: its servers follow the configuration
+// (the DHCP lease, when it comes); TCP for answers truncated over UDP.
+const resolver: Resolver = Resolver.fromStack(stack);
 let names: string[] = [];
 let pending = 0;
-let resolver: Resolver | null = null;
 
 function show(r: Resolution): string {
   let s = "resolved " + r.name + " " + (r.type == <u16>DnsType.A ? "A" : "AAAA") + ": ";
@@ -32,7 +33,7 @@ function show(r: Resolution): string {
 class Again extends ResolveHandler {
   resolved(r: Resolution): void {
     println(show(r));
-    const c = resolver!.counters;
+    const c = resolver.counters;
     println("counters queries=" + c.queries.toString() + " cacheHits=" + c.cacheHits.toString() +
       " ignored=" + c.ignored.toString() + " timeouts=" + c.timeouts.toString() + " tcp=" + c.tcpFallbacks.toString());
     exit(0);
@@ -42,15 +43,13 @@ class Again extends ResolveHandler {
 class Print extends ResolveHandler {
   resolved(r: Resolution): void {
     println(show(r));
-    if (--pending == 0) resolver!.lookup(names[0], r.type, new Again());
+    if (--pending == 0) resolver.lookup(names[0], r.type, new Again());
   }
 }
 
 class Start extends ConfiguredHandler {
   configured(stack: Stack): void {
-    // TCP for answers that come truncated over UDP.
-    const rs = Resolver.fromStack(stack, TcpLayer.fromStack(stack));
-    resolver = rs;
+    const rs = resolver;
     println("resolver servers " + rs.servers.length.toString());
     names = lookups.value.split(",");
     pending = names.length;

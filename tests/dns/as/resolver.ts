@@ -1,15 +1,13 @@
 // Entry for tests/dns/resolver.test.ts: a stack with TCP and a Resolver
 // (servers from --dns-server), looked up through exports; the test plays
 // the DNS server with a fake clock.
-import { Stack } from "../../../libos/net/index";
-import { TcpLayer } from "../../../libos/net/tcp/index";
+import { Stack } from "../../../libos/stack/index";
 import { Resolution, ResolveHandler, Resolver, resolveErrorName } from "../../../libos/dns/index";
 import { step } from "../../../libos/platform/index";
 import { ipv6ToText } from "../../../libos/wire/index";
 
 const stack = Stack.fromBootArguments();
-const tcp = TcpLayer.fromStack(stack);
-const resolver = Resolver.fromStack(stack, tcp);
+const resolver = Resolver.fromStack(stack);
 let results: string[] = [];
 
 class Keep extends ResolveHandler {
@@ -47,3 +45,4 @@ export function counters(): string {
   return "queries=" + c.queries.toString() + " cacheHits=" + c.cacheHits.toString() + " ignored=" + c.ignored.toString() +
     " timeouts=" + c.timeouts.toString() + " tcp=" + c.tcpFallbacks.toString() + " cached=" + resolver.cached.toString();
 }
+

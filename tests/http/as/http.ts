@@ -2,10 +2,13 @@
 // harness's "service" device, serving either the website's handler over
 // the harness's assets or a small test handler, with the hooks the TCP
 // conversation helpers call (tests/tcp/helpers.ts).
-import { Stack, Limits } from "../../../libos/net/index";
+import { Limits } from "../../../libos/net/index";
+import { Stack } from "../../../libos/stack/index";
 import { TcpLayer, TcpConfig } from "../../../libos/net/tcp/index";
 import { HttpConfig, HttpHandler, HttpRequest, HttpResponse, HttpServer } from "../../../libos/http/index";
-import { step, memoryLimit } from "../../../libos/platform/index";
+import { Flow, FlowHandler, PipeEnd, pipePair } from "../../../libos/flow/index";
+import { IpAddress, IpEndpoint } from "../../../libos/wire/index";
+import { MILLISECOND, Timer, step, memoryLimit } from "../../../libos/platform/index";
 import { WebsiteHandler } from "../../../apps/website/handler";
 import { Site } from "../../../apps/website/site";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
@@ -53,14 +56,83 @@ class Describe extends HttpHandler {
   }
 }
 
-/** kind 0: the website over the harness's assets; 1: Describe. */
+/** Answers later: "/later/N" after N ms of the fake clock, "/never"
+ * never; anything else at once. The answer names the target, so that
+ * the order of pipelined answers shows. */
+class Later extends Timer {
+  constructor(readonly res: HttpResponse, readonly text: string) { super(); }
+  fire(time: i64): void {
+    if (!this.res.abandoned) this.res.sendText(200, this.text);
+  }
+}
+
+class Async extends HttpHandler {
+  handle(req: HttpRequest, res: HttpResponse): void {
+    const target = req.target; // copied: req is valid only during handle
+    if (target == "/never") return;
+    if (target.startsWith("/later/")) {
+      const ms = I64.parseInt(target.substring(7), 10);
+      new Later(res, "answered " + target + "\n").armAfter(ms * MILLISECOND);
+      return;
+    }
+    res.sendText(200, "answered " + target + "\n");
+  }
+}
+
+function handlerOf(kind: i32): HttpHandler {
+  if (kind == 0) return new WebsiteHandler(Site.load());
+  if (kind == 1) return new Describe();
+  return new Async();
+}
+
+/** kind 0: the website over the harness's assets; 1: Describe; 2: Async. */
 export function boot(kind: i32): void {
   stack = Stack.fromBootArguments("service", new Limits());
-  tcp = new TcpLayer(stack!.ipv4, cfg());
-  const handler: HttpHandler = kind == 0 ? new WebsiteHandler(Site.load()) : new Describe();
-  server = new HttpServer(handler, httpConfig);
-  server!.listen(tcp!, 80);
+  tcp = new TcpLayer(stack!.ip, cfg());
+  stack!.useTcp(tcp!);
+  server = new HttpServer(handlerOf(kind), httpConfig);
+  tcp!.listen(80, server!);
 }
+
+// ---- the same server over an in-memory pipe (no TCP, no stack)
+let client: PipeEnd | null = null;
+let clientGot = "";
+let clientClosed = false;
+
+class Client extends FlowHandler {
+  readable(f: Flow): void {
+    const d = f.received();
+    clientGot += String.UTF8.decode(d.slice().buffer);
+    f.consume(d.byteLength);
+  }
+  peerClosed(f: Flow): void { clientClosed = true; }
+  closed(f: Flow, reason: i32): void { clientClosed = true; }
+}
+
+/** An HttpServer of `kind` serving one end of a pipe of `capacity` bytes
+ * each way; the test writes and reads the other end. */
+export function bootPipe(kind: i32, capacity: i32): void {
+  server = new HttpServer(handlerOf(kind), httpConfig);
+  const ends = pipePair(capacity, new IpEndpoint(IpAddress.v4(0x0a000002), 40000), new IpEndpoint(IpAddress.v4(0x0a000001), 80));
+  client = ends[0];
+  client!.handler = new Client();
+  server!.serve(ends[1]);
+}
+
+/** Write the input bytes from the pipe's client end; how many it took. */
+export function pipeWrite(): i32 {
+  return client!.write(inputBytes());
+}
+
+/** What the client end received so far (and forget it). */
+export function pipeTake(): string {
+  const s = clientGot;
+  clientGot = "";
+  return s;
+}
+
+export function pipeClosed(): bool { return clientClosed; }
+export function pipeShutdown(): void { client!.shutdown(); }
 
 export function stepNow(): void { step(false); }
 
@@ -72,7 +144,7 @@ export function layerInfo(): string {
   const t = tcp!;
   return "active=" + t.active.toString() + " timeWait=" + t.timeWait.toString() +
     " rcvPoolInUse=" + t.rcvPool.inUse.toString() + " sndPoolInUse=" + t.sndPool.inUse.toString() +
-    " open=" + server!.open.toString();
+    " open=" + server!.counters.open.toString();
 }
 
 export function events_(): string { return ""; }

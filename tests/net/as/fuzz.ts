@@ -5,8 +5,10 @@
 // replayed from its seed. Checksums are repaired after mutation half of
 // the time, so that hostile headers reach the layers past the checks.
 import {
-  Stack, Limits, Ipv4Config, Link, UdpHandler, UdpSocket, UdpDatagram,
+  Limits, Ipv4Config, Link, UdpHandler, UdpSocket, UdpDatagram,
 } from "../../../libos/net/index";
+import { Stack } from "../../../libos/stack/index";
+import { IpAddress } from "../../../libos/wire/index";
 import { fireDue, now } from "../../../libos/platform/index";
 import { finish, sumBytes, sumPseudoHeader } from "../../../libos/wire/index";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
@@ -226,7 +228,7 @@ export function chatter(count: i32, seed: u32): void {
   const payload = new Uint8Array(4000);
   for (let i = 0; i < count; i++) {
     const dst: u32 = chance(4) ? 0xc000_0200 | <u32>below(256) : 0x0a63_0100 | <u32>(1 + below(8));
-    talker.sendTo(dst, 9, payload.subarray(0, below(4000)));
+    talker.sendTo(IpAddress.v4(dst), 9, payload.subarray(0, below(4000)));
   }
 }
 

@@ -2,8 +2,10 @@
 // arguments on the harness's "service" device as an app builds it, with
 // hooks to bind sockets, send, read counters and shrink the limits.
 import {
-  Stack, Limits, UdpHandler, UdpSocket, UdpDatagram, NO_MAC, ipv4Argument,
+  Limits, UdpHandler, UdpSocket, UdpDatagram, NO_MAC, ipv4Argument,
 } from "../../../libos/net/index";
+import { Stack } from "../../../libos/stack/index";
+import { IpAddress } from "../../../libos/wire/index";
 import { step } from "../../../libos/platform/index";
 import { ipv4ToString } from "../../../libos/wire/index";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
@@ -37,7 +39,7 @@ export function boot(): void {
 }
 
 export function address(): string {
-  return ipv4Argument.value;
+  return ipv4Argument().value;
 }
 
 /** One turn of the event loop without waiting, or waiting for the next
@@ -62,7 +64,7 @@ class Echo extends UdpHandler {
 /** Notes "SRC:PORT>DST:PORT len=N[ bcast] PAYLOAD" per datagram. */
 class Recorder extends UdpHandler {
   receive(s: UdpSocket, d: UdpDatagram): void {
-    let text = ipv4ToString(d.src) + ":" + d.srcPort.toString() + ">" + ipv4ToString(d.dst) + ":" +
+    let text = d.src.toString() + ":" + d.srcPort.toString() + ">" + d.dst.toString() + ":" +
       d.dstPort.toString() + " len=" + d.payload.byteLength.toString() + (d.broadcast ? " bcast" : "");
     if (d.payload.byteLength <= 64) text += " " + String.UTF8.decode(d.payload.slice().buffer);
     events += text + "\n";
@@ -96,7 +98,7 @@ export function close(port: u16): void {
 
 /** Send the input bytes from socket `port` to dst:dstPort. */
 export function sendTo(port: u16, dst: u32, dstPort: u16): bool {
-  return sockets.get(port).sendTo(dst, dstPort, inputBytes());
+  return sockets.get(port).sendTo(IpAddress.v4(dst), dstPort, inputBytes());
 }
 
 export function events_(): string {

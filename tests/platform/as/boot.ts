@@ -2,7 +2,7 @@
 // entropy. The top level declares arguments and parses the command line the
 // harness was given, as an application's main would.
 import {
-  declareArgument, parseArguments, IntRange, Flag, OneOf, Logger, Level,
+  declareArgument, parseArguments, checkArguments, IntRange, Flag, OneOf, Logger, Level,
   isoTime, now, wallNow, randomU32, fillRandom, memoryLimit, findDevice, DeviceType,
 } from "../../../libos/platform/index";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
@@ -13,6 +13,12 @@ const verbose = declareArgument("verbose", "false", "say more", new Flag());
 const name = declareArgument("name", "morgana", "the host name");
 const mode = declareArgument("mode", "fast", "how to run", new OneOf(["fast", "safe"]));
 parseArguments();
+// Declared after parsing, as a component made later declares its own.
+const late = declareArgument("late", "0", "declared after parsing", new IntRange(0, 9));
+// What run() does before its first turn.
+checkArguments();
+
+export function lateValue(): i64 { return late.int; }
 
 export function portValue(): i64 { return port.int; }
 export function verboseValue(): bool { return verbose.flag; }

@@ -1,11 +1,11 @@
 // Entry for tests/tcp/*.test.ts: the stack with TCP on the harness's
 // "service" device, applications of a few kinds to talk to, and hooks to
 // drive connections and look inside them.
-import { Stack, Limits } from "../../../libos/net/index";
-import {
-  TcpLayer, TcpConfig, TcpConnection, TcpHandler, TcpListenHandler, CloseReason, reasonName, stateName,
-  ByteSource,
-} from "../../../libos/net/tcp/index";
+import { Limits } from "../../../libos/net/index";
+import { Stack } from "../../../libos/stack/index";
+import { TcpLayer, TcpConfig, TcpSocket } from "../../../libos/net/tcp/index";
+import { ByteSource, CloseReason, Flow, FlowAcceptor, FlowHandler, reasonName } from "../../../libos/flow/index";
+import { IpAddress, IpEndpoint } from "../../../libos/wire/index";
 import { step, memoryLimit } from "../../../libos/platform/index";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
 import { inputBytes, setOutput } from "../../harness/as/io";
@@ -50,22 +50,23 @@ export function setConfig(name: string, value: i64): bool {
 
 export function boot(): void {
   stack = Stack.fromBootArguments("service", new Limits());
-  tcp = new TcpLayer(stack!.ipv4, cfg());
+  tcp = new TcpLayer(stack!.ip, cfg());
+  stack!.useTcp(tcp!);
 }
 
 export function stepNow(): void { step(false); }
 
 export function counters(): string {
-  return stack!.counters() + "tcp" + tcp!.counters.list() + "\n";
+  return stack!.counters();
 }
 
 // ---- applications
 let events = "";
-const conns: TcpConnection[] = [];
+const conns: Flow[] = [];
 /** What each connection's application read, as text. */
 const reads: string[] = [];
 
-function idOf(c: TcpConnection): i32 {
+function idOf(c: Flow): i32 {
   const i = conns.indexOf(c);
   if (i >= 0) return i;
   conns.push(c);
@@ -73,7 +74,7 @@ function idOf(c: TcpConnection): i32 {
   return conns.length - 1;
 }
 
-function note(c: TcpConnection, what: string): void {
+function note(c: Flow, what: string): void {
   events += idOf(c).toString() + " " + what + "\n";
 }
 
@@ -81,15 +82,15 @@ function note(c: TcpConnection, what: string): void {
  * the peer's FIN. 1 sink: reads and keeps everything. 2 hold: never
  * reads. 3 source: writes `sourceBytes` bytes of a pattern, as space
  * allows, then shuts down. */
-class App extends TcpHandler {
+class App extends FlowHandler {
   constructor(readonly kind: i32) { super(); }
 
-  connected(c: TcpConnection): void {
+  connected(c: Flow): void {
     note(c, "connected");
     if (this.kind == 3) this.pump(c);
   }
 
-  readable(c: TcpConnection): void {
+  readable(c: Flow): void {
     const data = c.received();
     note(c, "readable " + data.byteLength.toString());
     if (this.kind == 0) {
@@ -101,21 +102,21 @@ class App extends TcpHandler {
     }
   }
 
-  writable(c: TcpConnection): void {
+  writable(c: Flow): void {
     note(c, "writable");
     if (this.kind == 3) this.pump(c);
   }
 
-  peerClosed(c: TcpConnection): void {
+  peerClosed(c: Flow): void {
     note(c, "peerClosed");
     if (this.kind == 0) c.close();
   }
 
-  closed(c: TcpConnection, reason: CloseReason): void {
+  closed(c: Flow, reason: CloseReason): void {
     note(c, "closed " + reasonName(reason));
   }
 
-  private pump(c: TcpConnection): void {
+  private pump(c: Flow): void {
     const id = idOf(c);
     const src = sources[id];
     src.left -= c.fill(src, src.left);
@@ -127,10 +128,11 @@ class App extends TcpHandler {
 class Pattern extends ByteSource {
   at: i32 = 0;
   constructor(public left: i32) { super(); }
-  fill(ptr: usize, len: i32): i32 {
+  fill(into: Uint8Array): i32 {
+    const len = into.byteLength;
     for (let i = 0; i < len; i++) {
       const k = this.at + i;
-      store<u8>(ptr + <usize>i, <u8>((k * 7 + (k >> 8)) & 0xff));
+      into[i] = <u8>((k * 7 + (k >> 8)) & 0xff);
     }
     this.at += len;
     return len;
@@ -142,11 +144,11 @@ let sourceBytes = 0;
 
 export function setSourceBytes(n: i32): void { sourceBytes = n; }
 
-class Server extends TcpListenHandler {
+class Server extends FlowAcceptor {
   constructor(readonly kind: i32, readonly refuse: bool) { super(); }
-  accept(c: TcpConnection): TcpHandler | null {
+  accept(c: Flow): FlowHandler | null {
     const id = idOf(c);
-    note(c, "accept " + c.remotePort.toString());
+    note(c, "accept " + c.remote.port.toString());
     if (this.refuse) return null;
     if (this.kind == 3) sources.set(id, new Pattern(sourceBytes));
     return new App(this.kind);
@@ -163,7 +165,7 @@ export function unlisten(port: u16): void {}
 /** Connect to dst:port from srcPort with an application of `kind`; the
  * connection's id, or -1. */
 export function connect(dst: u32, port: u16, kind: i32, srcPort: u16): i32 {
-  const c = tcp!.connect(dst, port, new App(kind), srcPort);
+  const c = tcp!.connect(new IpEndpoint(IpAddress.v4(dst), port), new App(kind), srcPort);
   if (c === null) return -1;
   const id = idOf(c);
   if (kind == 3) sources.set(id, new Pattern(sourceBytes));
@@ -178,7 +180,7 @@ export function write(id: i32): i32 {
 export function shutdown(id: i32): void { conns[id].shutdown(); }
 export function close(id: i32): void { conns[id].close(); }
 export function abort(id: i32): void { conns[id].abort(); }
-export function keepAlive(id: i32, on: bool): void { conns[id].setKeepAlive(on); }
+export function keepAlive(id: i32, on: bool): void { (conns[id] as TcpSocket).setKeepAlive(on); }
 
 /** Consume `n` bytes of what connection `id` holds unread (hold apps). */
 export function consume(id: i32, n: i32): void {
@@ -208,16 +210,7 @@ export function connectionCount(): i32 { return conns.length; }
 
 /** Connection `id`'s variables as "name=value" words. */
 export function info(id: i32): string {
-  const c = conns[id];
-  return "state=" + stateName(c.state) + " iss=" + c.iss.toString() + " irs=" + c.irs.toString() +
-    " sndUna=" + c.sndUna.toString() + " sndNxt=" + c.sndNxt.toString() + " sndMax=" + c.sndMax.toString() +
-    " sndWnd=" + c.sndWnd.toString() + " rcvNxt=" + c.rcvNxt.toString() + " cwnd=" + c.cwnd.toString() +
-    " ssthresh=" + c.ssthresh.toString() + " mss=" + c.mss.toString() + " rto=" + c.rto.current.toString() +
-    " srtt=" + c.rto.srtt.toString() + " sndWscale=" + c.sndWscale.toString() +
-    " rcvWscale=" + c.rcvWscale.toString() + " tsOk=" + (c.tsOk ? "1" : "0") + " sackOk=" + (c.sackOk ? "1" : "0") +
-    " inRecovery=" + (c.inRecovery ? "1" : "0") + " unread=" + c.unread.toString() +
-    " unacked=" + c.unacknowledged.toString() + " sendSpace=" + c.sendSpace.toString() +
-    " dead=" + (c.dead ? "1" : "0") + " retransmits=" + c.retransmits.toString();
+  return (conns[id] as TcpSocket).inspect();
 }
 
 /** The layer's state as "name=value" words. */

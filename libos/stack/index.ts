@@ -1,0 +1,179 @@
+// libos/stack — the network stack assembled, as an app gets it.
+//
+// This layer promises: one entry point, `Stack.fromBootArguments()`, that
+// reads the stack's boot arguments (--ipv4, --ipv4-gateway, --dhcp,
+// --name), opens the net device, builds the layers in order (link ->
+// ethernet -> arp -> ipv4 -> icmp -> udp, as mirage-tcpip composes them)
+// and starts them; TCP is made on first use of `stack.tcp` (with its
+// --tcp-* arguments). One start-up pattern for static and DHCP addressing:
+// sockets can be bound and ports listened on at once, whatever the
+// address (the transports read it when they send), and
+// `whenConfigured(handler)` calls back once there is an address (at once
+// with --ipv4). Configuration sources emit events (libos/net/config.ts
+// ConfigEvent): this layer applies them to IPv4 and ARP and passes them
+// on to `onConfigChange` listeners (the resolver takes new DNS servers
+// from them). It sits above libos/net, libos/net/tcp and libos/dhcp;
+// nothing below imports it.
+//
+//   const stack = Stack.fromBootArguments();
+//   stack.udp.bind(7, new Echo());
+//   stack.tcp.listen(80, new HttpServer(new Site()));
+//   run();
+import { Logger, NetDevice, fail, parseArguments, registerCounters, countersReport } from "../platform/index";
+import { IpAddress, macToString } from "../wire/index";
+import { ArpLayer } from "../net/arp";
+import {
+  ConfigChange, ConfigEvent, ConfigListener, Ipv4Config, Limits,
+} from "../net/config";
+import { configFromArguments, gatewayArgument, ipv4Argument } from "../net/args";
+import { EthernetLayer } from "../net/ethernet";
+import { IcmpLayer } from "../net/icmp";
+import { IpFamilies } from "../net/ip";
+import { Ipv4Layer } from "../net/ipv4";
+import { DeviceLink, Link } from "../net/link";
+import { UdpLayer } from "../net/udp";
+import { TcpLayer, tcpConfigFromArguments } from "../net/tcp/index";
+import { DhcpClient, dhcpArgument, nameArgument } from "../dhcp/client";
+
+const log = new Logger("net");
+
+/** Told once the interface has an address (see Stack.whenConfigured). */
+export abstract class ConfiguredHandler {
+  abstract configured(stack: Stack): void;
+}
+
+export class Stack extends ConfigListener {
+  readonly ethernet: EthernetLayer;
+  readonly arp: ArpLayer;
+  readonly ipv4: Ipv4Layer;
+  readonly icmp!: IcmpLayer;
+  /** The IP layers by version, for the transports (IPv6 joins here). */
+  readonly ip: IpFamilies = new IpFamilies();
+  readonly udp!: UdpLayer;
+  /** The DHCP client, when the address comes from DHCP (--dhcp=true). */
+  dhcp: DhcpClient | null = null;
+  /** DNS servers the configuration named (DHCP), in order of preference. */
+  dnsServers: IpAddress[] = [];
+  private tcpLayer: TcpLayer | null = null;
+  private waiting: ConfiguredHandler[] = [];
+  private readonly listeners: ConfigListener[] = [];
+
+  constructor(readonly link: Link, public config: Ipv4Config, readonly limits: Limits = new Limits()) {
+    super();
+    const ethernet = new EthernetLayer(link);
+    const arp = new ArpLayer(ethernet, config, limits);
+    const ipv4 = new Ipv4Layer(ethernet, arp, config, limits);
+    ethernet.arp = arp;
+    ethernet.ipv4 = ipv4;
+    this.ethernet = ethernet;
+    this.arp = arp;
+    this.ipv4 = ipv4;
+    this.ip.v4 = ipv4;
+    this.icmp = new IcmpLayer(ipv4, limits);
+    this.udp = new UdpLayer(this.ip);
+    registerCounters("ethernet", ethernet.counters);
+    registerCounters("arp", arp.counters);
+    registerCounters("ipv4", ipv4.counters);
+    registerCounters("reassembly", ipv4.reassembly.counters);
+    registerCounters("icmp", this.icmp.counters);
+    registerCounters("udp", this.udp.counters);
+  }
+
+  /** TCP over this stack's IP layers, made on first use with the memory's
+   * defaults and the --tcp-* boot arguments. */
+  get tcp(): TcpLayer {
+    let t = this.tcpLayer;
+    if (t === null) {
+      t = new TcpLayer(this.ip, tcpConfigFromArguments());
+      this.tcpLayer = t;
+    }
+    return t;
+  }
+
+  /** Use `t` as this stack's TCP (tests give one with their own limits). */
+  useTcp(t: TcpLayer): void {
+    this.tcpLayer = t;
+  }
+
+  /** Parse the boot arguments, open the net device `device` and start a
+   * stack on it. Stops the image with a message if an argument is bad or
+   * the device is not attached. */
+  static fromBootArguments(device: string = "service", limits: Limits = new Limits()): Stack {
+    const ipv4 = ipv4Argument();
+    const gateway = gatewayArgument();
+    const dhcp = dhcpArgument();
+    const name = nameArgument();
+    parseArguments();
+    // --dhcp=true: the address, prefix and gateway come from DHCP, so
+    // giving them as well is a contradiction, refused.
+    const useDhcp = dhcp.flag;
+    if (useDhcp && (ipv4.given || gateway.given)) {
+      fail("--dhcp=true takes the address from DHCP: drop --ipv4 and --ipv4-gateway, or --dhcp");
+    }
+    const config = useDhcp ? new Ipv4Config(0, 0) : configFromArguments();
+    const dev = NetDevice.open(device);
+    if (dev === null) {
+      fail("no net device '" + device + "' attached: declare it in app.json and attach it with --net:" +
+        device + "=TAP");
+    }
+    const stack = new Stack(new DeviceLink(dev!), config, limits);
+    stack.start();
+    const where = " on " + device + " (mac " + macToString(stack.link.mac) + ", mtu " + stack.link.mtu.toString() + ")";
+    if (useDhcp) {
+      log.info("ipv4 from DHCP" + where);
+      const client = new DhcpClient(stack.udp, stack.link.mac, stack, name.value);
+      stack.dhcp = client;
+      client.start();
+    } else {
+      log.info("ipv4 " + config.toString() + " gateway " +
+        (config.gateway == 0 ? "none" : new IpAddress(4, 0, config.gateway).toString()) + " (static)" + where);
+      stack.configChanged(new ConfigEvent(ConfigChange.Bound, config, [], "static"));
+    }
+    return stack;
+  }
+
+  /** Whether the interface has an address (given, or leased). */
+  get configured(): bool {
+    return this.config.address != 0;
+  }
+
+  /** Call `handler.configured(this)` once the interface has an address:
+   * at once with a static --ipv4, when DHCP binds a lease otherwise. */
+  whenConfigured(handler: ConfiguredHandler): void {
+    if (this.configured) handler.configured(this);
+    else this.waiting.push(handler);
+  }
+
+  /** Tell `listener` of every configuration event from now on, after the
+   * stack has applied it. */
+  onConfigChange(listener: ConfigListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Apply a configuration event (a source calls this; tests may too):
+   * the new address, prefix and gateway to IPv4 and ARP, the DNS servers
+   * kept, then the listeners and those waiting for an address told. */
+  configChanged(e: ConfigEvent): void {
+    const config = e.ipv4;
+    this.config = config;
+    this.ipv4.setConfig(config);
+    this.arp.setConfig(config);
+    if (e.change != ConfigChange.Lost) this.dnsServers = e.dnsServers;
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i].configChanged(e);
+    if (config.address == 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (let i = 0; i < waiting.length; i++) waiting[i].configured(this);
+  }
+
+  /** Take frames from the link and announce our address. */
+  start(): void {
+    this.link.attach(this.ethernet);
+    this.arp.start();
+  }
+
+  /** Every registered layer's counters, a line each: "udp datagramsIn=3 …". */
+  counters(): string {
+    return countersReport();
+  }
+}
