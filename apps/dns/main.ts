@@ -11,6 +11,7 @@
 //   --dns-udp-size=N     largest UDP answer (default 1232, DNS Flag Day 2020)
 //   --dns-rate-limit=N   answers a second per /24 of sources (0: no limit)
 import { Stack } from "../../libos/stack/index";
+import "../../libos/net/tcp/index"; // TCP in the image: stack.tcp
 import { IpAddress } from "../../libos/wire/index";
 import { Authority, DnsTcpServer, DnsUdpServer, RateLimit, ZoneTable } from "../../libos/dns/index";
 import { IntRange, Logger, declareArgument, fail, findAsset, run } from "../../libos/platform/index";
@@ -29,7 +30,7 @@ const limit = rateLimit.int > 0 ? new RateLimit(<i32>rateLimit.int) : null;
 // Both transports at once, with --ipv4 or --dhcp alike: they send from
 // whatever address the stack has when they answer.
 if (stack.udp.bind(53, new DnsUdpServer(authority, limit)) === null) fail("cannot bind UDP port 53");
-if (stack.tcp.listen(53, new DnsTcpServer(authority)) === null) fail("cannot listen on TCP port 53");
+if (!stack.tcp.listen(53, new DnsTcpServer(authority))) fail("cannot listen on TCP port 53");
 log.info("serving " + table!.zones.toString() + " zone(s), " + table!.nodes.toString() + " names on " +
   IpAddress.v4(stack.config.address).toString() + ":53, UDP and TCP");
 run();

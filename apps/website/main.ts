@@ -11,6 +11,7 @@
 // counters (tcp, tcpload, http, …) on one line that often; the tests and
 // benchmarks read it.
 import { Stack } from "../../libos/stack/index";
+import "../../libos/net/tcp/index"; // TCP in the image: stack.tcp
 import { IpAddress } from "../../libos/wire/index";
 import { HttpConfig, HttpServer } from "../../libos/http/index";
 import { IntRange, Logger, declareArgument, fail, run } from "../../libos/platform/index";
@@ -25,7 +26,7 @@ const site = Site.load();
 const http = new HttpServer(new WebsiteHandler(site), new HttpConfig());
 const port = <u16>portArgument.int;
 const tcp = stack.tcp;
-if (tcp.listen(port, http) === null) fail("website: port " + port.toString() + " is taken");
+if (!tcp.listen(port, http)) fail("website: port " + port.toString() + " is taken");
 log.info("serving " + site.count.toString() + " files on " + IpAddress.v4(stack.config.address).toString() + ":" +
-  port.toString() + " (tcp " + tcp.config.toString() + ")");
+  port.toString() + " (tcp " + tcp.describe() + ")");
 run();

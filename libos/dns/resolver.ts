@@ -24,7 +24,7 @@ import {
 } from "../wire/index";
 import { ConfigEvent, ConfigListener } from "../net/config";
 import { UdpDatagram, UdpHandler, UdpLayer, UdpSocket } from "../net/udp";
-import { TcpLayer } from "../net/tcp/index";
+import { StreamTransport } from "../net/transport";
 import { Flow, FlowHandler } from "../flow/index";
 import { Stack } from "../stack/index";
 
@@ -90,13 +90,13 @@ export class Resolver extends ConfigListener {
   /** Whether the servers follow configuration events (not --dns-server). */
   followsConfig: bool = true;
 
-  constructor(readonly udp: UdpLayer, public servers: IpAddress[], readonly tcp: TcpLayer | null = null) {
+  constructor(readonly udp: UdpLayer, public servers: IpAddress[], readonly tcp: StreamTransport | null = null) {
     super();
   }
 
   /** A resolver using --dns-server=, else the servers the stack's
    * configuration names now and after every renewal; over the stack's UDP,
-   * and its TCP for truncated answers. */
+   * and its TCP for truncated answers when the image has TCP. */
   static fromStack(stack: Stack): Resolver {
     const text = dnsServerArgument().value;
     const servers: IpAddress[] = [];
@@ -109,7 +109,7 @@ export class Resolver extends ConfigListener {
     } else {
       for (let i = 0; i < stack.dnsServers.length; i++) servers.push(stack.dnsServers[i]);
     }
-    const r = new Resolver(stack.udp, servers, stack.tcp);
+    const r = new Resolver(stack.udp, servers, stack.hasTcp ? stack.tcp : null);
     r.followsConfig = text.length == 0;
     stack.onConfigChange(r);
     return r;

@@ -56,7 +56,7 @@ export class IcmpCounters extends Counters {
   }
 }
 
-export class IcmpLayer implements IpProtocol, ErrorReporter {
+export class IcmpLayer extends IpProtocol implements ErrorReporter {
   readonly counters: IcmpCounters = new IcmpCounters();
   private readonly window: Uint8Array = newWindow();
   private readonly packet!: Icmpv4Packet;
@@ -66,6 +66,7 @@ export class IcmpLayer implements IpProtocol, ErrorReporter {
   private refilled: i64 = 0;
 
   constructor(readonly ipv4: Ipv4Layer, readonly limits: Limits) {
+    super();
     this.packet = new Icmpv4Packet(this.window);
     this.tokens = limits.icmpErrorBurst;
     ipv4.register(IP_PROTOCOL_ICMP, this);

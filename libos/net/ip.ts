@@ -41,9 +41,13 @@ export class IpDatagram {
   layer: IpLayer | null = null;
 }
 
-/** A protocol above IP (ICMP, UDP, TCP). */
-export interface IpProtocol {
-  input(d: IpDatagram): void;
+/** A protocol above IP (ICMP, UDP, TCP). An abstract class, not an
+ * interface: AssemblyScript compiles an interface call for every class
+ * that implements it anywhere in the program, so an image without TCP
+ * would carry TCP's input path; a virtual call takes only the classes the
+ * image makes. */
+export abstract class IpProtocol {
+  abstract input(d: IpDatagram): void;
 }
 
 /** One IP version on the interface. */

@@ -96,7 +96,7 @@ export class UdpCounters extends Counters {
   }
 }
 
-export class UdpLayer implements IpProtocol {
+export class UdpLayer extends IpProtocol {
   readonly counters: UdpCounters = new UdpCounters();
   private readonly sockets: Map<u16, UdpSocket> = new Map<u16, UdpSocket>();
   private readonly window: Uint8Array = newWindow();
@@ -109,6 +109,7 @@ export class UdpLayer implements IpProtocol {
   private tx: Uint8Array = new Uint8Array(HEADROOM + 1472);
 
   constructor(readonly ip: IpFamilies) {
+    super();
     this.packet = new UdpPacket(this.window);
     const layers = ip.all();
     for (let i = 0; i < layers.length; i++) layers[i].register(IP_PROTOCOL_UDP, this);

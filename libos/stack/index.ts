@@ -32,7 +32,7 @@ import { IpFamilies } from "../net/ip";
 import { Ipv4Layer } from "../net/ipv4";
 import { DeviceLink, Link } from "../net/link";
 import { UdpLayer } from "../net/udp";
-import { TcpLayer, tcpConfigFromArguments } from "../net/tcp/index";
+import { StreamTransport, tcpTransportFactory } from "../net/transport";
 import { DhcpClient, dhcpArgument, nameArgument } from "../dhcp/client";
 
 const log = new Logger("net");
@@ -54,7 +54,7 @@ export class Stack extends ConfigListener {
   dhcp: DhcpClient | null = null;
   /** DNS servers the configuration named (DHCP), in order of preference. */
   dnsServers: IpAddress[] = [];
-  private tcpLayer: TcpLayer | null = null;
+  private tcpLayer: StreamTransport | null = null;
   private waiting: ConfiguredHandler[] = [];
   private readonly listeners: ConfigListener[] = [];
 
@@ -80,18 +80,29 @@ export class Stack extends ConfigListener {
   }
 
   /** TCP over this stack's IP layers, made on first use with the memory's
-   * defaults and the --tcp-* boot arguments. */
-  get tcp(): TcpLayer {
-    let t = this.tcpLayer;
-    if (t === null) {
-      t = new TcpLayer(this.ip, tcpConfigFromArguments());
-      this.tcpLayer = t;
+   * defaults and the --tcp-* boot arguments. The image has TCP when the
+   * app imports libos/net/tcp (`import "…/libos/net/tcp"`): an image
+   * carries only the protocols it imports. */
+  get tcp(): StreamTransport {
+    const t = this.tcpLayer;
+    if (t !== null) return t;
+    const f = tcpTransportFactory();
+    if (f === null) {
+      fail("this image has no TCP: import libos/net/tcp in the app's main.ts (import \"morgana/net/tcp\")");
     }
-    return t;
+    const made = f!.make(this.ip);
+    this.tcpLayer = made;
+    return made;
   }
 
-  /** Use `t` as this stack's TCP (tests give one with their own limits). */
-  useTcp(t: TcpLayer): void {
+  /** Whether `tcp` can be had (the image imports libos/net/tcp). */
+  get hasTcp(): bool {
+    return this.tcpLayer !== null || tcpTransportFactory() !== null;
+  }
+
+  /** Use `t` as this stack's stream transport (tests give a TCP with their
+   * own limits; the development target its host sockets). */
+  useTcp(t: StreamTransport): void {
     this.tcpLayer = t;
   }
 

@@ -55,6 +55,17 @@
 // RACK's time-based loss detection beyond the tail probe, slow start
 // after idle (RFC 5681 §4.1), CUBIC.
 export { TcpLayer } from "./layer";
+
+// Importing TCP puts it in the image: the stack's `tcp` is made by this.
+import { IpFamilies } from "../ip";
+import { StreamTransport, StreamTransportFactory, registerTcp } from "../transport";
+import { TcpLayer } from "./layer";
+import { configFromArguments } from "./args";
+class TcpFactory extends StreamTransportFactory {
+  make(ip: IpFamilies): StreamTransport { return new TcpLayer(ip, configFromArguments()); }
+}
+registerTcp(new TcpFactory());
+
 export { TcpSocket } from "./socket";
 export { TcpListener } from "./listener";
 export { TcpState, CloseReason, stateName, reasonName } from "./api";

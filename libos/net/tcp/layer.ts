@@ -11,12 +11,13 @@
 import { Counters, Timer, memoryLimit, now, randomU32, registerCounters, SECOND } from "../../platform/index";
 import { NET_TSO_MAX_FRAME } from "../../platform/abi";
 import { ETH_HEADER_LEN, IP_PROTOCOL_TCP, IPV4_HEADER_LEN, IpAddress, IpEndpoint } from "../../wire/index";
-import { FlowAcceptor, FlowHandler } from "../../flow/index";
+import { Flow, FlowAcceptor, FlowHandler } from "../../flow/index";
 import {
   TCP_ACK_FLAG, TCP_HEADER_LEN, TCP_MAX_HEADER_LEN, TCP_RST, TCP_SYN, TcpOptions, TcpPacket, TcpRepr,
 } from "../../wire/tcp";
 import { WireError } from "../../wire/error";
-import { IP_HEADROOM, IpDatagram, IpFamilies, IpLayer, IpProtocol } from "../ip";
+import { IP_HEADROOM, IpDatagram, IpFamilies, IpProtocol } from "../ip";
+import { StreamTransport } from "../transport";
 import { NO_MAC } from "../arp";
 import { moveWindow, newWindow } from "../window";
 import { CloseReason, TcpState, stateName } from "./api";
@@ -44,8 +45,10 @@ class FlushTimer extends Timer {
   fire(time: i64): void { this.layer.flush(); }
 }
 
-export class TcpLayer implements IpProtocol {
+export class TcpLayer extends StreamTransport {
   readonly counters: TcpCounters = new TcpCounters();
+  /** What the IP layers hand segments to. */
+  private readonly ipInput!: TcpInput;
   /** The IP MTU: segments carry at most mtu - 40 bytes of TCP payload
    * and options (RFC 9293 §3.7.1). */
   readonly mtu: i32;
@@ -84,7 +87,9 @@ export class TcpLayer implements IpProtocol {
   private challengeSecond: i64 = -1;
 
   constructor(readonly ip: IpFamilies, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
+    super();
     this.mtu = ip.mtu;
+    this.ipInput = new TcpInput(this);
     // Segmentation offload is for TCP over IPv4 (the links' GSO_TCPV4).
     const v4 = ip.v4;
     this.tsoMax = v4 !== null && v4.tso ? NET_TSO_MAX_FRAME - ETH_HEADER_LEN - IPV4_HEADER_LEN : 0;
@@ -95,7 +100,7 @@ export class TcpLayer implements IpProtocol {
     this.sndPool = new BufferPool(config.sndBuf, config.maxConnections);
     this.flushTimer = new FlushTimer(this);
     const layers = ip.all();
-    for (let i = 0; i < layers.length; i++) layers[i].register(IP_PROTOCOL_TCP, this);
+    for (let i = 0; i < layers.length; i++) layers[i].register(IP_PROTOCOL_TCP, this.ipInput);
     registerCounters("tcp", this.counters);
     registerCounters("tcpload", new TcpLoad(this));
   }
@@ -124,22 +129,29 @@ export class TcpLayer implements IpProtocol {
 
   /** Listen on `port` (every IP version the stack has): `acceptor` says
    * what handles each new connection. Null if something listens there. */
-  listen(port: u16, handler: FlowAcceptor, backlog: i32 = -1): TcpListener | null {
-    if (port == 0 || this.listeners.has(port)) return null;
+  listen(port: u16, handler: FlowAcceptor, backlog: i32 = -1): bool {
+    if (port == 0 || this.listeners.has(port)) return false;
     const l = new TcpListener(this, port, handler, backlog > 0 ? backlog : this.config.backlog);
     this.listeners.set(port, l);
-    return l;
+    return true;
   }
 
-  unlisten(l: TcpListener): void {
-    if (this.listeners.has(l.port) && this.listeners.get(l.port) === l) this.listeners.delete(l.port);
+  unlisten(port: u16): void {
+    if (!this.listeners.has(port)) return;
+    const l = this.listeners.get(port);
+    this.listeners.delete(port);
     l.closed = true;
   }
+
+  describe(): string {
+    return this.config.toString();
+  }
+
 
   /** Open a connection to `to` (active open, RFC 9293 §3.10.1); the
    * handler hears `connected` or `closed(Refused | Timeout)`. Null when
    * no connection or port is free, or the address's IP version is off. */
-  connect(to: IpEndpoint, handler: FlowHandler, srcPort: u16 = 0): TcpSocket | null {
+  connect(to: IpEndpoint, handler: FlowHandler, srcPort: u16 = 0): Flow | null {
     const dst = to.address;
     const dstPort = to.port;
     if (this.active >= this.config.maxConnections || this.ip.layerFor(dst) === null) return null;
@@ -480,4 +492,10 @@ class TcpLoad extends Counters {
       this.item("closewait", <u64>t.countIn(TcpState.CloseWait)) + this.item("lastack", <u64>t.countIn(TcpState.LastAck)) +
       this.item("synreceived", <u64>t.countIn(TcpState.SynReceived));
   }
+}
+
+/** Hands IP's segments to the layer (TcpLayer's base is StreamTransport). */
+class TcpInput extends IpProtocol {
+  constructor(readonly layer: TcpLayer) { super(); }
+  input(d: IpDatagram): void { this.layer.input(d); }
 }

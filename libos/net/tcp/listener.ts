@@ -21,6 +21,6 @@ export class TcpListener {
 
   /** Stop listening; connections already made are not touched. */
   close(): void {
-    this.layer.unlisten(this);
+    this.layer.unlisten(this.port);
   }
 }

@@ -5,6 +5,7 @@
 // commands a client pipelines.
 import { Flow, FlowAcceptor, FlowHandler } from "../../../libos/flow/index";
 import { Stack } from "../../../libos/stack/index";
+import "../../../libos/net/tcp/index"; // TCP in the image: stack.tcp
 import { Logger, fail, run } from "../../../libos/platform/index";
 
 const NEWLINE: u8 = 10;
@@ -44,6 +45,6 @@ class LineServer extends FlowAcceptor {
 }
 
 const stack = Stack.fromBootArguments();
-if (stack.tcp.listen(7000, new LineServer()) === null) fail("port 7000 is taken");
+if (!stack.tcp.listen(7000, new LineServer())) fail("port 7000 is taken");
 new Logger("lines").info("serving lines on port 7000");
 run();

@@ -4,6 +4,7 @@
 // With --dhcp=true it waits for the lease, and asks the DNS servers leased.
 // Truncated answers are asked again over TCP.
 import { ConfiguredHandler, Stack } from "../../../libos/stack/index";
+import "../../../libos/net/tcp/index"; // TCP for truncated answers
 import { Resolution, ResolveHandler, Resolver, resolveErrorName } from "../../../libos/dns/index";
 import { declareArgument, exit, println, OneOf } from "../../../libos/platform/index";
 import { DnsType, ipv6ToText } from "../../../libos/wire/index";

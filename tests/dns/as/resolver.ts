@@ -2,6 +2,7 @@
 // (servers from --dns-server), looked up through exports; the test plays
 // the DNS server with a fake clock.
 import { Stack } from "../../../libos/stack/index";
+import "../../../libos/net/tcp/index"; // TCP for truncated answers
 import { Resolution, ResolveHandler, Resolver, resolveErrorName } from "../../../libos/dns/index";
 import { step } from "../../../libos/platform/index";
 import { ipv6ToText } from "../../../libos/wire/index";

@@ -157,7 +157,7 @@ class Server extends FlowAcceptor {
 
 /** Listen on `port` with applications of `kind`; refuse: accept says no. */
 export function listen(port: u16, kind: i32, backlog: i32, refuse: bool): bool {
-  return tcp!.listen(port, new Server(kind, refuse), backlog) !== null;
+  return tcp!.listen(port, new Server(kind, refuse), backlog);
 }
 
 export function unlisten(port: u16): void {}
