@@ -300,6 +300,25 @@ describe("router", () => {
     expect(get("/users/%G0").status).toBe(400);
   });
 
+  test("a bad pattern stops the image at start with a message saying what to write", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["GET", "users", /pattern 'users' must start with '\/'/],
+      ["GET", "/files/*/x", /in '\/files\/\*\/x', '\*' may only be the last segment/],
+      ["GET", "/users/:", /a ':' needs a name, e\.g\. ':id'/],
+      ["GET", "/a/:id/b/:id", /':id' appears twice/],
+      ["", "/", /a route needs a method/],
+    ];
+    for (const [method, pattern, message] of cases) {
+      const g = await Harness.start(ENTRY);
+      g.call("addRoute", g.exports.__pin(g.newString(method)), g.newString(pattern));
+      expect(g.exitStatus, pattern).toBe(255);
+      expect(g.console, pattern).toMatch(new RegExp("abort: Router: .*" + message.source));
+    }
+    const ok = await Harness.start(ENTRY);
+    ok.call("addRoute", ok.exports.__pin(ok.newString("GET")), ok.newString("/a/:id/*"));
+    expect(ok.exitStatus).toBe(null);
+  });
+
   test("thousands of random targets never trap and get one of the router's answers", () => {
     const next = rng(3);
     const pool = ["/", "users", "files", "me", "%", "%2F", "%C3", "%A9", "%ZZ", "?", "#", ":id", "*", "..", "+", "a", "42"];
@@ -344,6 +363,15 @@ describe("router", () => {
       expect(responses[1]).toMatch(/Content-Length: 10\r\n[\s\S]*X-Route: show\r\n[\s\S]*\r\n\r\n$/);
       expect(responses[2]).toContain("\r\nAllow: GET, HEAD, PUT, DELETE, PATCH\r\n");
       expect(responses[3]).toMatch(/\r\n\r\nNot Found\n$/);
+    });
+
+    test("a form body parsed by a route; a malformed one refused with the reason", async () => {
+      const send = await client(0);
+      const form = (body: string) => send(`POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+        `Content-Length: ${Buffer.byteLength(body, "latin1")}\r\n\r\n${body}`);
+      const utf8Text = (latin1: string) => Buffer.from(latin1, "latin1").toString("utf8");
+      expect(utf8Text(form("name=Zo%C3%AB+K&tag=a&tag=b"))).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nform name=Zoë K tag=a tag=b\n$/);
+      expect(form("name=%E9t%E9")).toMatch(/^HTTP\/1\.1 400 [\s\S]*\r\n\r\n.*not UTF-8\n$/); // Latin-1, not UTF-8
     });
 
     test("the fallback answers what no route matches", async () => {

@@ -5,7 +5,7 @@ import { Stack, Limits } from "../../../libos/net/index";
 import { TcpConfig, TcpLayer } from "../../../libos/net/tcp/index";
 import {
   HttpConfig, HttpHandler, HttpRequest, HttpResponse, HttpServer, BytesSource, parseRequest,
-  QueryParams, pathOf, RouteHandler, RouteParams, Router, JsonWriter, jsonErrorText,
+  QueryParams, QueryError, queryErrorText, pathOf, RouteHandler, RouteParams, Router, JsonWriter, jsonErrorText,
 } from "../../../libos/http/index";
 import { memoryLimit, step } from "../../../libos/platform/index";
 import { inputBytes, setOutput } from "../../harness/as/io";
@@ -79,6 +79,22 @@ class Say extends RouteHandler {
   }
 }
 
+/** Answers a form body's pairs, or 400 with the reason it was refused. */
+class FormEcho extends RouteHandler {
+  handle(req: HttpRequest, res: HttpResponse, params: RouteParams): void {
+    const body = req.body;
+    const form = new QueryParams();
+    const e = form.parseForm(body === null ? new Uint8Array(0) : body);
+    if (e != QueryError.None) {
+      res.sendText(400, queryErrorText(e) + "\n");
+      return;
+    }
+    let text = "form";
+    for (let i = 0; i < form.count; i++) text += " " + form.nameAt(i) + "=" + form.valueAt(i);
+    res.sendText(200, text + "\n");
+  }
+}
+
 class Fallback extends HttpHandler {
   handle(req: HttpRequest, res: HttpResponse): void {
     res.sendText(200, "fallback " + req.target + "\n");
@@ -100,12 +116,18 @@ function makeRouter(withFallback: bool): Router {
     .get("/files/*", new Say("files"))
     .route("HEAD", "/probe", new Say("probe-head"))
     .get("/probe", new Say("probe-get"))
-    .get("/a+b", new Say("plus"));
+    .get("/a+b", new Say("plus"))
+    .post("/form", new FormEcho());
   if (withFallback) r.fallback = new Fallback();
   return r;
 }
 
 const routers: Router[] = [makeRouter(false), makeRouter(true)];
+
+/** Adds one route to a fresh router: a bad pattern stops the image. */
+export function addRoute(method: string, pattern: string): void {
+  new Router().route(method, pattern, new Say("x"));
+}
 const httpConfig = new HttpConfig();
 const req = new HttpRequest(httpConfig.maxHeaders);
 const res = new HttpResponse(2048);
