@@ -62,7 +62,8 @@ export class JsonWriter {
   private filled: bool = false;
   /** A key was written and waits for its value. */
   private keyed: bool = false;
-  /** A complete top-level value was written. */
+  /** The top-level value was begun (the text is complete once nothing
+   * is open). */
   private done: bool = false;
   private failed: JsonError = JsonError.None;
 
