@@ -52,3 +52,6 @@ export { HttpClock, formatHttpDate, parseHttpDate } from "./date";
 export { parseRequest, findHeadEnd, COMPLETE, INCOMPLETE } from "./parser";
 export { decideFraming } from "./framing";
 export { ChunkedDecoder } from "./chunked";
+export { QueryParams, QueryError, queryErrorText, pathOf, decodeComponent, validUtf8 } from "./query";
+export { Router, RouteHandler, RouteParams } from "./router";
+export { JsonWriter, JsonError, jsonErrorText } from "./json";

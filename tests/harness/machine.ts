@@ -159,7 +159,10 @@ export class Harness {
    * (directly: nothing roots it until the callee stores it). */
   newString(text: string): number {
     const ptr = this.exports.__new(text.length * 2, STRING_ID) as number;
-    new Uint16Array(this.memory.buffer, ptr, text.length).set(Array.from(text, (_, i) => text.charCodeAt(i)));
+    // By code unit: iterating the string would go by code point and leave
+    // the end of a string with astral characters unwritten.
+    const units = new Uint16Array(this.memory.buffer, ptr, text.length);
+    for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
     return ptr;
   }
 
