@@ -1,7 +1,8 @@
 // Entry for tests/http/kit.test.ts: query strings, the router and the
 // JSON writer (libos/http/query.ts, router.ts, json.ts), called directly
 // and, for the router, behind a real HttpServer on the harness's TCP.
-import { Stack, Limits } from "../../../libos/net/index";
+import { Limits } from "../../../libos/net/index";
+import { Stack } from "../../../libos/stack/index";
 import { TcpConfig, TcpLayer } from "../../../libos/net/tcp/index";
 import {
   HttpConfig, HttpHandler, HttpRequest, HttpResponse, HttpServer, BytesSource, parseRequest,
@@ -153,8 +154,9 @@ let tcp: TcpLayer | null = null;
 
 export function boot(withFallback: i32): void {
   const stack = Stack.fromBootArguments("service", new Limits());
-  tcp = new TcpLayer(stack.ipv4, TcpConfig.forMemory(memoryLimit()));
-  new HttpServer(makeRouter(withFallback != 0), httpConfig).listen(tcp!, 80);
+  tcp = new TcpLayer(stack.ip, TcpConfig.forMemory(memoryLimit()));
+  stack.useTcp(tcp!);
+  tcp!.listen(80, new HttpServer(makeRouter(withFallback != 0), httpConfig));
 }
 
 export function stepNow(): void { step(false); }
