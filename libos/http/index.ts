@@ -23,6 +23,13 @@
 // - Timeouts for slow requests (408), idle connections and stalled
 //   responses (no bytes acknowledged for sendTimeout).
 // - An access log line per request when --log=info is given.
+// - What apps otherwise rewrite: Router (router.ts) dispatches on method
+//   + path pattern (literal, :param, trailing *), GET serving HEAD, 405
+//   with Allow, 404 or a fallback; QueryParams (query.ts) reads a target's
+//   query or a form body strictly (a bad %-escape, non-UTF-8, too many
+//   pairs: an error value) and pathOf() gives a target's path; JsonWriter
+//   (json.ts) builds RFC 8259 text with commas, escapes and misuse checks:
+//   res.sendText(200, w.toString(), "application/json").
 //
 // An app:
 //   class Hello extends HttpHandler {

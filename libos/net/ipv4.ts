@@ -17,7 +17,7 @@
 import { Level, Logger, randomU32 } from "../platform/index";
 import {
   ETH_HEADER_LEN, ETH_SRC, ETHERTYPE_IPV4, IPV4_HEADER_LEN, IPV4_MAX_LEN, Ipv4Address,
-  Ipv4Packet, MAC_BROADCAST, MacAddress, ipv4ToString, IpAddress, IP_V4, sumPseudoHeader,
+  Ipv4Packet, Ipv4Repr, MAC_BROADCAST, MacAddress, ipv4ToString, IpAddress, IP_V4, sumPseudoHeader, WireError,
 } from "../wire/index";
 import { get48 } from "../wire/field";
 import { ArpLayer, NO_MAC, ResolvedSender } from "./arp";
@@ -93,6 +93,9 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
   private readonly window: Uint8Array = newWindow();
   private readonly packet!: Ipv4Packet;
   private readonly outWindow: Uint8Array = newWindow();
+  /** What was parsed of the datagram in hand, and what is sent. */
+  private readonly rx: Ipv4Repr = new Ipv4Repr();
+  private readonly tx: Ipv4Repr = new Ipv4Repr();
   private readonly out!: Ipv4Packet;
   private readonly fragmenter!: Fragmenter;
   private ident: u16;
@@ -158,24 +161,15 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
     }
     const p = this.packet;
     moveWindow(this.window, frame, ETH_HEADER_LEN, len);
-    if (p.version != 4) {
-      c.dropBadVersion++;
+    // Every header check is the wire layer's (Ipv4Repr.parse); here each
+    // refusal is counted under its reason.
+    const e = this.rx.parse(p);
+    if (e != WireError.Ok) {
+      this.countBadHeader(e, p, len);
       return;
     }
     const hl = p.headerLen;
-    if (hl < IPV4_HEADER_LEN || hl > len) {
-      c.dropBadHeaderLength++;
-      return;
-    }
-    if (!p.verifyChecksum()) {
-      c.dropBadChecksum++;
-      return;
-    }
     const total = <i32>p.totalLen;
-    if (total < hl || total > len) {
-      c.dropBadLength++;
-      return;
-    }
     const src = p.src;
     if (!this.validSource(src)) {
       c.dropBadSource++;
@@ -305,18 +299,26 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
 
   private writeHeader(buf: Uint8Array, l3: i32, payloadLen: i32, protocol: u8, dst: Ipv4Address,
     dontFragment: bool = false): void {
-    const h = this.out;
+    const r = this.tx;
     moveWindow(this.outWindow, buf, l3, IPV4_HEADER_LEN);
-    h.setVersionAndHeaderLen(IPV4_HEADER_LEN);
-    h.setDscpEcn(0, 0);
-    h.totalLen = <u16>(IPV4_HEADER_LEN + payloadLen);
-    h.ident = this.ident++;
-    h.setFragment(dontFragment, false, 0);
-    h.ttl = this.limits.ttl;
-    h.protocol = protocol;
-    h.src = this.address;
-    h.dst = dst;
-    h.fillChecksum();
+    r.payloadLen = payloadLen;
+    r.ident = this.ident++;
+    r.dontFragment = dontFragment;
+    r.ttl = this.limits.ttl;
+    r.protocol = protocol;
+    r.src = this.address;
+    r.dst = dst;
+    r.emit(this.out);
+  }
+
+  /** A header Ipv4Repr.parse refused, under the counter of its reason. */
+  private countBadHeader(e: WireError, p: Ipv4Packet, len: i32): void {
+    const c = this.counters;
+    if (e == WireError.BadVersion) c.dropBadVersion++;
+    else if (e == WireError.BadChecksum) c.dropBadChecksum++;
+    else if (e == WireError.BadHeaderLength || (e == WireError.Truncated && p.headerLen > len)) c.dropBadHeaderLength++;
+    else if (e == WireError.Truncated && len < IPV4_HEADER_LEN) c.dropTruncated++;
+    else c.dropBadLength++; // total length under the header or past the frame, or past 65535 with its offset
   }
 
   private deliver(buf: Uint8Array, l3: i32, hl: i32, len: i32, p: Ipv4Packet, broadcast: bool, reassembled: bool): void {
