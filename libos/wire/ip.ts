@@ -197,7 +197,7 @@ function parseV6(text: string): IpAddress | null {
     if (n == 8) return null;
     // An embedded IPv4 address takes the last two groups.
     const rest = text.substring(i);
-    if (rest.indexOf(".") >= 0) {
+    if (rest.indexOf(".") >= 0 && rest.indexOf(":") < 0) {
       const a = parseV4(rest);
       if (a < 0 || n > 6) return null;
       groups[n++] = <u32>(a >> 16);

@@ -5,7 +5,7 @@
 // the request, "/never" never, anything else at once.
 import { describe, expect, test } from "vitest";
 import { Harness } from "../harness/index.ts";
-import { MS, SECOND, TcpTest, type Segment } from "../tcp/helpers.ts";
+import { MS, PEER, SECOND, TcpTest, US, type Segment } from "../tcp/helpers.ts";
 
 const ENTRY = "tests/http/as/http.ts";
 const ASYNC = 2;
@@ -14,8 +14,8 @@ const text = (out: Segment[]) => out.map((s) => s.text).join("");
 const statuses = (t: string) => [...t.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);
 const bodies = (t: string) => [...t.matchAll(/answered (\S+)/g)].map((m) => m[1]);
 
-async function tcpClient(config: Record<string, number | bigint> = {}) {
-  const t = await TcpTest.boot({ entry: ENTRY, bootArg: ASYNC, config });
+async function tcpClient(config: Record<string, number | bigint> = {}, cmdline?: string) {
+  const t = await TcpTest.boot({ entry: ENTRY, bootArg: ASYNC, config, ...(cmdline ? { cmdline } : {}) });
   const { our, peer } = t.handshake(80, { mss: 1460 });
   let seq = peer;
   let ack = our;
@@ -64,6 +64,18 @@ describe("asynchronous answers over TCP", () => {
     expect(all).toContain("Connection: close");
     expect(out.some((s) => s.flags.includes("F"))).toBe(true);
     expect(c.t.h.string(c.t.call("counters"))!).toMatch(/ handlerTimeouts=1 /);
+  });
+});
+
+describe("the access log", () => {
+  test("--log=info given: a line per request with the client, request line, status and length; not by default", async () => {
+    const c = await tcpClient({}, `--ipv4=${US}/24 --log=info`);
+    c.send(GET("/now"));
+    c.advance(20n * MS);
+    expect(c.t.h.console).toMatch(new RegExp(`INFO  \\[http\\] ${PEER.replaceAll(".", "\\.")}:40000 "GET /now HTTP/1\\.1" 200 \\d+`));
+    const quiet = await tcpClient();
+    quiet.send(GET("/now"));
+    expect(quiet.t.h.console).not.toContain("[http]");
   });
 });
 

@@ -284,3 +284,27 @@ export function dissect(): string {
   }
   return ip.toString();
 }
+
+// ---- IpAddress and IpEndpoint (wire/ip.ts)
+import { IpAddress, IpEndpoint } from "../../../libos/wire/index";
+
+/** The address `text` names, printed back ("4 10.0.0.1", "6 fe80::1"), or
+ * "null" when it is refused. */
+export function ipParse(text: string): string {
+  const a = IpAddress.parse(text);
+  if (a === null) return "null";
+  return a.version.toString() + " " + a.toString();
+}
+
+/** The endpoint `text` names, printed back, or "null". */
+export function endpointParse(text: string): string {
+  const e = IpEndpoint.parse(text);
+  return e === null ? "null" : e.toString();
+}
+
+/** Whether `a` and `b` parse to equal addresses with equal hashes. */
+export function ipEqual(a: string, b: string): bool {
+  const x = IpAddress.parse(a)!;
+  const y = IpAddress.parse(b)!;
+  return x.equals(y) && x.hash == y.hash;
+}
