@@ -61,7 +61,7 @@ describe.skipIf(!hasKvm || !hasNetns)("echo.hvt", () => {
   test("logs its address and answers ping of several sizes, 65507 bytes included", async () => {
     await withNetns(async (ns) => {
       const echo = await boot(ns);
-      expect(echo.output()).toContain("[net] ipv4 10.0.0.2/24 gateway none on service (mac 02:00:5e:10:20:30, mtu 1500)");
+      expect(echo.output()).toContain("[net] ipv4 10.0.0.2/24 gateway none (static) on service (mac 02:00:5e:10:20:30, mtu 1500)");
       for (const size of [0, 56, 1472, 1473, 4000, 65507]) {
         // -p: a data pattern ping checks in every reply ("wrong data byte" otherwise).
         const r = await ns.exec(["ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", String(size), "-p", "4d6f7267616e61", "10.0.0.2"]);
