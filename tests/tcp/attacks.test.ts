@@ -3,7 +3,7 @@
 // acceptable range are refused, and challenge ACKs are rate-limited (§7).
 // PAWS (RFC 7323 §5) drops segments with old timestamps.
 import { describe, expect, test } from "vitest";
-import { App, SECOND, TcpTest } from "./helpers.ts";
+import { App, MS, SECOND, TcpTest } from "./helpers.ts";
 
 async function open(config = {}, opts: object = { mss: 1460 }) {
   const t = await TcpTest.boot({ config });
@@ -42,6 +42,7 @@ describe("SYN (RFC 5961 §4)", () => {
     for (const seq of [peer, peer + 500, 12345]) {
       const ch = t.one(t.send(t.seg({ flags: "S", seq })));
       expect(ch).toMatchObject({ flags: "A", seq: our, ack: peer });
+      t.advance(500n * MS); // one challenge ACK per connection per 500 ms
     }
     expect(t.info(0).state).toBe("ESTABLISHED");
   });
@@ -70,15 +71,94 @@ describe("ACK (RFC 5961 §5)", () => {
   });
 });
 
-describe("rate limit (RFC 5961 §7)", () => {
-  test("challenge ACKs beyond the limit per second are not sent", async () => {
-    const { t, peer } = await open({ challengeAckLimit: 2 });
+describe("rate limits (RFC 5961 §7, CVE-2016-5696)", () => {
+  test("one challenge ACK per connection per 500 ms", async () => {
+    const { t, peer } = await open();
     let sent = 0;
     for (let i = 0; i < 5; i++) sent += t.send(t.seg({ flags: "R", seq: peer + 10 + i })).length;
-    expect(sent).toBe(2);
-    expect(t.counters().challengeAcksLimited).toBe(3n);
-    t.advance(SECOND);
+    expect(sent).toBe(1);
+    expect(t.counters().challengeAcksLimited).toBe(4n);
+    t.advance(500n * MS);
     expect(t.send(t.seg({ flags: "R", seq: peer + 99 }))).toHaveLength(1);
+  });
+
+  test("the budget all connections share is drawn anew each second, so counting it tells nothing", async () => {
+    // Limit 4: each second's budget lies in [2, 5] (Linux: half the limit
+    // plus a random part below it); 8 connections ask for more than that.
+    const t = await TcpTest.boot({ config: { challengeAckLimit: 4 } });
+    t.listen(80, App.Sink);
+    const peers: number[] = [];
+    for (let i = 0; i < 8; i++) peers.push(t.handshake(80, { mss: 1460 }, 1000, 41000 + i).peer);
+    const budgets = new Set<number>();
+    for (let second = 0; second < 16; second++) {
+      let sent = 0;
+      for (let i = 0; i < 8; i++) sent += t.send(t.seg({ flags: "R", seq: peers[i] + 10, srcPort: 41000 + i })).length;
+      expect(sent).toBeGreaterThanOrEqual(2);
+      expect(sent).toBeLessThanOrEqual(5);
+      budgets.add(sent);
+      t.advance(SECOND);
+    }
+    expect(budgets.size).toBeGreaterThan(1);
+  });
+
+  test("ACKs for out-of-window segments without data: one per 500 ms per connection (Linux tcp_invalid_ratelimit)", async () => {
+    const { t, our, peer } = await open();
+    let sent = 0;
+    for (let i = 0; i < 5; i++) sent += t.send(t.seg({ seq: peer + 1_000_000 + i, ack: our })).length;
+    expect(sent).toBe(1);
+    expect(t.counters().invalidAcksLimited).toBe(4n);
+    t.advance(500n * MS);
+    expect(t.send(t.seg({ seq: peer + 2_000_000, ack: our }))).toHaveLength(1);
+  });
+
+  test("out-of-window data is answered every time: a retransmission whose ACK was lost needs one", async () => {
+    const { t, our, peer } = await open();
+    for (let i = 0; i < 3; i++) expect(t.one(t.send(t.seg({ seq: peer - 100, ack: our, data: "old" }))).ack).toBe(peer);
+    expect(t.counters().invalidAcksLimited).toBe(0n);
+  });
+
+  test("ACKs for PAWS-failing segments without data: one per 500 ms per connection", async () => {
+    const { t, our, peer, synAck } = await open({}, { mss: 1460, ts: [1000, 0] });
+    const ecr = synAck.ts![0];
+    t.send(t.seg({ seq: peer, ack: our, data: "new", opts: { ts: [1010, ecr] } }));
+    t.events();
+    let sent = 0;
+    for (let i = 0; i < 4; i++) sent += t.send(t.seg({ seq: peer + 3, ack: our, opts: { ts: [900, ecr] } })).length;
+    expect(sent).toBe(1);
+    expect(t.counters().dropPaws).toBe(4n);
+    expect(t.counters().invalidAcksLimited).toBe(3n);
+  });
+});
+
+describe("odd segments a listener sees", () => {
+  test("SYN+FIN (and SYN+FIN+PSH+URG) get nothing: a scanner's probe, dropped as Linux does", async () => {
+    const t = await TcpTest.boot();
+    t.listen(80, App.Sink);
+    expect(t.send(t.seg({ flags: "SF", seq: 1 }))).toEqual([]);
+    expect(t.send(t.seg({ flags: "SFPU", seq: 1, srcPort: 40001 }))).toEqual([]);
+    expect(t.counters().dropSynFin).toBe(2n);
+    expect(t.layer().active).toBe(0);
+    // A plain SYN still gets its SYN-ACK.
+    expect(t.one(t.send(t.seg({ flags: "S", seq: 1, srcPort: 40002 }))).flags).toBe("SA");
+  });
+});
+
+describe("overlapping out-of-order data", () => {
+  test("the first copy stays: a later overlapping segment cannot rewrite bytes already taken", async () => {
+    const { t, our, peer } = await open();
+    t.send(t.seg({ seq: peer + 4, ack: our, data: "EFGH" }));
+    t.send(t.seg({ seq: peer + 2, ack: our, data: "xxxxxxxx" }));
+    t.send(t.seg({ seq: peer, ack: our, data: "AB" }));
+    // Bytes 2-3 came first from the second segment, 4-7 from the first,
+    // 8-9 only from the second.
+    expect(t.takeRead(0)).toBe("ABxxEFGHxx");
+  });
+
+  test("in-order data reaching into a stored range keeps the stored bytes", async () => {
+    const { t, our, peer } = await open();
+    t.send(t.seg({ seq: peer + 3, ack: our, data: "DEF" }));
+    t.send(t.seg({ seq: peer, ack: our, data: "abcdefgh" }));
+    expect(t.takeRead(0)).toBe("abcDEFgh");
   });
 });
 

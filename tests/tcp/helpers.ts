@@ -42,7 +42,7 @@ export interface SegFields {
   dstPort?: number;
   seq?: number;
   ack?: number;
-  /** Letters: S F R P A (any order). A is added when `ack` is given,
+  /** Letters: S F R P A U (any order). A is added when `ack` is given,
    * unless `noAck`. */
   flags?: string;
   noAck?: boolean;
@@ -96,7 +96,7 @@ function optionBytes(o: Options): number[] {
   return b;
 }
 
-const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16 };
+const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16, U: 32 };
 
 /** A TCP segment (header, options, data) with its checksum. */
 export function tcpSegment(f: SegFields): Uint8Array {
