@@ -146,7 +146,9 @@ export class Limits {
   reassemblySlots: i32 = 8;
   /** Largest reassembled datagram, IPv4 header included (RFC 791: 65535). */
   reassemblyMaxDatagram: i32 = 65535;
-  /** Fragments one datagram may arrive in. */
+  /** Separate runs of data one datagram may have at once (fragments
+   * that touch join a run, so the number of fragments has no bound of
+   * its own; the bytes do). */
   reassemblyMaxFragments: i32 = 64;
   /** Buffer bytes for all datagrams being reassembled together. */
   reassemblyTotalBytes: i32 = 256 * 1024;
