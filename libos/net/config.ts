@@ -123,8 +123,11 @@ export function parseCidr(text: string): Ipv4Config | null {
  * small LAN; tests shrink them to reach the limits quickly. */
 export class Limits {
   // ARP (libos/net/arp.ts)
-  /** Entries in the neighbour cache (resolved and being resolved). */
+  /** Resolved entries in the neighbour cache. */
   arpCacheSize: i32 = 64;
+  /** Resolutions in progress at once, besides: a new one takes the place
+   * of the one begun longest ago, never of a resolved entry (arpcache.ts). */
+  arpPendingMax: i32 = 32;
   /** How long a resolved entry is used before it is resolved again. */
   arpTimeout: i64 = 60 * SECOND;
   /** Requests sent for one address before giving up (RFC 1122 §2.3.2.1

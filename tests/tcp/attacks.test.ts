@@ -3,7 +3,8 @@
 // acceptable range are refused, and challenge ACKs are rate-limited (§7).
 // PAWS (RFC 7323 §5) drops segments with old timestamps.
 import { describe, expect, test } from "vitest";
-import { App, MS, SECOND, TcpTest } from "./helpers.ts";
+import { App, MS, SECOND, TcpTest, parseSegment } from "./helpers.ts";
+import { US, US_MAC, arp, be16, ethernet } from "../net/helpers.ts";
 
 async function open(config = {}, opts: object = { mss: 1460 }) {
   const t = await TcpTest.boot({ config });
@@ -172,5 +173,39 @@ describe("PAWS (RFC 7323 §5)", () => {
     expect(a.ack).toBe(peer + 3);
     expect(t.takeRead(0)).toBe("");
     expect(t.counters().dropPaws).toBe(1n);
+  });
+});
+
+describe("ARP table exhaustion (issue 12 item 2)", () => {
+  test("SYNs from spoofed on-link addresses that never answer ARP: a new client still gets its SYN-ACK", async () => {
+    const t = await TcpTest.boot({ config: { backlog: 1024, maxConnections: 1024 } });
+    t.listen(80, App.Sink);
+    const { our, peer } = t.handshake();
+    // The issue's flood: 40 SYNs a second from 200 spoofed addresses, 5 s.
+    for (let tick = 0; tick < 50; tick++) {
+      for (let i = 0; i < 4; i++) {
+        const n = tick * 4 + i;
+        t.send(t.seg({ flags: "S", seq: n, src: `10.99.1.${30 + (n % 200)}`, srcPort: 20000 + n }));
+      }
+      t.advance(100n * MS);
+    }
+    // The client already connected is still answered without asking ARP.
+    t.h.net().takeSent();
+    t.h.net().deliver(t.seg({ seq: peer, ack: our, data: "still here" }), t.h.monotonic);
+    t.call("stepNow");
+    t.h.advance(50n * MS); // the delayed ACK
+    t.call("stepNow");
+    const raw = t.h.net().takeSent();
+    expect(raw.filter((f) => be16(f, 12) === 0x0806)).toEqual([]);
+    expect(raw.some((f) => be16(f, 12) === 0x0800 && parseSegment(f).ack === peer + 10)).toBe(true);
+    // A new client: its SYN-ACK waits for one ARP exchange, then goes.
+    const mac = "02:00:00:00:00:03";
+    t.h.net().deliver(t.seg({ flags: "S", seq: 5000, src: "10.99.1.3", srcPort: 33333 }), t.h.monotonic);
+    t.call("stepNow");
+    const asked = t.h.net().takeSent().filter((f) => be16(f, 12) === 0x0806 && f.subarray(38, 42).join(".") === "10.99.1.3");
+    expect(asked.length).toBe(1);
+    t.h.net().deliver(ethernet(US_MAC, mac, 0x0806, arp(2, mac, "10.99.1.3", US_MAC, US)), t.h.monotonic);
+    const synAck = t.step().filter((s) => s.dst === "10.99.1.3");
+    expect(synAck).toMatchObject([{ flags: "SA", ack: 5001 }]);
   });
 });
