@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The crafted-frame peer of the attack suite (tests/attack/*.test.ts).
+
+It runs inside the namespace a test made, sends what no socket API sends
+(IPv4 datagrams built byte by byte through a raw socket), and reports what
+came back. Every mode is bounded: a count of datagrams and a wait in
+seconds. Output: one line, "sent N received M".
+
+  peer.py udp SRC SPORT DST DPORT COUNT WAIT [PAYLOAD]
+      COUNT UDP datagrams SRC:SPORT -> DST:DPORT (DST may be a broadcast
+      address); counts the UDP datagrams that come back to SPORT within
+      WAIT seconds of the last one sent.
+  peer.py syn SRC DST DPORT COUNT RATE FLAGS
+      COUNT TCP segments with FLAGS (letters of SFRPAU) from SRC, random
+      source ports, RATE a second at most (0: as fast as it can); counts
+      segments that come back from DST:DPORT.
+"""
+import random
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload, ident):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident & 0xFFFF, 0, 64, proto, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+
+def pseudo(src, dst, proto, seg):
+    return socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, proto, len(seg))
+
+
+def udp(src, sport, dst, dport, data):
+    u = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    s = csum(pseudo(src, dst, 17, u) + u) or 0xFFFF
+    return u[:6] + struct.pack("!H", s) + u[8:]
+
+
+FLAGS = {"F": 1, "S": 2, "R": 4, "P": 8, "A": 16, "U": 32}
+
+
+def tcp(src, sport, dst, dport, flags):
+    bits = sum(FLAGS[c] for c in flags)
+    t = struct.pack("!HHIIBBHHH", sport, dport, random.getrandbits(32), 0, 5 << 4, bits, 64240, 0, 0)
+    return t[:16] + struct.pack("!H", csum(pseudo(src, dst, 6, t) + t)) + t[18:]
+
+
+def sender():
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    return s
+
+
+def listen(proto, wait, match):
+    """Count datagrams of `proto` for which match(ip_header, l4) holds,
+    arriving on a raw socket until `wait` seconds pass without one."""
+    r = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
+    return r, lambda: drain(r, wait, match)
+
+
+def drain(r, wait, match):
+    got = 0
+    end = time.monotonic() + wait
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([r], [], [], left)[0]:
+            return got
+        pkt = r.recv(65535)
+        hl = (pkt[0] & 15) * 4
+        if match(pkt[:hl], pkt[hl:]):
+            got += 1
+
+
+def main(argv):
+    mode = argv[1]
+    if mode == "udp":
+        src, sport, dst, dport, count, wait = argv[2], int(argv[3]), argv[4], int(argv[5]), int(argv[6]), float(argv[7])
+        data = (argv[8] if len(argv) > 8 else "attack").encode()
+        me = socket.inet_aton(src)
+        r, count_back = listen(socket.IPPROTO_UDP, wait,
+                               lambda h, l4: h[12:16] != me and struct.unpack("!H", l4[2:4])[0] == sport)
+        s = sender()
+        for i in range(count):
+            s.sendto(ipv4(src, dst, 17, udp(src, sport, dst, dport, data), i), (dst, 0))
+        print("sent", count, "received", count_back())
+    elif mode == "syn":
+        src, dst, dport, count, rate, flags = argv[2], argv[3], int(argv[4]), int(argv[5]), float(argv[6]), argv[7]
+        r, count_back = listen(socket.IPPROTO_TCP, 1.0,
+                               lambda h, l4: h[12:16] == socket.inet_aton(dst) and struct.unpack("!H", l4[:2])[0] == dport)
+        s = sender()
+        for i in range(count):
+            s.sendto(ipv4(src, dst, 6, tcp(src, random.randint(1024, 65535), dst, dport, flags), i), (dst, 0))
+            if rate > 0:
+                time.sleep(1.0 / rate)
+        print("sent", count, "received", count_back())
+    else:
+        sys.exit("peer.py: unknown mode " + mode + " (udp or syn)")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
