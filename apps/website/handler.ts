@@ -9,7 +9,7 @@
 // straight from the assets into the TCP send buffer.
 import { Asset } from "../../libos/platform/index";
 import { BodySource, HttpHandler, HttpRequest, HttpResponse, parseHttpDate } from "../../libos/http/index";
-import { resolveTarget } from "./paths";
+import { directoryLocation, resolveTarget } from "./paths";
 import { Site, SiteFile } from "./site";
 
 /** An asset range as a response body, read as TCP has room. */
@@ -21,6 +21,10 @@ class AssetSource extends BodySource {
     return n;
   }
 }
+
+/** Room a redirect needs besides its Location value: "Location: ", CRLF,
+ * and the Content-Type field of its short body. */
+const LOCATION_SLACK = 64;
 
 /** Methods RFC 9110 §9.3 defines: 405 rather than 501 for them. */
 const KNOWN_METHODS: string[] = ["POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
@@ -51,7 +55,14 @@ export class WebsiteHandler extends HttpHandler {
       // A directory asked for without its '/': send the client there, so
       // that relative links in its index.html resolve.
       if (!r.directory && this.site.find(r.name + "/index.html") !== null) {
-        res.header("Location", r.path + "/");
+        const location = directoryLocation(r);
+        // A Location longer than the response's room for fields would
+        // make the whole answer a 500: say the target is too long instead.
+        if (location.length + LOCATION_SLACK > res.fields.buf.byteLength - res.fields.length) {
+          res.sendText(414, "414 URI Too Long\n");
+          return;
+        }
+        res.header("Location", location);
         res.sendText(301, "301 Moved Permanently\n");
         return;
       }

@@ -95,7 +95,21 @@ describe.skipIf(!usable)("website.hvt", () => {
     expect(sha(about.bytes)).toBe(sha(readFileSync(path.join(SITE, "about/index.html"))));
     const redirect = await get("/about?x=1");
     expect(redirect.status).toBe(301);
-    expect(redirect.headers.location).toBe("/about/");
+    expect(redirect.headers.location).toBe("/about/?x=1");
+  });
+
+  test("a redirect's Location is built from the normalised path: never another host, never too long (issue 12 items 9, 11)", async () => {
+    const evil = await get("//evil.example/..%2fabout");
+    expect([evil.status, evil.headers.location]).toEqual([301, "/about/"]);
+    // A 3.6 KB spelling of /about answered 500 when its raw path was echoed.
+    const long = await get("/" + "./".repeat(1800) + "about");
+    expect([long.status, long.headers.location]).toEqual([301, "/about/"]);
+  });
+
+  test("invalid UTF-8 in a path is 400, never an alias of another path (issue 12 item 10)", async () => {
+    for (const p of ["/%c0%ae%c0%ae/hello.txt", "/about%c0%afindex.html", "/hello.txt%80", "/a%ed%a0%80"]) {
+      expect((await get(p)).status, p).toBe(400);
+    }
   });
 
   test("an unknown path is 404 with the site's 404 page", async () => {
