@@ -209,3 +209,24 @@ describe("ARP table exhaustion (issue 12 item 2)", () => {
     expect(synAck).toMatchObject([{ flags: "SA", ack: 5001 }]);
   });
 });
+
+describe("receive budget (issue 12 item 3)", () => {
+  test("at most 64 frames are read per wake-up, and the timers (TCP's output) run between", async () => {
+    const t = await TcpTest.boot();
+    t.listen(80, App.Echo);
+    const { our, peer } = t.handshake();
+    const framesIn = () => BigInt(t.h.string(t.call("counters"))!.match(/^ethernet framesIn=(\d+)/m)![1]);
+    const before = framesIn();
+    // A request, then 500 junk frames (an EtherType nobody speaks) behind it.
+    const junk = ethernet(US_MAC, "02:00:00:00:66:66", 0x88b5, new Uint8Array(46));
+    t.h.net().deliver(t.seg({ seq: peer, ack: our, data: "ping" }), t.h.monotonic);
+    for (let i = 0; i < 500; i++) t.h.net().deliver(junk, t.h.monotonic);
+    const echo = t.step();
+    expect(framesIn() - before).toBe(64n);
+    expect(echo.map((s) => s.text)).toEqual(["ping"]);
+    // The rest is read in the next wake-ups, 64 at a time.
+    for (let i = 0; i < 7; i++) t.step();
+    expect(framesIn() - before).toBe(501n);
+    expect(t.h.net().pending).toBe(0);
+  });
+});

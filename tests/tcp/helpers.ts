@@ -208,7 +208,8 @@ export class TcpTest {
   /** Deliver frames now, run the loop once; the segments sent. */
   send(...frames: Uint8Array[]): Segment[] {
     for (const f of frames) this.h.net().deliver(f, this.h.monotonic);
-    this.call("stepNow");
+    // One wake-up reads at most 64 frames (RX_BUDGET): turn until all are in.
+    do this.call("stepNow"); while (this.h.net().readyAt(this.h.monotonic));
     return this.sent();
   }
 
