@@ -146,6 +146,25 @@ describe.skipIf(!usable)("website.hvt", () => {
     expect(old.status).toBe(200);
   });
 
+  test("If-Modified-Since in RFC 850 and asctime form, and If-Unmodified-Since (RFC 9110 §5.6.7, §13.1.4)", async () => {
+    const lm = new Date((await get("/style.css")).headers["last-modified"]);
+    const day = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][lm.getUTCDay()];
+    const [, dd, mon, yyyy, time] = lm.toUTCString().split(" ");
+    const rfc850 = `${day}, ${dd}-${mon}-${yyyy.slice(2)} ${time} GMT`;
+    const asctime = `${day.slice(0, 3)} ${mon} ${String(lm.getUTCDate()).padStart(2, " ")} ${time} ${yyyy}`;
+    for (const d of [rfc850, asctime]) expect((await get("/style.css", ["-H", `If-Modified-Since: ${d}`])).status, d).toBe(304);
+    expect((await get("/style.css", ["-H", `If-Unmodified-Since: ${lm.toUTCString()}`])).status).toBe(200);
+    const before = await get("/style.css", ["-H", "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT"]);
+    expect([before.status, before.bytes.length]).toEqual([412, 0]);
+    expect((await get("/style.css", ["-H", "If-Unmodified-Since: not a date"])).status).toBe(200);
+  });
+
+  test("an invalid Host is 400, an unknown expectation 417 (issue 12 item 11)", async () => {
+    expect(await raw("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw("GET / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\n\r\n")).toMatch(/^HTTP\/1\.1 417 /);
+  });
+
   test("byte ranges: 206 with Content-Range, suffixes, 416 past the end, If-Range", async () => {
     const whole = readFileSync(path.join(SITE, "index.html"));
     const r = await get("/index.html", ["-r", "10-19"]);
