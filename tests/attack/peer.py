@@ -11,9 +11,20 @@ seconds. Output: one line, "sent N received M".
       address); counts the UDP datagrams that come back to SPORT within
       WAIT seconds of the last one sent.
   peer.py syn SRC DST DPORT COUNT RATE FLAGS
-      COUNT TCP segments with FLAGS (letters of SFRPAU) from SRC, random
-      source ports, RATE a second at most (0: as fast as it can); counts
-      segments that come back from DST:DPORT.
+      COUNT TCP segments with FLAGS (letters of SFRPAU) from SRC (or from
+      each of a.b.c.X-Y in turn), random source ports, RATE a second at
+      most (0: as fast as it can); counts segments that come back from
+      DST:DPORT to our own address.
+  peer.py ping SRC DST COUNT WAIT [OPTIONS_HEX]
+      COUNT echo requests, with the IPv4 options given (hex); counts the
+      echo replies.
+  peer.py garp IFACE MAC IP COUNT WAIT
+      COUNT gratuitous ARP requests on IFACE claiming IP for MAC; counts
+      ARP packets that come back announcing IP from another MAC (RFC 5227
+      §2.4 defences).
+  peer.py junk IFACE COUNT
+      COUNT broadcast Ethernet frames of an EtherType nobody speaks, as
+      fast as it can; received is 0.
 """
 import random
 import select
@@ -32,10 +43,30 @@ def csum(b):
     return ~s & 0xFFFF
 
 
-def ipv4(src, dst, proto, payload, ident):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident & 0xFFFF, 0, 64, proto, 0,
-                    socket.inet_aton(src), socket.inet_aton(dst))
+def ipv4(src, dst, proto, payload, ident, options=b""):
+    hl = 20 + len(options)
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | (hl // 4), 0, hl + len(payload), ident & 0xFFFF, 0, 64, proto, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst)) + options
     return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+
+def sources(spec):
+    """"10.0.0.1" or "10.0.0.100-250": the addresses, in turn."""
+    if "-" not in spec:
+        return [spec]
+    net, last = spec.rsplit(".", 1)
+    a, b = (int(x) for x in last.split("-"))
+    return ["%s.%d" % (net, x) for x in range(a, b + 1)]
+
+
+def mac_bytes(text):
+    return bytes(int(x, 16) for x in text.split(":"))
+
+
+def arp_sender(iface):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+    s.bind((iface, 0))
+    return s
 
 
 def pseudo(src, dst, proto, seg):
@@ -96,17 +127,53 @@ def main(argv):
             s.sendto(ipv4(src, dst, 17, udp(src, sport, dst, dport, data), i), (dst, 0))
         print("sent", count, "received", count_back())
     elif mode == "syn":
-        src, dst, dport, count, rate, flags = argv[2], argv[3], int(argv[4]), int(argv[5]), float(argv[6]), argv[7]
+        srcs, dst, dport, count, rate, flags = sources(argv[2]), argv[3], int(argv[4]), int(argv[5]), float(argv[6]), argv[7]
         r, count_back = listen(socket.IPPROTO_TCP, 1.0,
                                lambda h, l4: h[12:16] == socket.inet_aton(dst) and struct.unpack("!H", l4[:2])[0] == dport)
         s = sender()
         for i in range(count):
+            src = srcs[i % len(srcs)]
             s.sendto(ipv4(src, dst, 6, tcp(src, random.randint(1024, 65535), dst, dport, flags), i), (dst, 0))
             if rate > 0:
                 time.sleep(1.0 / rate)
         print("sent", count, "received", count_back())
+    elif mode == "ping":
+        src, dst, count, wait = argv[2], argv[3], int(argv[4]), float(argv[5])
+        options = bytes.fromhex(argv[6]) if len(argv) > 6 else b""
+        r, count_back = listen(socket.IPPROTO_ICMP, wait,
+                               lambda h, l4: h[12:16] == socket.inet_aton(dst) and l4[0] == 0 and l4[4:6] == b"\x4d\x47")
+        s = sender()
+        for i in range(count):
+            echo = struct.pack("!BBHHH", 8, 0, 0, 0x4D47, i) + b"attack"
+            echo = echo[:2] + struct.pack("!H", csum(echo)) + echo[4:]
+            s.sendto(ipv4(src, dst, 1, echo, i, options), (dst, 0))
+        print("sent", count, "received", count_back())
+    elif mode == "garp":
+        iface, mac, ip, count, wait = argv[2], mac_bytes(argv[3]), socket.inet_aton(argv[4]), int(argv[5]), float(argv[6])
+        s = arp_sender(iface)
+        for _ in range(count):
+            arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + ip + b"\0" * 6 + ip
+            s.send(b"\xff" * 6 + mac + b"\x08\x06" + arp)
+        got = 0
+        end = time.monotonic() + wait
+        while True:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([s], [], [], left)[0]:
+                break
+            f = s.recv(2048)
+            if f[12:14] == b"\x08\x06" and f[28:32] == ip and f[22:28] != mac:
+                got += 1
+        print("sent", count, "received", got)
+    elif mode == "junk":
+        iface, count = argv[2], int(argv[3])
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        s.bind((iface, 0))
+        frame = b"\xff" * 6 + b"\x02\x00\x00\x00\x66\x66" + b"\x88\xb5" + b"\0" * 46
+        for _ in range(count):
+            s.send(frame)
+        print("sent", count, "received", 0)
     else:
-        sys.exit("peer.py: unknown mode " + mode + " (udp or syn)")
+        sys.exit("peer.py: unknown mode " + mode + " (udp, syn, ping, garp or junk)")
 
 
 if __name__ == "__main__":
