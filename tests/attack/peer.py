@@ -22,9 +22,10 @@ seconds. Output: one line, "sent N received M".
       COUNT gratuitous ARP requests on IFACE claiming IP for MAC; counts
       ARP packets that come back announcing IP from another MAC (RFC 5227
       §2.4 defences).
-  peer.py junk IFACE COUNT
-      COUNT broadcast Ethernet frames of an EtherType nobody speaks, as
-      fast as it can; received is 0.
+  peer.py junk IFACE COUNT [RATE]
+      COUNT broadcast Ethernet frames of an EtherType nobody speaks, RATE
+      a second (paced every 100 frames; as fast as it can without);
+      received is 0.
 """
 import random
 import select
@@ -166,11 +167,20 @@ def main(argv):
         print("sent", count, "received", got)
     elif mode == "junk":
         iface, count = argv[2], int(argv[3])
+        rate = float(argv[4]) if len(argv) > 4 else 0
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
         s.bind((iface, 0))
         frame = b"\xff" * 6 + b"\x02\x00\x00\x00\x66\x66" + b"\x88\xb5" + b"\0" * 46
-        for _ in range(count):
-            s.send(frame)
+        start = time.monotonic()
+        for i in range(count):
+            if rate > 0 and i % 100 == 0:
+                ahead = start + i / rate - time.monotonic()
+                if ahead > 0:
+                    time.sleep(ahead)
+            try:
+                s.send(frame)
+            except OSError:
+                pass  # the tap's queue is full: that frame is lost, as on a link
         print("sent", count, "received", 0)
     else:
         sys.exit("peer.py: unknown mode " + mode + " (udp, syn, ping, garp or junk)")
