@@ -6,8 +6,9 @@
 //   (431), the body (413); malformed requests are 400, unknown transfer
 //   codings 501, other HTTP versions 505; request smuggling shapes
 //   (Transfer-Encoding with Content-Length, conflicting Content-Lengths,
-//   a missing or repeated Host) are refused (framing.ts). Every error
-//   closes the connection.
+//   a missing, repeated or malformed Host) are refused (framing.ts), and
+//   expectations other than 100-continue are 417. Every error closes the
+//   connection.
 // - Persistent connections and pipelining, answered in order; HEAD;
 //   Connection: close; Date on every response; Content-Length and chunked
 //   request bodies.
@@ -27,8 +28,7 @@
 //   new HttpServer(new Hello()).listen(tcp, 80);
 //
 // Not supported: HTTP/2 and /3, Upgrade, CONNECT tunnels, trailers (read
-// and dropped), obsolete date formats in conditional requests, request
-// bodies larger than the TCP receive buffer.
+// and dropped), request bodies larger than the TCP receive buffer.
 export { HttpServer, HttpHandler } from "./server";
 export { HttpRequest, Version } from "./request";
 export { HttpResponse, BodySource, BytesSource, HeadWriter, reasonPhrase } from "./response";

@@ -8,9 +8,13 @@
 //   `…Counters` class; `Stack.counters()` prints them all); nothing a frame
 //   holds can trap the stack or grow its memory without bound.
 // - Bounded memory, all limits in one place (`Limits`, config.ts): the ARP
-//   cache and its queues, reassembly slots, fragments and bytes, the ICMP
+//   cache (resolved entries and resolutions in progress bounded apart, so
+//   a flood of addresses that never answer evicts no real neighbour) and
+//   its queues, reassembly slots, runs of fragments and bytes, the ICMP
 //   error rate. Buffers are allocated at start, or on demand up to a
 //   limit, never per frame.
+// - The device is read at most 64 frames per wake-up, so timers (and
+//   TCP's output) run between reads under a flood.
 // - No allocation on the per-frame path: layers look at frames through
 //   windows (window.ts) moved over the receive buffer; answers (ARP
 //   replies, echo replies, `socket.reply(d, d.payload)`) are written in
@@ -27,9 +31,10 @@
 //   run();
 //
 // Not supported (yet): IPv6, IPv4 options (accepted and skipped, never
-// sent), multicast, more than one interface or address, forwarding, path
-// MTU discovery, acting on ICMP errors received, ARP conflict defence
-// (conflicts are counted and logged).
+// sent; source routes are dropped, RFC 7126), multicast, more than one
+// interface or address, forwarding, path MTU discovery, acting on ICMP
+// errors received, giving up an address another host claims (it is
+// defended instead, RFC 5227 §2.4 (c)).
 export { Stack, ConfiguredHandler } from "./stack";
 export { Ipv4Config, Limits, parseCidr, parseIpv4, isMulticast, isLoopback } from "./config";
 export { ipv4Argument, gatewayArgument, configFromArguments } from "./args";
