@@ -2,7 +2,9 @@
 // test's namespace (issue 12 items 2, 3, 12): each case is bounded in
 // count and time, and after each a normal client (curl) is served and the
 // connection count is back where it was. What Linux does with the same
-// frames is in each case's comment (its documented default behaviour).
+// frames is in each case's comment (measured with this peer against a
+// Linux server in a namespace pair). MORGANA_ATTACK_LONG=1 also waits for
+// the spoofed SYNs' half-open connections to time out (about a minute).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
@@ -88,9 +90,18 @@ describe.skipIf(!usable)("website.hvt under attack", () => {
     expect(ok).toBe(attempts);
     expect(web.running).toBe(true);
     // The half-open connections of the spoofed SYNs stay until their
-    // SYN-ACKs give up (~60 s): bounded by the backlog meanwhile.
+    // SYN-ACKs give up (~60 s): bounded by the backlog meanwhile, and
+    // gone afterwards (waited for with MORGANA_ATTACK_LONG=1 only: a
+    // minute is too long for CI).
     expect((await web.nextStats()).active).toBeLessThanOrEqual(200);
-  });
+    if (process.env.MORGANA_ATTACK_LONG) {
+      const end = Date.now() + 120_000;
+      let s = await web.nextStats();
+      while (s.active > idle && Date.now() < end) s = await web.nextStats();
+      console.log(`ARP flood: connections back to ${s.active} (idle ${idle}) ${Math.round((120_000 - (end - Date.now())) / 1000)} s after`);
+      expect(s.active).toBe(idle);
+    }
+  }, 180_000);
 
   test("20,000 junk frames as fast as they come: a client is served while they arrive", async () => {
     const flood = peer(ns, ["junk", ns.tap, 20_000], 60_000);
