@@ -16,6 +16,7 @@ export const catalogue = {
   E_APP_DESCRIPTION: "Fix apps/NAME/app.json; see README.md, 'Writing an app'.",
   E_WASM_INVALID: "The module is not valid WebAssembly; check the tool that produced it.",
   E_WASM_UNSUPPORTED: "The module uses a WebAssembly feature the lowering does not support; see toolchain/lower/README.md.",
+  E_LOWER_LIMIT: "The module goes past a limit of the lowering itself (see the message); split the function named, or report the module.",
   E_CC: "The C compiler failed on generated or boot code; rerun with --keep and report the .c file.",
   E_CC_MISSING: "Install a C compiler and binutils: apt-get install gcc binutils.",
   E_MANIFEST: "Fix the device list in apps/NAME/app.json: names are alphanumeric, at most 67 characters, at most 63 devices.",

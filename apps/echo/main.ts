@@ -10,9 +10,27 @@ import { IpAddress } from "../../libos/wire/index";
 import { Logger, run } from "../../libos/platform/index";
 
 const PORT: u16 = 7;
+/** Below this, ports belong to services (RFC 6335 §6: system ports). */
+const FIRST_USER_PORT: u16 = 1024;
+
+/** Datagrams left unanswered, as inetd leaves them: those sent to a
+ * broadcast or multicast address (every host on the link would answer,
+ * one datagram in, many out), and those from port 0 (RFC 768: no answer
+ * wanted) or another system port, where a service may answer back: one
+ * spoofed datagram between two echo servers (source port 7), or echo and
+ * chargen, would bounce between them for ever. */
+function refused(d: UdpDatagram): bool {
+  return d.broadcast || d.dst.isMulticast || d.srcPort < FIRST_USER_PORT;
+}
 
 class Echo extends UdpHandler {
+  refused: u64 = 0;
+
   receive(socket: UdpSocket, d: UdpDatagram): void {
+    if (refused(d)) {
+      this.refused++;
+      return;
+    }
     socket.reply(d, d.payload);
   }
 }

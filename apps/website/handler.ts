@@ -4,12 +4,13 @@
 // site has one); the gzip variant when the client accepts gzip (RFC 9110
 // §12.5.3), with Vary (§12.5.5); validators ETag and Last-Modified, and
 // the conditional requests If-None-Match / If-Modified-Since (304,
-// §13.1.2, §13.1.3, evaluated in §13.2.2's order) and If-Match (412);
+// §13.1.2, §13.1.3, evaluated in §13.2.2's order) and If-Match /
+// If-Unmodified-Since (412, §13.1.1, §13.1.4);
 // single byte ranges (RFC 9110 §14: 206, 416, If-Range). Bodies come
 // straight from the assets into the TCP send buffer.
 import { Asset } from "../../libos/platform/index";
 import { BodySource, HttpHandler, HttpRequest, HttpResponse, parseHttpDate } from "../../libos/http/index";
-import { resolveTarget } from "./paths";
+import { directoryLocation, resolveTarget } from "./paths";
 import { Site, SiteFile } from "./site";
 
 /** An asset range as a response body, read as the flow has room. */
@@ -21,6 +22,10 @@ class AssetSource extends BodySource {
     return n;
   }
 }
+
+/** Room a redirect needs besides its Location value: "Location: ", CRLF,
+ * and the Content-Type field of its short body. */
+const LOCATION_SLACK = 64;
 
 /** Methods RFC 9110 §9.3 defines: 405 rather than 501 for them. */
 const KNOWN_METHODS: string[] = ["POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
@@ -51,7 +56,14 @@ export class WebsiteHandler extends HttpHandler {
       // A directory asked for without its '/': send the client there, so
       // that relative links in its index.html resolve.
       if (!r.directory && this.site.find(r.name + "/index.html") !== null) {
-        res.header("Location", r.path + "/");
+        const location = directoryLocation(r);
+        // A Location longer than the response's room for fields would
+        // make the whole answer a 500: say the target is too long instead.
+        if (location.length + LOCATION_SLACK > res.fields.buf.byteLength - res.fields.length) {
+          res.sendText(414, "414 URI Too Long\n");
+          return;
+        }
+        res.header("Location", location);
         res.sendText(301, "301 Moved Permanently\n");
         return;
       }
@@ -82,12 +94,25 @@ export class WebsiteHandler extends HttpHandler {
     if (gz !== null) res.header("Vary", "Accept-Encoding");
     if (rep !== file) res.header("Content-Encoding", "gzip");
 
-    // RFC 9110 §13.2.2: If-Match, then If-None-Match (else
-    // If-Modified-Since), then Range.
+    // RFC 9110 §13.2.2: If-Match (else If-Unmodified-Since), then
+    // If-None-Match (else If-Modified-Since), then Range.
     const ifMatch = req.header("if-match");
-    if (ifMatch !== null && !matchesEtag(ifMatch!, rep.etag, false)) {
-      res.sendEmpty(412);
-      return;
+    if (ifMatch !== null) {
+      if (!matchesEtag(ifMatch!, rep.etag, false)) {
+        res.sendEmpty(412);
+        return;
+      }
+    } else if (rep.mtime >= 0) {
+      // §13.1.4: modified since the date given (one that does not parse
+      // is ignored).
+      const ius = req.header("if-unmodified-since");
+      if (ius !== null) {
+        const t = parseHttpDate(ius!);
+        if (t >= 0 && rep.mtime > t) {
+          res.sendEmpty(412);
+          return;
+        }
+      }
     }
     const inm = req.header("if-none-match");
     if (inm !== null) {

@@ -4,10 +4,10 @@
 // root: a ".." at the root stays at the root. A name never starts with
 // '/', so the site's index asset ("/site-index") cannot be asked for.
 
-/** A target resolved: the asset name to look up, and whether the path
- * named a directory (ended with '/'). */
+/** A target resolved: the asset name to look up, whether the path named
+ * a directory (ended with '/'), and the query ("?…", or empty). */
 export class Resolved {
-  constructor(readonly name: string, readonly directory: bool, readonly path: string) {}
+  constructor(readonly name: string, readonly directory: bool, readonly query: string = "") {}
 }
 
 /** The asset a request target names, or null for a target that is not a
@@ -19,7 +19,7 @@ export function resolveTarget(target: string): Resolved | null {
     // The common case, with no allocation but the name itself.
     const directory = target.charCodeAt(target.length - 1) == 47;
     const name = target.length == 1 ? "" : directory ? target.substring(1, target.length - 1) : target.substring(1);
-    return new Resolved(name, directory, target);
+    return new Resolved(name, directory);
   }
   let t = target;
   // Absolute form (RFC 9112 §3.2.2): a server must accept it.
@@ -36,6 +36,7 @@ export function resolveTarget(target: string): Resolved | null {
   const h = t.indexOf("#");
   if (h >= 0 && h < end) end = h;
   const rawPath = t.substring(0, end);
+  const query = q >= 0 && q == end ? t.substring(q, h > q ? h : t.length) : "";
   const decoded = percentDecode(rawPath);
   if (decoded === null) return null;
   const parts = decoded!.split("/");
@@ -55,11 +56,46 @@ export function resolveTarget(target: string): Resolved | null {
     out.push(p);
   }
   const name = out.join("/");
-  return new Resolved(name, directory || name.length == 0, rawPath);
+  return new Resolved(name, directory || name.length == 0, query);
+}
+
+/** Where a directory asked for without its '/' redirects: built from the
+ * normalised name, never from the raw path, so that no spelling
+ * ("//evil.example/..%2fabout") can become a Location that leaves the
+ * site (an open redirect, "//host/" being a network-path reference, RFC
+ * 3986 §4.2); the query is kept. */
+export function directoryLocation(r: Resolved): string {
+  return "/" + percentEncodePath(r.name) + "/" + r.query;
+}
+
+/** `name` with every byte outside RFC 3986's unreserved set, '/' and the
+ * sub-delims a path may hold as they are (§3.3), percent-encoded as UTF-8. */
+export function percentEncodePath(name: string): string {
+  const bytes = Uint8Array.wrap(String.UTF8.encode(name));
+  let plain = true;
+  for (let i = 0; i < bytes.length; i++) if (!pathByte(bytes[i])) plain = false;
+  if (plain) return name;
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (pathByte(b)) out += String.fromCharCode(b);
+    else out += "%" + HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+  }
+  return out;
+}
+
+const HEX = "0123456789ABCDEF";
+
+/** Bytes a path segment holds unescaped (RFC 3986 §3.3 pchar, and '/'). */
+function pathByte(b: u8): bool {
+  return (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45 || b == 46 ||
+    b == 95 || b == 126 || b == 47 || b == 33 || b == 36 || (b >= 38 && b <= 44) || b == 59 || b == 61 ||
+    b == 58 || b == 64;
 }
 
 /** %XX escapes decoded (as UTF-8 bytes); null for a bad escape, invalid
- * UTF-8 or a control character. */
+ * UTF-8 (RFC 3629 §3: overlong forms, lone continuation bytes, surrogates,
+ * past U+10FFFF, cut short) or a control character. */
 export function percentDecode(s: string): string | null {
   if (s.indexOf("%") < 0) {
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 32) return null;
@@ -80,10 +116,50 @@ export function percentDecode(s: string): string | null {
     if (c < 32 || c == 127 || c > 255) return null;
     bytes[n++] = <u8>c;
   }
-  const text = String.UTF8.decodeUnsafe(bytes.dataStart, n, false);
-  // Invalid UTF-8 decodes to U+FFFD: refuse it rather than guess.
-  if (text.indexOf("\uFFFD") >= 0) return null;
-  return text;
+  // AssemblyScript's decoder takes invalid UTF-8 as it comes (%c0%ae
+  // would become '.', %c0%af '/'): such aliases slip past filters and
+  // split caches, so they are refused before decoding.
+  if (!validUtf8(bytes.dataStart, n)) return null;
+  return String.UTF8.decodeUnsafe(bytes.dataStart, n, false);
+}
+
+/** Whether the `n` bytes at `p` are well-formed UTF-8 (RFC 3629 §4's
+ * syntax: shortest forms only, no surrogates, nothing past U+10FFFF). */
+export function validUtf8(p: usize, n: i32): bool {
+  let i = 0;
+  while (i < n) {
+    const b = <u32>load<u8>(p + <usize>i);
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let len = 0;
+    // The range the second byte must lie in, narrower where the first byte
+    // alone would allow an overlong form, a surrogate or too large a value.
+    let lo: u32 = 0x80;
+    let hi: u32 = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b == 0xe0) lo = 0xa0;
+      else if (b == 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b == 0xf0) lo = 0x90;
+      else if (b == 0xf4) hi = 0x8f;
+    } else {
+      return false; // a continuation byte, C0, C1 or F5-FF first
+    }
+    if (i + len > n) return false;
+    const b1 = <u32>load<u8>(p + <usize>i + 1);
+    if (b1 < lo || b1 > hi) return false;
+    for (let k = 2; k < len; k++) {
+      const c = <u32>load<u8>(p + <usize>(i + k));
+      if (c < 0x80 || c > 0xbf) return false;
+    }
+    i += len;
+  }
+  return true;
 }
 
 function hex(c: i32): i32 {

@@ -15,6 +15,7 @@ const DONE = 8;
 
 export class ChunkedDecoder {
   private state: i32 = SIZE;
+  /** A digit of the size was seen (leading zeros count only here). */
   private digits: i32 = 0;
   private remaining: i64 = 0;
   /** Bytes of the current trailer line (0: at a line start). */
@@ -42,7 +43,10 @@ export class ChunkedDecoder {
         case SIZE: {
           const h = hexValue(c);
           if (h >= 0) {
-            if (++this.digits > 15) return this.fail(413, i);
+            // RFC 9112 §7.1 puts no bound on the digits: leading zeros are
+            // any number of them; a value past 15 hex digits is 413.
+            this.digits = 1;
+            if (this.remaining >= <i64>1 << 56) return this.fail(413, i);
             this.remaining = (this.remaining << 4) | <i64>h;
           } else if (this.digits == 0) {
             return this.fail(400, i);

@@ -10,7 +10,9 @@
 //   more than once: 400;
 // - Content-Length that is not a number, or several that differ (RFC 9110
 //   §8.6 allows identical repeats only): 400;
-// - no Host in HTTP/1.1, or more than one Host (RFC 9112 §3.2): 400.
+// - no Host in HTTP/1.1, more than one Host, or one that is not a
+//   uri-host with an optional port (RFC 9112 §3.2, RFC 3986 §3.2.2): 400;
+// - an expectation other than 100-continue (RFC 9110 §10.1.1): 417.
 import { HttpRequest, Version } from "./request";
 
 /** Decide framing and persistence; 0, or the status to answer with. */
@@ -19,6 +21,20 @@ export function decideFraming(req: HttpRequest): i32 {
   const host = req.find("host");
   if (host >= 0 && req.find("host", host + 1) >= 0) return 400;
   if (host < 0 && req.version == Version.Http11) return 400;
+  if (host >= 0 && !validHost(req.base + <usize>req.valueAt[host], req.valueLen[host])) return 400;
+
+  // Expect (RFC 9110 §10.1.1): 100-continue is the only expectation
+  // defined, and a server may answer any other with 417. HTTP/1.0
+  // requests' expectations are ignored (a MUST of the same section).
+  if (req.version == Version.Http11) {
+    for (let i = req.find("expect"); i >= 0; i = req.find("expect", i + 1)) {
+      const items = req.value(i).split(",");
+      for (let k = 0; k < items.length; k++) {
+        const e = items[k].trim().toLowerCase();
+        if (e.length > 0 && e != "100-continue") return 417;
+      }
+    }
+  }
 
   // Transfer-Encoding.
   let te = req.find("transfer-encoding");
@@ -47,6 +63,50 @@ export function decideFraming(req: HttpRequest): i32 {
   if (req.version == Version.Http11) req.keepAlive = !req.hasToken("connection", "close");
   else req.keepAlive = req.hasToken("connection", "keep-alive") && !req.hasToken("connection", "close");
   return 0;
+}
+
+/** Host = uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2): an
+ * IP literal in brackets, or a reg-name / IPv4 address of unreserved
+ * characters, percent escapes and sub-delims; then digits after a colon.
+ * Empty is allowed (a target without authority, RFC 9112 §3.2). "a b",
+ * "a/b" and "x, y" are not hosts: 400, as the RFC asks. */
+function validHost(p: usize, len: i32): bool {
+  let i = 0;
+  if (len > 0 && load<u8>(p) == 91) { // '['
+    i = 1;
+    while (i < len && load<u8>(p + <usize>i) != 93) {
+      const c = <u32>load<u8>(p + <usize>i);
+      if (!(hexDigit(c) || c == 58 || c == 46)) return false; // hex, ':', '.'
+      i++;
+    }
+    if (i >= len) return false;
+    i++;
+  } else {
+    while (i < len && load<u8>(p + <usize>i) != 58) {
+      const c = <u32>load<u8>(p + <usize>i);
+      if (c == 37) { // pct-encoded
+        if (i + 2 >= len || !hexDigit(<u32>load<u8>(p + <usize>(i + 1))) || !hexDigit(<u32>load<u8>(p + <usize>(i + 2)))) return false;
+        i += 3;
+        continue;
+      }
+      if (!regNameChar(c)) return false;
+      i++;
+    }
+  }
+  if (i == len) return true;
+  if (load<u8>(p + <usize>i) != 58) return false;
+  for (i++; i < len; i++) if (<u32>load<u8>(p + <usize>i) - 48 > 9) return false;
+  return true;
+}
+
+@inline function hexDigit(c: u32): bool {
+  return c - 48 < 10 || (c | 0x20) - 97 < 6;
+}
+
+/** RFC 3986 unreserved and sub-delims. */
+function regNameChar(c: u32): bool {
+  return (c | 0x20) - 97 < 26 || c - 48 < 10 || c == 45 || c == 46 || c == 95 || c == 126 ||
+    c == 33 || c == 36 || (c >= 38 && c <= 44) || c == 59 || c == 61;
 }
 
 /** The codings in Transfer-Encoding field `i`: how many are "chunked"

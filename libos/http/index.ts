@@ -7,8 +7,11 @@
 //   (431), the body (413); malformed requests are 400, unknown transfer
 //   codings 501, other HTTP versions 505; request smuggling shapes
 //   (Transfer-Encoding with Content-Length, conflicting Content-Lengths,
-//   a missing or repeated Host) are refused (framing.ts). Every error
-//   closes the connection.
+//   a missing, repeated or malformed Host) are refused (framing.ts), and
+//   expectations other than 100-continue are 417. Every error closes the
+//   connection, a 400 (or 408, 413, 414, 431) that a handler answers too;
+//   a start that cannot be a request (a TLS ClientHello, junk) is refused
+//   as soon as it arrives.
 // - Persistent connections and pipelining, answered in order; HEAD;
 //   Connection: close; Date on every response; Content-Length and chunked
 //   request bodies.
@@ -48,8 +51,7 @@
 //   handle(req, res) { new Later(res).armAfter(50 * MILLISECOND); }
 //
 // Not supported: HTTP/2 and /3, Upgrade, CONNECT tunnels, trailers (read
-// and dropped), obsolete date formats in conditional requests, request
-// bodies larger than the TCP receive buffer.
+// and dropped), request bodies larger than the TCP receive buffer.
 export { HttpServer, HttpHandler } from "./server";
 export { HttpRequest, Version } from "./request";
 export { HttpResponse, BodySource, BytesSource, HeadWriter, ResponseSink, reasonPhrase } from "./response";

@@ -11,7 +11,10 @@
 //   values but HTAB (RFC 9110 §5.5);
 // - the limits of HttpConfig: 414 for the request line, 431 for the
 //   header section or the number of fields; 505 for an HTTP version other
-//   than 1.x.
+//   than 1.x;
+// - an unfinished request line that can no longer become a valid one (a
+//   TLS ClientHello, binary garbage) is 400 at once, not incomplete: a
+//   caller that parses what has come need not wait for a line end.
 // The result is a status: 0 complete, -1 incomplete (wait for more), or
 // the error status to answer with.
 import { HttpConfig } from "./config";
@@ -68,7 +71,10 @@ export function parseRequest(p: usize, len: i32, req: HttpRequest, config: HttpC
   const lineStart = i;
   // The request line.
   let eol = lineEnd(p, len, lineStart);
-  if (eol == INCOMPLETE) return len - lineStart > config.maxRequestLine ? 414 : INCOMPLETE;
+  if (eol == INCOMPLETE) {
+    if (!couldBeRequestLine(p, lineStart, len)) return 400;
+    return len - lineStart > config.maxRequestLine ? 414 : INCOMPLETE;
+  }
   if (eol < 0) return 400;
   const next = nextLine(p, eol);
   if (next - lineStart > config.maxRequestLine) return 414;
@@ -114,6 +120,35 @@ function lineEnd(p: usize, len: i32, from: i32): i32 {
 /** The offset after the line end at `eol` (LF or CRLF). */
 @inline function nextLine(p: usize, eol: i32): i32 {
   return load<u8>(p + <usize>eol) == 13 ? eol + 2 : eol + 1;
+}
+
+/** Whether the bytes [start, len), a request line without its end yet,
+ * can still become a valid one: a token method, one space, a target of
+ * visible ASCII, one space, then as much of "HTTP/d.d" as has come. A
+ * TLS ClientHello (0x16 0x03 …) fails at its first byte. */
+function couldBeRequestLine(p: usize, start: i32, len: i32): bool {
+  if (len > start && load<u8>(p + <usize>(len - 1)) == 13) len--; // a CR whose LF is still to come
+  let i = start;
+  while (i < len && isTchar(load<u8>(p + <usize>i))) i++;
+  if (i == len) return true;
+  if (i == start || load<u8>(p + <usize>i) != 32) return false;
+  const t = ++i;
+  while (i < len && load<u8>(p + <usize>i) != 32) {
+    const c = load<u8>(p + <usize>i);
+    if (c < 32 || c >= 127) return false;
+    i++;
+  }
+  if (i == len) return true;
+  if (i == t) return false;
+  i++;
+  const version = "HTTP/1.1";
+  for (let k = 0; i < len; k++, i++) {
+    if (k >= version.length) return false;
+    const c = load<u8>(p + <usize>i);
+    const want = version.charCodeAt(k);
+    if (k == 5 || k == 7 ? <u32>c - 48 > 9 : c != want) return false;
+  }
+  return true;
 }
 
 function requestLine(p: usize, start: i32, end: i32, req: HttpRequest): i32 {

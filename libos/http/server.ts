@@ -49,6 +49,10 @@ export abstract class HttpHandler {
  * is written whole. */
 const HEAD_MAX = 4096;
 
+/** How many bytes of an incomplete head are checked at each arrival for a
+ * start that cannot be a request. */
+const EARLY_CHECK = 1024;
+
 /** No request begun (the clock may read 0 at boot). */
 const NONE: i64 = -1;
 
@@ -225,6 +229,12 @@ class HttpConnection extends FlowHandler implements ResponseSink {
           if (n > config.maxRequestLine + config.maxHeaderBytes || n >= f.receiveCapacity) {
             const e = parseRequest(data.dataStart, n, req, config);
             this.fail(e > 0 ? e : 431);
+          } else if (n <= EARLY_CHECK) {
+            // A start that can never become a request (a TLS ClientHello,
+            // binary junk) is refused now, not at the request timeout; only
+            // the first bytes are looked at, so a trickle costs little.
+            const e = parseRequest(data.dataStart, n, req, config);
+            if (e > 0) this.fail(e);
           }
           return false;
         }
@@ -329,7 +339,10 @@ class HttpConnection extends FlowHandler implements ResponseSink {
     const server = this.server;
     this.pending = null;
     this.requestStart = NONE;
-    if (res.close) this.keepAlive = false;
+    // The handler closes as the server does on what makes the rest of the
+    // stream untrustworthy (RFC 9112 §9.6): a 400 it found, or a limit.
+    const st = res.status;
+    if (res.close || st == 400 || st == 408 || st == 413 || st == 414 || st == 431) this.keepAlive = false;
     const h = server.head;
     const status = res.status;
     h.reset();

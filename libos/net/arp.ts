@@ -11,7 +11,12 @@
 //   Packets wait in a bounded queue per address (the oldest goes first)
 //   and in total (`arpQueueBytes`).
 // - Announces our address at start with gratuitous ARP requests (RFC 5227
-//   §3: sender and target address both ours).
+//   §3: sender and target address both ours), and defends it when another
+//   host claims it (RFC 5227 §2.4 (c), for an address that must not be
+//   given up: one announcement per DEFEND_INTERVAL at most).
+// - The cache bounds resolved entries and resolutions in progress apart
+//   (arpcache.ts), so addresses that never answer cannot evict real
+//   neighbours nor keep a new one from being resolved.
 // - Resolved entries are trusted for `arpTimeout`, then resolved again.
 // Sizes are in Limits (config.ts).
 import { Level, Logger, Timer, now, SECOND } from "../platform/index";
@@ -39,6 +44,10 @@ export class ArpCounters extends Counters {
   dropBadSender: u64 = 0;
   /** Another host claims our address. */
   conflicts: u64 = 0;
+  /** Announcements sent to defend our address (RFC 5227 §2.4). */
+  defences: u64 = 0;
+  /** Resolutions ended unanswered to make room for a newer one. */
+  pendingEvicted: u64 = 0;
   requestsIn: u64 = 0;
   repliesIn: u64 = 0;
   repliesOut: u64 = 0;
@@ -67,11 +76,14 @@ export class ArpCounters extends Counters {
       this.item("announcementsOut", this.announcementsOut) + this.item("queued", this.queued) +
       this.item("dropQueueFull", this.dropQueueFull) + this.item("dropQueueBytes", this.dropQueueBytes) +
       this.item("dropUnresolved", this.dropUnresolved) + this.item("dropCacheFull", this.dropCacheFull) +
-      this.item("failures", this.failures) + this.item("expired", this.expired);
+      this.item("failures", this.failures) + this.item("expired", this.expired) +
+      this.item("defences", this.defences) + this.item("pendingEvicted", this.pendingEvicted);
   }
 }
 
 const log = new Logger("arp");
+/** RFC 5227 §1.1: DEFEND_INTERVAL, 10 s between defences of our address. */
+const DEFEND_INTERVAL: i64 = 10 * SECOND;
 
 class ArpTimer extends Timer {
   constructor(readonly arp: ArpLayer) { super(); }
@@ -92,7 +104,7 @@ export class ArpLayer implements EtherTypeHandler {
   private queuedBytes: i32 = 0;
   private announcementsLeft: i32 = 0;
   private nextAnnouncement: i64 = 0;
-  private nextConflictLog: i64 = i64.MIN_VALUE;
+  private nextDefence: i64 = i64.MIN_VALUE;
 
   constructor(
     readonly ethernet: EthernetLayer,
@@ -100,7 +112,7 @@ export class ArpLayer implements EtherTypeHandler {
     readonly limits: Limits,
   ) {
     this.address = config.address;
-    this.cache = new ArpCache(limits.arpCacheSize, limits.arpQueuePerAddress);
+    this.cache = new ArpCache(limits.arpCacheSize, limits.arpPendingMax, limits.arpQueuePerAddress);
     this.packet = new ArpPacket(this.window);
     this.txPacket = new ArpPacket(this.tx.subarray(ETH_HEADER_LEN));
     this.timer = new ArpTimer(this);
@@ -165,7 +177,7 @@ export class ArpLayer implements EtherTypeHandler {
     }
     if (tpa != this.address || op != ArpOperation.Request) return;
     if (!merged && spa != 0 && this.config.isOnLink(spa)) {
-      const e = this.cache.claim(now());
+      const e = this.cache.claimResolved(now());
       if (e !== null) {
         e.ip = spa;
         this.resolved(e, sha);
@@ -225,10 +237,17 @@ export class ArpLayer implements EtherTypeHandler {
     let e = this.cache.find(ip);
     if (e === null || e.state != EntryState.Incomplete) {
       const t = now();
-      if (e === null) e = this.cache.claim(t);
       if (e === null) {
-        this.counters.dropCacheFull++;
-        return null;
+        e = this.cache.claimPending();
+        if (e === null) {
+          this.counters.dropCacheFull++;
+          return null;
+        }
+        if (e.state == EntryState.Incomplete) {
+          // The resolution begun longest ago gives way (arpcache.ts).
+          this.counters.pendingEvicted++;
+          this.abandon(e);
+        }
       }
       e.state = EntryState.Incomplete;
       e.ip = ip;
@@ -265,6 +284,10 @@ export class ArpLayer implements EtherTypeHandler {
   /** `e` now maps to `mac`: trust it afresh and send what waited for it. */
   private resolved(e: ArpEntry, mac: MacAddress): void {
     const waiting = e.state == EntryState.Incomplete;
+    // A resolution that completes takes a resolved place, if need be from
+    // the resolved entry that expires first; with none at all (a cache of
+    // size 0), what waited is sent and the entry ends.
+    const keep = !waiting || this.cache.makeRoom(now());
     e.state = EntryState.Reachable;
     e.mac = mac;
     e.expires = now() + this.limits.arpTimeout;
@@ -277,11 +300,17 @@ export class ArpLayer implements EtherTypeHandler {
       this.queuedBytes -= p.byteLength;
       if (sender !== null) sender.sendResolved(p, mac);
     }
+    if (!keep) e.clear();
   }
 
   private giveUp(e: ArpEntry): void {
     this.counters.failures++;
     if (log.enabled(Level.Debug)) log.debug("no answer for " + ipv4ToString(e.ip));
+    this.abandon(e);
+  }
+
+  /** End a resolution: what waited for it is dropped. */
+  private abandon(e: ArpEntry): void {
     while (true) {
       const p = e.shift();
       if (p === null) break;
@@ -291,12 +320,18 @@ export class ArpLayer implements EtherTypeHandler {
     e.clear();
   }
 
+  /** RFC 5227 §2.4 (c): a server's configured address is not given up;
+   * it is defended with one announcement, at most once per
+   * DEFEND_INTERVAL, so that the neighbours that believed the other host
+   * come back to us (and a flood of claims neither floods the link nor
+   * the log). */
   private conflict(mac: MacAddress): void {
     this.counters.conflicts++;
     const t = now();
-    if (t < this.nextConflictLog) return; // a flood must not flood the log
-    this.nextConflictLog = t + 10 * SECOND;
-    log.warn(macToString(mac) + " claims our address " + ipv4ToString(this.address));
+    if (t < this.nextDefence) return;
+    this.nextDefence = t + DEFEND_INTERVAL;
+    log.warn(macToString(mac) + " claims our address " + ipv4ToString(this.address) + ": defending it");
+    if (this.sendRequest(this.address)) this.counters.defences++;
   }
 
   /** Who has `ip`? Broadcast, target hardware address zero. */

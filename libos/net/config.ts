@@ -132,8 +132,11 @@ export function parseCidr(text: string): Ipv4Config | null {
  * small LAN; tests shrink them to reach the limits quickly. */
 export class Limits {
   // ARP (libos/net/arp.ts)
-  /** Entries in the neighbour cache (resolved and being resolved). */
+  /** Resolved entries in the neighbour cache. */
   arpCacheSize: i32 = 64;
+  /** Resolutions in progress at once, besides: a new one takes the place
+   * of the one begun longest ago, never of a resolved entry (arpcache.ts). */
+  arpPendingMax: i32 = 32;
   /** How long a resolved entry is used before it is resolved again. */
   arpTimeout: i64 = 60 * SECOND;
   /** Requests sent for one address before giving up (RFC 1122 §2.3.2.1
@@ -155,7 +158,9 @@ export class Limits {
   reassemblySlots: i32 = 8;
   /** Largest reassembled datagram, IPv4 header included (RFC 791: 65535). */
   reassemblyMaxDatagram: i32 = 65535;
-  /** Fragments one datagram may arrive in. */
+  /** Separate runs of data one datagram may have at once (fragments
+   * that touch join a run, so the number of fragments has no bound of
+   * its own; the bytes do). */
   reassemblyMaxFragments: i32 = 64;
   /** Buffer bytes for all datagrams being reassembled together. */
   reassemblyTotalBytes: i32 = 256 * 1024;

@@ -8,9 +8,13 @@
 //   `…Counters` class, registered with libos/platform's counters registry); nothing a frame
 //   holds can trap the stack or grow its memory without bound.
 // - Bounded memory, all limits in one place (`Limits`, config.ts): the ARP
-//   cache and its queues, reassembly slots, fragments and bytes, the ICMP
+//   cache (resolved entries and resolutions in progress bounded apart, so
+//   a flood of addresses that never answer evicts no real neighbour) and
+//   its queues, reassembly slots, runs of fragments and bytes, the ICMP
 //   error rate. Buffers are allocated at start, or on demand up to a
 //   limit, never per frame.
+// - The device is read at most 64 frames per wake-up, so timers (and
+//   TCP's output) run between reads under a flood.
 // - No allocation on the per-frame path: layers look at frames through
 //   windows (window.ts) moved over the receive buffer; answers (ARP
 //   replies, echo replies, `socket.reply(d, d.payload)`) are written in
@@ -34,10 +38,11 @@
 //   stack.udp.bind(7, new Echo());
 //   run();
 //
-// Not supported (yet): IPv6 (the seam is there), IPv4 options (accepted and skipped, never
-// sent), multicast, more than one interface or address, forwarding, path
-// MTU discovery, acting on ICMP errors received, ARP conflict defence
-// (conflicts are counted and logged).
+// Not supported (yet): IPv6 (the seam is there), IPv4 options (accepted
+// and skipped, never sent; source routes are dropped, RFC 7126),
+// multicast, more than one interface or address, forwarding, path MTU
+// discovery, acting on ICMP errors received, giving up an address another
+// host claims (it is defended instead, RFC 5227 §2.4 (c)).
 export {
   Ipv4Config, Limits, parseCidr, parseIpv4, isMulticast, isLoopback, ConfigEvent, ConfigChange, ConfigListener,
 } from "./config";

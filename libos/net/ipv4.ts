@@ -3,7 +3,9 @@
 //
 // In: every header check of RFC 1122 §3.2.1 (version, header length,
 // checksum, total length against the frame; a source that is not a unicast
-// host is refused, §3.2.1.3), then datagrams for our address or a
+// host is refused, §3.2.1.3, and so is our subnet's network address, a
+// broadcast address of old; a datagram with a source-route option is
+// dropped, RFC 7126 §4.3-4.4), then datagrams for our address or a
 // broadcast one go to reassembly (fragments) or to the protocol registered
 // for them. Datagrams are not forwarded. The TTL of what arrives is not
 // checked: a host must accept a TTL under 2 (§3.2.1.7).
@@ -46,8 +48,11 @@ export class Ipv4Counters extends Counters {
   dropBadChecksum: u64 = 0;
   /** Total length under the header length or beyond the frame. */
   dropBadLength: u64 = 0;
-  /** Source broadcast, multicast, loopback, class E or ours. */
+  /** Source broadcast, multicast, loopback, class E, our subnet's
+   * network address, or ours. */
   dropBadSource: u64 = 0;
+  /** Carries a loose or strict source route (RFC 7126 §4.3, §4.4). */
+  dropSourceRoute: u64 = 0;
   /** For another address (we do not forward). */
   dropNotForUs: u64 = 0;
   dropUnknownProtocol: u64 = 0;
@@ -73,7 +78,8 @@ export class Ipv4Counters extends Counters {
       this.item("dropUnknownProtocol", this.dropUnknownProtocol) + this.item("delivered", this.delivered) +
       this.item("packetsOut", this.packetsOut) + this.item("fragmentsOut", this.fragmentsOut) +
       this.item("dropNoRoute", this.dropNoRoute) + this.item("dropTooLong", this.dropTooLong) +
-      this.item("tsoOut", this.tsoOut) + this.item("dropTsoUnresolved", this.dropTsoUnresolved);
+      this.item("tsoOut", this.tsoOut) + this.item("dropTsoUnresolved", this.dropTsoUnresolved) +
+      this.item("dropSourceRoute", this.dropSourceRoute);
   }
 }
 
@@ -179,6 +185,10 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
     const broadcast = this.config.isBroadcast(dst);
     if (dst != this.address && !broadcast) {
       c.dropNotForUs++;
+      return;
+    }
+    if (hl > IPV4_HEADER_LEN && hasSourceRoute(frame.dataStart + <usize>(ETH_HEADER_LEN + IPV4_HEADER_LEN), hl - IPV4_HEADER_LEN)) {
+      c.dropSourceRoute++;
       return;
     }
     const offset = p.fragmentOffset;
@@ -360,7 +370,34 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
    * multicast address, not 127/8 or 240/4 (reserved), not ours. 0.0.0.0
    * is a host that does not know its address yet (DHCP), so it passes. */
   private validSource(src: Ipv4Address): bool {
-    return !(this.config.isBroadcast(src) || isMulticast(src) || isLoopback(src) || (src >> 28) == 0xf ||
-      src == this.address);
+    const cfg = this.config;
+    return !(cfg.isBroadcast(src) || isMulticast(src) || isLoopback(src) || (src >> 28) == 0xf ||
+      src == this.address || (cfg.prefixLen < 31 && src == cfg.network));
   }
+}
+
+/** Option kinds of a loose and a strict source route (RFC 791 §3.1). */
+const OPT_LSRR: u8 = 131;
+const OPT_SSRR: u8 = 137;
+
+/** Whether the options at [ptr, ptr + len) hold a source route. RFC 7126
+ * §4.3, §4.4: such datagrams serve to get around filters and should be
+ * dropped by default (Linux drops them unless accept_source_route). A
+ * malformed list is read as far as it goes. */
+function hasSourceRoute(ptr: usize, len: i32): bool {
+  let i = 0;
+  while (i < len) {
+    const kind = load<u8>(ptr + <usize>i);
+    if (kind == 0) break;
+    if (kind == 1) {
+      i++;
+      continue;
+    }
+    if (kind == OPT_LSRR || kind == OPT_SSRR) return true;
+    if (i + 1 >= len) break;
+    const olen = <i32>load<u8>(ptr + <usize>i + 1);
+    if (olen < 2) break;
+    i += olen;
+  }
+  return false;
 }

@@ -1,17 +1,19 @@
 // IPv4 reassembly (RFC 791 §3.2, RFC 1122 §3.3.2), bounded:
 //
 // - at most `reassemblySlots` datagrams at once (a new one evicts the one
-//   begun longest ago), each at most `reassemblyMaxDatagram` bytes in at
-//   most `reassemblyMaxFragments` fragments, all buffers together at most
+//   begun longest ago), each at most `reassemblyMaxDatagram` bytes with
+//   at most `reassemblyMaxFragments` separate runs of data (a fragment
+//   that touches a run joins it, so a 1000-byte ping in 8-byte fragments
+//   takes one run, as Linux reassembles it), all buffers together at most
 //   `reassemblyTotalBytes` (older datagrams are evicted to make room);
 // - a datagram not complete `reassemblyTimeout` after its first fragment
 //   arrived is dropped, and if its first fragment was in, the source is told
 //   with an ICMP time exceeded (RFC 1122 §3.3.2 MUST);
-// - a fragment that repeats one already received, byte range for byte
-//   range, is ignored (links and retransmitting routers duplicate); any
-//   other overlap drops the whole datagram: overlaps serve only attacks
-//   that hope two stacks reassemble differently (RFC 5722's rule for IPv6,
-//   and what Linux does for IPv4);
+// - a fragment that lies within data already received and repeats it
+//   byte for byte is ignored (links and retransmitting routers duplicate);
+//   any other overlap drops the whole datagram: overlaps serve only
+//   attacks that hope two stacks reassemble differently (RFC 5722's rule
+//   for IPv6, and what Linux does for IPv4);
 // - fragments other than the last must carry a multiple of 8 bytes, and no
 //   fragment may reach past the end the last one declared.
 //
@@ -76,13 +78,14 @@ class Slot {
   buf: Uint8Array | null = null;
   /** Data length, known once the last fragment is in; else -1. */
   end: i32 = -1;
-  /** Data bytes in (fragments never overlap, so complete when == end). */
+  /** Data bytes in (runs never overlap, so complete when == end). */
   received: i32 = 0;
   haveFirst: bool = false;
   deadline: i64 = 0;
   /** Creation order: the smallest is evicted first. */
   order: u64 = 0;
-  /** The byte ranges received, one per fragment. */
+  /** The byte ranges received, [starts[i], ends[i]): one per run of
+   * fragments that touch, not sorted. */
   count: i32 = 0;
   readonly starts: StaticArray<i32>;
   readonly ends: StaticArray<i32>;
@@ -171,10 +174,14 @@ export class Reassembly {
       this.free(s);
       return;
     }
+    const held = s.buf;
+    let left = -1;
+    let right = -1;
     for (let i = 0; i < s.count; i++) {
       const a = s.starts[i];
       const b = s.ends[i];
-      if (a == offset && b == end) {
+      if (a <= offset && end <= b && held !== null &&
+        memory.compare(held.dataStart + <usize>(HEADROOM + offset), frame.dataStart + <usize>(l3 + hl), n) == 0) {
         c.duplicates++;
         return;
       }
@@ -183,8 +190,10 @@ export class Reassembly {
         this.free(s);
         return;
       }
+      if (b == offset) left = i;
+      if (a == end) right = i;
     }
-    if (s.count == s.starts.length) {
+    if (left < 0 && right < 0 && s.count == s.starts.length) {
       c.dropTooManyFragments++;
       this.free(s);
       return;
@@ -193,11 +202,9 @@ export class Reassembly {
     if (!more) s.end = end;
     const buf = s.buf!;
     memory.copy(buf.dataStart + <usize>(HEADROOM + offset), frame.dataStart + <usize>(l3 + hl), n);
-    s.starts[s.count] = offset;
-    s.ends[s.count] = end;
-    s.count++;
+    this.addRun(s, offset, end, left, right);
     s.received += n;
-    if (offset == 0) this.keepHeaders(s, frame, l3);
+    if (offset == 0) this.keepHeaders(s, frame, l3, end);
     if (s.end >= 0 && s.received == s.end) this.complete(s);
   }
 
@@ -290,15 +297,34 @@ export class Reassembly {
   /** Keep the first fragment's Ethernet header (where answers go) and its
    * IPv4 header without options, with a right checksum so that it can be
    * quoted in an ICMP error as it is. */
-  private keepHeaders(s: Slot, frame: Uint8Array, l3: i32): void {
+  private keepHeaders(s: Slot, frame: Uint8Array, l3: i32, end: i32): void {
     const buf = s.buf!;
     memory.copy(buf.dataStart, frame.dataStart + <usize>(l3 - ETH_HEADER_LEN), HEADROOM);
     const h = this.header;
     moveWindow(this.window, buf, ETH_HEADER_LEN, IPV4_HEADER_LEN);
     h.setVersionAndHeaderLen(IPV4_HEADER_LEN);
-    h.totalLen = <u16>(IPV4_HEADER_LEN + s.ends[s.count - 1]);
+    h.totalLen = <u16>(IPV4_HEADER_LEN + end);
     h.fillChecksum();
     s.haveFirst = true;
+  }
+
+  /** Record [start, end): it joins the run ending at its start (`left`)
+   * and the one starting at its end (`right`), or is a run of its own. */
+  private addRun(s: Slot, start: i32, end: i32, left: i32, right: i32): void {
+    if (left >= 0 && right >= 0) {
+      s.ends[left] = s.ends[right];
+      s.count--;
+      s.starts[right] = s.starts[s.count];
+      s.ends[right] = s.ends[s.count];
+    } else if (left >= 0) {
+      s.ends[left] = end;
+    } else if (right >= 0) {
+      s.starts[right] = start;
+    } else {
+      s.starts[s.count] = start;
+      s.ends[s.count] = end;
+      s.count++;
+    }
   }
 
   private complete(s: Slot): void {

@@ -15,8 +15,9 @@ import { statsLine } from "./counters";
 
 /** A device whose input the loop dispatches: the net device implements it. */
 export abstract class InputSource {
-  /** The device has input; take all of it now (the next poll reports the
-   * device again only when new input arrives). */
+  /** The device has input; take some of it now, a bounded amount, so that
+   * timers run between (poll reports the device again while input is
+   * left: readiness is level, not edge). */
   abstract ready(): void;
 }
 

@@ -53,6 +53,11 @@ export class IpAddress {
     return this.hi == 0 && this.lo == 0;
   }
 
+  /** 224.0.0.0/4 (RFC 5771) or ff00::/8 (RFC 4291 §2.7). */
+  get isMulticast(): bool {
+    return this.version == IP_V4 ? (<u32>this.lo >> 28) == 0xe : (this.hi >> 56) == 0xff;
+  }
+
   equals(o: IpAddress): bool {
     return this.version == o.version && this.hi == o.hi && this.lo == o.lo;
   }

@@ -12,9 +12,11 @@
 //
 // The representation holds the options the stack speaks: MSS, window
 // scale, SACK-permitted, SACK blocks and timestamps; others are skipped by
-// their length. Parsing never traps: a malformed option list (a length
-// under 2, or past the header) is WireError.Malformed (RFC 9293 §3.1,
-// "MUST be prepared to handle an illegal option length").
+// their length. Parsing never traps. An illegal option length (RFC 9293
+// §3.1, "MUST be prepared to handle") costs the option, not the segment,
+// as in Linux's tcp_parse_options: a known kind with the wrong length is
+// ignored, and a length under 2 or past the header ends the list there
+// (what was read before it stays). `ignored` says that this happened.
 import { Ipv4Address } from "./address";
 import { finish, sumBytes, sumPseudoHeader } from "./checksum";
 import { WireError } from "./error";
@@ -136,6 +138,8 @@ export class TcpOptions {
   /** SACK blocks as [left, right) pairs: sack[2i], sack[2i+1]. */
   readonly sack: StaticArray<u32> = new StaticArray<u32>(2 * TCP_MAX_SACK_BLOCKS);
   sackCount: i32 = 0;
+  /** Some option was ignored or the list cut short (illegal length). */
+  ignored: bool = false;
 
   clear(): void {
     this.mss = 0;
@@ -145,11 +149,13 @@ export class TcpOptions {
     this.tsVal = 0;
     this.tsEcr = 0;
     this.sackCount = 0;
+    this.ignored = false;
   }
 
-  /** Read the option bytes at [ptr, ptr + len). Options of a known kind
-   * with a wrong length, or any length under 2, are Malformed; unknown
-   * kinds are skipped. Leaves this cleared on error. */
+  /** Read the option bytes at [ptr, ptr + len). Unknown kinds and known
+   * kinds with a wrong length are skipped by their length; a length under
+   * 2 or past the end stops the list. Never fails: `ignored` records
+   * that something was left out. */
   parse(ptr: usize, len: i32): WireError {
     this.clear();
     let i = 0;
@@ -157,42 +163,45 @@ export class TcpOptions {
       const kind = load<u8>(ptr + <usize>i);
       if (kind == OPT_END) break;
       if (kind == OPT_NOP) { i++; continue; }
-      if (i + 1 >= len) return this.fail();
-      const olen = <i32>load<u8>(ptr + <usize>i + 1);
-      if (olen < 2 || i + olen > len) return this.fail();
-      const p = ptr + <usize>i + 2;
-      if (kind == OPT_MSS) {
-        if (olen != 4) return this.fail();
-        this.mss = bswap<u16>(load<u16>(p));
-      } else if (kind == OPT_WSCALE) {
-        if (olen != 3) return this.fail();
-        const s = load<u8>(p);
-        this.wscale = <i32>(s > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : s);
-      } else if (kind == OPT_SACK_PERMITTED) {
-        if (olen != 2) return this.fail();
-        this.sackPermitted = true;
-      } else if (kind == OPT_TIMESTAMPS) {
-        if (olen != 10) return this.fail();
-        this.timestamps = true;
-        this.tsVal = bswap<u32>(load<u32>(p));
-        this.tsEcr = bswap<u32>(load<u32>(p, 4));
-      } else if (kind == OPT_SACK) {
-        const n = (olen - 2) >> 3;
-        if (olen != 2 + 8 * n || n == 0 || n > TCP_MAX_SACK_BLOCKS) return this.fail();
-        for (let b = 0; b < n; b++) {
-          unchecked(this.sack[2 * b] = bswap<u32>(load<u32>(p + <usize>(8 * b))));
-          unchecked(this.sack[2 * b + 1] = bswap<u32>(load<u32>(p + <usize>(8 * b + 4))));
-        }
-        this.sackCount = n;
+      const olen = i + 1 < len ? <i32>load<u8>(ptr + <usize>i + 1) : 0;
+      if (olen < 2 || i + olen > len) {
+        this.ignored = true;
+        break;
       }
+      if (!this.take(kind, olen, ptr + <usize>i + 2)) this.ignored = true;
       i += olen;
     }
     return WireError.Ok;
   }
 
-  private fail(): WireError {
-    this.clear();
-    return WireError.Malformed;
+  /** One option of `kind` and total length `olen`, its value at `p`;
+   * false when a known kind has the wrong length (left out). */
+  private take(kind: u8, olen: i32, p: usize): bool {
+    if (kind == OPT_MSS) {
+      if (olen != 4) return false;
+      this.mss = bswap<u16>(load<u16>(p));
+    } else if (kind == OPT_WSCALE) {
+      if (olen != 3) return false;
+      const s = load<u8>(p);
+      this.wscale = <i32>(s > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : s);
+    } else if (kind == OPT_SACK_PERMITTED) {
+      if (olen != 2) return false;
+      this.sackPermitted = true;
+    } else if (kind == OPT_TIMESTAMPS) {
+      if (olen != 10) return false;
+      this.timestamps = true;
+      this.tsVal = bswap<u32>(load<u32>(p));
+      this.tsEcr = bswap<u32>(load<u32>(p, 4));
+    } else if (kind == OPT_SACK) {
+      const n = (olen - 2) >> 3;
+      if (olen != 2 + 8 * n || n == 0 || n > TCP_MAX_SACK_BLOCKS) return false;
+      for (let b = 0; b < n; b++) {
+        unchecked(this.sack[2 * b] = bswap<u32>(load<u32>(p + <usize>(8 * b))));
+        unchecked(this.sack[2 * b + 1] = bswap<u32>(load<u32>(p + <usize>(8 * b + 4))));
+      }
+      this.sackCount = n;
+    }
+    return true;
   }
 
   /** Bytes emit() writes: the options, padded to a multiple of 4. */
@@ -370,6 +379,7 @@ export class TcpRepr {
     if (o.sackPermitted) s += " sackOK";
     if (o.timestamps) s += " TS " + o.tsVal.toString() + ":" + o.tsEcr.toString();
     if (o.sackCount > 0) s += " sack " + o.sackCount.toString();
+    if (o.ignored) s += " (options ignored)";
     return s;
   }
 }

@@ -10,7 +10,9 @@ beforeAll(async () => {
 });
 
 const format = (s: number) => h.string(h.call("httpDate", BigInt(s)))!;
-const parse = (t: string) => Number(h.call("readHttpDate", h.newString(t)));
+/** 2026-11-22, for RFC 850's two-digit years. */
+const NOW = 1_795_305_600;
+const parse = (t: string, now = NOW) => Number(h.call("readHttpDate", h.newString(t), BigInt(now)));
 
 const instants = [
   0, -1, 86_399, 86_400, 784_111_777, // RFC 9110's own example, Sun, 06 Nov 1994 08:49:37 GMT
@@ -32,8 +34,19 @@ test("formats and reads back every day of 400 years at a varying time of day", (
   }
 });
 
-test("reads only IMF-fixdate: other forms and broken dates are -1", () => {
+test("reads all three forms a recipient must accept (RFC 9110 §5.6.7); broken dates are -1", () => {
   expect(parse("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(784_111_777);
-  for (const t of ["Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
-    "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", ""]) expect(parse(t), t).toBe(-1);
+  expect(parse("Sunday, 06-Nov-94 08:49:37 GMT")).toBe(784_111_777);
+  expect(parse("Sun Nov  6 08:49:37 1994")).toBe(784_111_777);
+  expect(parse("Thu Nov 26 08:49:37 2026")).toBe(Date.UTC(2026, 10, 26, 8, 49, 37) / 1000);
+  for (const t of ["Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "",
+    "Sun, 06 Nov 1994T08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT", "Sonntag, 06-Nov-94 08:49:37 GMT",
+    "Sunday, 06-Nov-94 08:49:37 UTC", "Sun Nov 6 08:49:37 1994", "Sun Nov  6 08.49.37 1994"]) expect(parse(t), t).toBe(-1);
+});
+
+test("an RFC 850 two-digit year is the one at most 50 years ahead (RFC 9110 §5.6.7)", () => {
+  const year = (t: string) => new Date(parse(t) * 1000).getUTCFullYear();
+  expect(year("Friday, 01-Jan-76 00:00:00 GMT")).toBe(2076); // 50 years ahead of 2026
+  expect(year("Thursday, 01-Jan-77 00:00:00 GMT")).toBe(1977);
+  expect(year("Saturday, 01-Jan-00 00:00:00 GMT")).toBe(2000);
 });

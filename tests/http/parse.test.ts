@@ -46,6 +46,15 @@ describe("accepted", () => {
   test("an unfinished request is incomplete, not an error", () => {
     expect(parse("GET / HTTP/1.1\r\nHost: x\r\n")).toBe("incomplete");
     expect(parse("GET / HTTP/1.1\r")).toBe("incomplete");
+    for (let n = 1; n <= 15; n++) expect(parse("GET /a HTTP/1.1\r".slice(0, n)), String(n)).toBe("incomplete");
+  });
+
+  test("an unfinished request line that can no longer be valid is 400 at once (a TLS ClientHello, garbage)", () => {
+    const clientHello = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
+    for (const text of [clientHello, "\x00\x01", "GET\t/", "GET  ", "GET /\x01", "GET / HTTP/1.1x", "GET / FTP", "GET / HTTP/x",
+      "SSH-2.0-OpenSSH_9.2p1 Debian-2 x"]) {
+      expect(parse(text), JSON.stringify(text)).toBe("400");
+    }
   });
 });
 
@@ -77,6 +86,24 @@ describe("refused", () => {
     ["Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", "400"],
   ];
   for (const [what, text, status] of cases) test(`${what}: ${status}`, () => expect(first(text)).toBe(status));
+
+  test.each(["a b", "a/b", "x, y", "a@b", "[::1", "[::1]x", "a:8o", "a%2", "\u00e9"])("a Host of %j: 400 (RFC 9112 §3.2)", (host) => {
+    expect(first(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toBe("400");
+  });
+
+  test("Hosts that are uri-host [\":\" port]: accepted", () => {
+    for (const host of ["", "example.org", "example.org:8080", "10.0.0.2:80", "[::1]:80", "[2001:db8::1]", "a%41b", "a-b_c~d!$&'()*+,;=", "x:"]) {
+      expect(first(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`), host).toMatch(/^ok /);
+    }
+  });
+
+  test("an expectation other than 100-continue: 417 (RFC 9110 §10.1.1); in HTTP/1.0 it is ignored", () => {
+    expect(first("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n")).toMatch(/^ok /);
+    expect(first("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n")).toMatch(/^ok /);
+    expect(first("POST / HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\n")).toBe("417");
+    expect(first("GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue, x\r\n\r\n")).toBe("417");
+    expect(first("GET / HTTP/1.0\r\nExpect: 200-ok\r\n\r\n")).toMatch(/^ok /);
+  });
 });
 
 describe("chunked bodies (RFC 9112 §7.1)", () => {
@@ -99,6 +126,14 @@ describe("chunked bodies (RFC 9112 §7.1)", () => {
     expect(dechunk("3\r\nabcX\r\n")).toBe("400");
     expect(dechunk("65\r\n" + "a".repeat(101) + "\r\n0\r\n\r\n")).toBe("413");
     expect(dechunk("fffffffffffffffff\r\n")).toBe("413");
+    expect(dechunk("1000000000000000\r\n")).toBe("413");
     expect(dechunk("3\r\nabc\r\n")).toBe("more");
+  });
+
+  test("leading zeros in a chunk size are any number of them (RFC 9112 §7.1), not a size over the limit", () => {
+    const a = "0".repeat(40) + "3\r\nabc\r\n" + "0".repeat(40) + "\r\n\r\n";
+    expect(dechunk(a)).toBe(`done 3 used=${a.length} abc`);
+    const b = "0".repeat(40) + "3\r\nabc\r\n0\r\n\r\n";
+    expect(dechunk(b, 1)).toBe(`done 3 used=${b.length} abc`);
   });
 });

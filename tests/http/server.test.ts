@@ -124,6 +124,27 @@ describe("limits and timeouts", () => {
   });
 });
 
+describe("what cannot be a request", () => {
+  test("a TLS ClientHello on the HTTP port is refused with 400 at once, not at the request timeout", async () => {
+    const c = await client();
+    // The first bytes of a ClientHello: a record header (22, 3.1) and the
+    // start of the handshake; no line end anywhere.
+    const hello = Buffer.from("16030100f4010000f00303" + "ab".repeat(40), "hex").toString("latin1");
+    const out = c.send(hello);
+    expect(statuses(text(out))).toEqual(["400"]);
+    expect(out.some((s) => s.flags.includes("F"))).toBe(true);
+  });
+
+  test("a 400 the handler answers closes the connection as the server's own do", async () => {
+    const c = await client({}, 0); // the website: a path that cannot be decoded is its 400
+    const out = c.send("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const all = text(out);
+    expect(statuses(all)).toEqual(["400"]);
+    expect(all).toContain("Connection: close");
+    expect(out.some((s) => s.flags.includes("F"))).toBe(true);
+  });
+});
+
 describe("backpressure", () => {
   const big = Uint8Array.from({ length: 300_000 }, (_, i) => i & 0xff);
 

@@ -82,7 +82,8 @@ describe("answers", () => {
       bad((a) => a.set([255, 255, 255, 255], 14)), // sender IP broadcast
       bad((a) => a.set([10, 99, 1, 1], 14)), // sender claims our address
     );
-    expect(sent).toEqual([]);
+    // Only the claim to our address is answered: by our own announcement (RFC 5227 §2.4).
+    expect(sent.map(arpText)).toEqual([`request ${US_MAC} ${US} ${ZERO_MAC} ${US}`]);
     const c = net.counters().arp;
     expect([c.dropMalformed, c.dropBadSender, c.conflicts, c.repliesOut]).toEqual([4n, 2n, 1n, 0n]);
     expect(net.h.console).toContain(`[arp] ${PEER_MAC} claims our address ${US}`);
@@ -94,6 +95,22 @@ describe("answers", () => {
     padded.set(ping[0]);
     const out = net.send(padded);
     expect(out).toEqual([ping[1]]); // our reply carries no padding
+  });
+});
+
+describe("defence (RFC 5227 §2.4)", () => {
+  test("a gratuitous ARP claiming our address is answered by our announcement, at most once per 10 s", async () => {
+    const net = await Net.boot();
+    const claim = ethernet(BROADCAST_MAC, "02:00:00:00:66:66", 0x0806, arp(1, "02:00:00:00:66:66", US, ZERO_MAC, US));
+    const announce = `request ${US_MAC} ${US} ${ZERO_MAC} ${US}`;
+    expect(net.send(claim).map(arpText)).toEqual([announce]);
+    expect(net.send(claim, claim)).toEqual([]);
+    net.advance(9n * SECOND);
+    expect(net.send(claim)).toEqual([]);
+    net.advance(SECOND);
+    expect(net.send(claim).map(arpText)).toEqual([announce]);
+    const c = net.counters().arp;
+    expect([c.conflicts, c.defences]).toEqual([5n, 2n]);
   });
 });
 
@@ -198,12 +215,55 @@ describe("resolution", () => {
     expect(net.arpLookup("10.99.1.10")).toBeNull(); // the oldest went
     expect(net.arpLookup("10.99.1.11")).toBe("02:00:00:00:00:0b");
     expect(net.arpLookup("10.99.1.12")).toBe("02:00:00:00:00:0c");
-    // Two resolutions take both entries; a third finds no room.
+  });
+
+  test("resolutions have a bound of their own: a new one ends the one begun first, never a resolved entry", async () => {
+    const net = await Net.boot({ limits: { arpCacheSize: 2, arpPendingMax: 2 } });
+    const ask = (mac: string, addr: string) => ethernet(BROADCAST_MAC, mac, 0x0806, arp(1, mac, addr, ZERO_MAC, US));
+    net.send(ask("02:00:00:00:00:0b", "10.99.1.11"));
+    net.send(ask("02:00:00:00:00:0c", "10.99.1.12"));
     net.bind(5000, 1);
-    expect(net.sendTo(5000, "10.99.1.20", 9, new Uint8Array(1))).toBe(true);
-    expect(net.sendTo(5000, "10.99.1.21", 9, new Uint8Array(1))).toBe(true);
-    expect(net.sendTo(5000, "10.99.1.22", 9, new Uint8Array(1))).toBe(false);
-    expect(net.counters().arp.dropCacheFull).toBe(1n);
-    expect(net.call("arpUsed")).toBe(2);
+    for (const a of ["10.99.1.20", "10.99.1.21", "10.99.1.22"]) expect(net.sendTo(5000, a, 9, new Uint8Array(1))).toBe(true);
+    expect(net.sent().map(arpText)).toEqual(["10.99.1.20", "10.99.1.21", "10.99.1.22"].map(requestFor));
+    const c = net.counters().arp;
+    expect([c.pendingEvicted, c.dropUnresolved, c.dropCacheFull]).toEqual([1n, 1n, 0n]);
+    expect(net.arpLookup("10.99.1.11")).toBe("02:00:00:00:00:0b");
+    expect(net.arpLookup("10.99.1.12")).toBe("02:00:00:00:00:0c");
+    expect(net.call("arpUsed")).toBe(4);
+    // The newest answers: it takes the resolved place that expires first.
+    const out = net.send(replyFromPeer("02:00:00:00:00:22", "10.99.1.22"));
+    expect(out.length).toBe(1);
+    expect(net.arpLookup("10.99.1.22")).toBe("02:00:00:00:00:22");
+    expect(net.arpLookup("10.99.1.11")).toBeNull();
+    // The one that gave way answers too late: an unsolicited reply teaches nothing.
+    net.send(replyFromPeer("02:00:00:00:00:20", "10.99.1.20"));
+    expect(net.arpLookup("10.99.1.20")).toBeNull();
+  });
+
+  test("a flood of resolutions that never answer: real neighbours stay, a new one is still resolved", async () => {
+    // The issue's flood: 40 a second from spoofed on-link addresses, for 5 s.
+    const net = await Net.boot();
+    net.bind(5000, 1);
+    net.send(ping[0]); // the peer asks for us and is learned
+    expect(net.arpLookup(PEER)).toBe(PEER_MAC);
+    let spoofed = 0;
+    const flood = (n: number) => {
+      for (let i = 0; i < n; i++) net.sendTo(5000, `10.99.1.${100 + (spoofed++ % 150)}`, 9, new Uint8Array(1));
+    };
+    for (let tick = 0; tick < 50; tick++) {
+      flood(4);
+      net.advance(SECOND / 10n);
+    }
+    expect(net.arpLookup(PEER)).toBe(PEER_MAC);
+    // A new client amid the flood: asked for at once, answered, served.
+    flood(4);
+    net.sent();
+    expect(net.sendTo(5000, "10.99.1.3", 9, Uint8Array.of(42))).toBe(true);
+    expect(net.sent().map(arpText)).toEqual([requestFor("10.99.1.3")]);
+    flood(4);
+    const out = net.send(replyFromPeer("02:00:00:00:00:03", "10.99.1.3"));
+    expect(out.filter((f) => be16(f, 12) === 0x0800).map((f) => parseIpv4Frame(f).dst)).toEqual(["10.99.1.3"]);
+    expect(net.counters().arp.dropCacheFull).toBe(0n);
+    expect(net.call("arpUsed")).toBeLessThanOrEqual(2 + 32);
   });
 });

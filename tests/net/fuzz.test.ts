@@ -3,28 +3,33 @@
  * (and, for IPv4, random fragments of two datagrams that keep colliding in
  * reassembly) fed straight into the Wasm instance, thousands per call.
  *
- * Per protocol (Ethernet, ARP, IPv4 with fragments, ICMP, UDP): 10,000
+ * Per protocol (Ethernet, ARP, IPv4 with fragments, ICMP, UDP, TCP): 10,000
  * frames by default (well under a second), 100,000 with MORGANA_FUZZ=full.
  * Between batches the stack sends datagrams of its own to addresses it
  * must resolve (ARP queues, retries, fragmentation) and the clock moves 7 s
  * (ARP retries and expiry); every fifth batch ends with a few fragments
- * left to time out. Asserted: no trap or
+ * left to time out. TCP's frames are mostly segments aimed at live
+ * connections on an echo port (sequence numbers near the ones the stack
+ * sent, any flags, options of legal and illegal lengths), the rest
+ * mutations of a captured connection. Asserted: no trap or
  * abort; the linear memory stops growing (it reaches its size within the
- * first half of the run and keeps it); reassembly and ARP hold no more
- * than their limits; and the stack still answers a valid ping afterwards.
+ * first half of the run and keeps it); reassembly, ARP and the TCP
+ * connection table hold no more than their limits; and the stack still
+ * answers a valid ping and a new SYN afterwards.
  * The seed of each batch is printed on failure, so a run can be replayed.
  */
 import { describe, expect, test } from "vitest";
 import { Harness } from "../harness/index.ts";
 import { PEER_MAC, SECOND, US_MAC, be16, frames, inetChecksum, macBytes, parseIpv4Frame } from "./helpers.ts";
+import { parseSegment, tcpFrame } from "../tcp/helpers.ts";
 
 // MORGANA_FUZZ=full: 100,000 per protocol; a number: that many.
 const MODE = process.env.MORGANA_FUZZ ?? "";
 const PER_PROTOCOL = MODE === "full" ? 100_000 : /^\d+$/.test(MODE) ? Math.max(1_000, Number(MODE)) : 10_000;
 const BATCH = 1_000;
-const PROTOCOLS = ["Ethernet", "ARP", "IPv4", "ICMP", "UDP"] as const;
+const PROTOCOLS = ["Ethernet", "ARP", "IPv4", "ICMP", "UDP", "TCP"] as const;
 
-const CAPTURES = ["ping", "arping", "udp", "fragmented-ping", "port-unreachable", "time-exceeded", "record-route", "udp-checksum-ffff"];
+const CAPTURES = ["ping", "arping", "udp", "fragmented-ping", "port-unreachable", "time-exceeded", "record-route", "udp-checksum-ffff", "tcp"];
 
 /** A captured frame made to come from the peer to us: frames Linux sent
  * the other way have their MAC and IPv4 addresses swapped; frames for the
@@ -51,7 +56,8 @@ function seedsFor(protocol: number, all: Uint8Array[]): Uint8Array[] {
     case 1: return all.filter((f) => be16(f, 12) === 0x0806);
     case 2: return ip;
     case 3: return ip.filter((f) => f[23] === 1);
-    default: return ip.filter((f) => f[23] === 17);
+    case 4: return ip.filter((f) => f[23] === 17);
+    default: return ip.filter((f) => f[23] === 6);
   }
 }
 
@@ -96,6 +102,7 @@ describe("fuzz", () => {
       memory.push(h.memorySize);
       expect(h.call("reassemblyBytes")).toBeLessThanOrEqual(256 * 1024);
       expect(h.call("arpQueueBytes")).toBeLessThanOrEqual(2 * (65535 + 14));
+      expect(h.call("tcpConnections")).toBeLessThanOrEqual(h.call("tcpMaxConnections"));
     }
     // Memory reaches its size early and keeps it.
     expect(memory.at(-1)).toBe(memory[Math.floor(memory.length / 2)]);
@@ -116,5 +123,11 @@ describe("fuzz", () => {
     expect(reply.payload[0]).toBe(0);
     expect(reply.payload.subarray(4)).toEqual(parseIpv4Frame(ping[2]).payload.subarray(4));
     expect(inetChecksum(reply.payload)).toBe(0);
+    // And a new connection gets its SYN-ACK.
+    h.input(tcpFrame({ flags: "S", seq: 7, srcPort: 50000, opts: { mss: 1460 } }));
+    h.call("feed");
+    h.call("tick");
+    h.call("lastSent");
+    expect(parseSegment(h.output())).toMatchObject({ flags: "SA", ack: 8, dstPort: 50000 });
   });
 });

@@ -210,7 +210,8 @@ export class Net {
   /** Deliver frames now and let the stack take them; what it sent. */
   send(...frames: Uint8Array[]): Uint8Array[] {
     for (const f of frames) this.h.net().deliver(f, this.h.monotonic);
-    this.call("stepNow");
+    // One wake-up reads at most 64 frames (RX_BUDGET): turn until all are in.
+    do this.call("stepNow"); while (this.h.net().readyAt(this.h.monotonic));
     return this.sent();
   }
 

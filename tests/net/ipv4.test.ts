@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { Harness } from "../harness/index.ts";
 import {
   BROADCAST_MAC, ENTRY, Net, PEER, PEER_MAC, US, US_MAC, arp, ethernet, frames, icmpEcho, inetChecksum,
-  ipFrame, ipv4, macText, parseIpv4Frame, udp,
+  fragments, ipFrame, ipv4, macText, parseIpv4Frame, pattern, udp,
 } from "./helpers.ts";
 
 const echo = icmpEcho(8, 7, 1, new TextEncoder().encode("are you there?"));
@@ -31,6 +31,8 @@ describe("header checks (RFC 1122 §3.2.1)", () => {
       ["dropBadSource", frame(ipv4({ protocol: 1, src: "224.0.0.1" }, echo))],
       ["dropBadSource", frame(ipv4({ protocol: 1, src: "127.0.0.1" }, echo))],
       ["dropBadSource", frame(ipv4({ protocol: 1, src: US }, echo))],
+      // Our subnet's network address (10.99.1.0/24), an old broadcast form.
+      ["dropBadSource", frame(ipv4({ protocol: 1, src: "10.99.1.0" }, echo))],
       ["dropNotForUs", frame(ipv4({ protocol: 1, dst: "10.99.1.7" }, echo))],
     ];
     for (const [counter, f] of cases) {
@@ -84,6 +86,21 @@ describe("header checks (RFC 1122 §3.2.1)", () => {
     expect(reply.payload[0]).toBe(0); // echo reply
     expect(reply.payload.subarray(4)).toEqual(rr.subarray(74 + 4));
     expect(inetChecksum(reply.payload)).toBe(0);
+  });
+});
+
+describe("source routes (RFC 7126 §4.3, §4.4)", () => {
+  test("a datagram with a loose or strict source route is dropped, whole or in fragments", async () => {
+    const net = await Net.boot();
+    const route = (kind: number) => [kind, 7, 4, 10, 99, 1, 1, 1]; // one hop, then NOP
+    expect(net.send(ipFrame({ protocol: 1, options: route(131) }, echo))).toEqual([]);
+    expect(net.send(ipFrame({ protocol: 1, options: [1, ...route(137).slice(0, 7)] }, echo))).toEqual([]);
+    const big = icmpEcho(8, 1, 1, pattern(2000));
+    expect(net.send(...fragments({ protocol: 1, options: route(131) }, big, 1000))).toEqual([]);
+    expect(net.counters().ipv4.dropSourceRoute).toBe(5n);
+    expect(net.counters().icmp.echoRequestsIn).toBe(0n);
+    // Other options still pass (record route: the test above).
+    expect(net.send(ipFrame({ protocol: 1, options: [7, 7, 4, 0, 0, 0, 0, 0] }, echo)).length).toBe(1);
   });
 });
 

@@ -92,10 +92,18 @@ describe("overlaps and bad fragments", () => {
     expect(c.reassembled).toBe(0n);
   });
 
-  test("a fragment inside another one is an overlap too", async () => {
+  test("a fragment inside data already in is a duplicate when its bytes repeat them", async () => {
     const net = await Net.boot();
     const { parts, message } = bigPing();
     const inside = ipFrame({ protocol: 1, ident: 0x77, offset: 8, mf: true }, message.subarray(8, 24));
+    expect(replyData(net.send(parts[0], parts[1], inside, parts[2]))).toEqual(message.subarray(8));
+    expect(net.counters().reassembly.duplicates).toBe(1n);
+  });
+
+  test("a fragment inside data already in with other bytes is an overlap: the datagram is dropped", async () => {
+    const net = await Net.boot();
+    const { parts } = bigPing();
+    const inside = ipFrame({ protocol: 1, ident: 0x77, offset: 8, mf: true }, pattern(16, 99));
     expect(net.send(parts[0], parts[1], inside, parts[2])).toEqual([]);
     expect(net.counters().reassembly.dropOverlap).toBe(1n);
   });
@@ -177,13 +185,27 @@ describe("limits", () => {
     expect(net.send(pings[0].parts[1], pings[0].parts[2])).toEqual([]);
   });
 
-  test("at most reassemblyMaxFragments fragments per datagram", async () => {
+  test("a 1000-byte ping in 126 fragments of 8 bytes is answered (Linux reassembles it too)", async () => {
+    const net = await Net.boot();
+    const message = icmpEcho(8, 1, 1, pattern(1000));
+    const parts = fragments({ protocol: 1 }, message, 8);
+    expect(parts.length).toBe(126);
+    // Every other fragment first (63 runs), then the rest, which join them.
+    const order = [...parts.filter((_, i) => i % 2 === 0), ...parts.filter((_, i) => i % 2 === 1)];
+    expect(replyData(net.send(...order))).toEqual(message.subarray(8));
+    expect(net.call("reassemblyPending")).toBe(0);
+  });
+
+  test("at most reassemblyMaxFragments separate runs of data per datagram", async () => {
     const net = await Net.boot({ limits: { reassemblyMaxFragments: 4 } });
     const message = icmpEcho(8, 1, 1, pattern(4000));
-    const parts = fragments({ protocol: 1 }, message, 800); // 6 fragments
-    expect(net.send(...parts)).toEqual([]);
+    // In order, 6 fragments make one run.
+    expect(net.send(...fragments({ protocol: 1 }, message, 800))).not.toEqual([]);
+    // Five with holes between them need five runs.
+    const parts = fragments({ protocol: 1, ident: 2 }, message, 400);
+    expect(net.send(parts[0], parts[2], parts[4], parts[6], parts[8])).toEqual([]);
     expect(net.counters().reassembly.dropTooManyFragments).toBe(1n);
-    expect(net.send(...fragments({ protocol: 1, ident: 2 }, message, 1480))).not.toEqual([]);
+    expect(net.call("reassemblyPending")).toBe(0);
   });
 
   test("at most reassemblyMaxDatagram bytes per datagram", async () => {

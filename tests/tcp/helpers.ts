@@ -42,7 +42,7 @@ export interface SegFields {
   dstPort?: number;
   seq?: number;
   ack?: number;
-  /** Letters: S F R P A (any order). A is added when `ack` is given,
+  /** Letters: S F R P A U (any order). A is added when `ack` is given,
    * unless `noAck`. */
   flags?: string;
   noAck?: boolean;
@@ -96,7 +96,7 @@ function optionBytes(o: Options): number[] {
   return b;
 }
 
-const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16 };
+const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16, U: 32 };
 
 /** A TCP segment (header, options, data) with its checksum. */
 export function tcpSegment(f: SegFields): Uint8Array {
@@ -208,7 +208,8 @@ export class TcpTest {
   /** Deliver frames now, run the loop once; the segments sent. */
   send(...frames: Uint8Array[]): Segment[] {
     for (const f of frames) this.h.net().deliver(f, this.h.monotonic);
-    this.call("stepNow");
+    // One wake-up reads at most 64 frames (RX_BUDGET): turn until all are in.
+    do this.call("stepNow"); while (this.h.net().readyAt(this.h.monotonic));
     return this.sent();
   }
 

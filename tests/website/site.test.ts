@@ -95,7 +95,21 @@ describe.skipIf(!usable)("website.hvt", () => {
     expect(sha(about.bytes)).toBe(sha(readFileSync(path.join(SITE, "about/index.html"))));
     const redirect = await get("/about?x=1");
     expect(redirect.status).toBe(301);
-    expect(redirect.headers.location).toBe("/about/");
+    expect(redirect.headers.location).toBe("/about/?x=1");
+  });
+
+  test("a redirect's Location is built from the normalised path: never another host, never too long (issue 12 items 9, 11)", async () => {
+    const evil = await get("//evil.example/..%2fabout");
+    expect([evil.status, evil.headers.location]).toEqual([301, "/about/"]);
+    // A 3.6 KB spelling of /about answered 500 when its raw path was echoed.
+    const long = await get("/" + "./".repeat(1800) + "about");
+    expect([long.status, long.headers.location]).toEqual([301, "/about/"]);
+  });
+
+  test("invalid UTF-8 in a path is 400, never an alias of another path (issue 12 item 10)", async () => {
+    for (const p of ["/%c0%ae%c0%ae/hello.txt", "/about%c0%afindex.html", "/hello.txt%80", "/a%ed%a0%80"]) {
+      expect((await get(p)).status, p).toBe(400);
+    }
   });
 
   test("an unknown path is 404 with the site's 404 page", async () => {
@@ -130,6 +144,25 @@ describe.skipIf(!usable)("website.hvt", () => {
     expect(ims.status).toBe(304);
     const old = await get("/style.css", ["-H", "If-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT"]);
     expect(old.status).toBe(200);
+  });
+
+  test("If-Modified-Since in RFC 850 and asctime form, and If-Unmodified-Since (RFC 9110 §5.6.7, §13.1.4)", async () => {
+    const lm = new Date((await get("/style.css")).headers["last-modified"]);
+    const day = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][lm.getUTCDay()];
+    const [, dd, mon, yyyy, time] = lm.toUTCString().split(" ");
+    const rfc850 = `${day}, ${dd}-${mon}-${yyyy.slice(2)} ${time} GMT`;
+    const asctime = `${day.slice(0, 3)} ${mon} ${String(lm.getUTCDate()).padStart(2, " ")} ${time} ${yyyy}`;
+    for (const d of [rfc850, asctime]) expect((await get("/style.css", ["-H", `If-Modified-Since: ${d}`])).status, d).toBe(304);
+    expect((await get("/style.css", ["-H", `If-Unmodified-Since: ${lm.toUTCString()}`])).status).toBe(200);
+    const before = await get("/style.css", ["-H", "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT"]);
+    expect([before.status, before.bytes.length]).toEqual([412, 0]);
+    expect((await get("/style.css", ["-H", "If-Unmodified-Since: not a date"])).status).toBe(200);
+  });
+
+  test("an invalid Host is 400, an unknown expectation 417 (issue 12 item 11)", async () => {
+    expect(await raw("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw("GET / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\n\r\n")).toMatch(/^HTTP\/1\.1 417 /);
   });
 
   test("byte ranges: 206 with Content-Range, suffixes, 416 past the end, If-Range", async () => {

@@ -21,14 +21,16 @@ export class Unikernel {
     this.exited = new Promise((resolve) => child.on("close", (code) => resolve(code)));
   }
 
-  /** Boot `image` on `tap` in `ns`, and wait until it serves. */
-  static async start(ns: Spawner, image: string, opts: { tap?: string; mem?: number; args?: string[] } = {}): Promise<Unikernel> {
+  /** Boot `image` on `tap` in `ns`, and wait until it serves (prints
+   * `ready`; website's line unless told). */
+  static async start(ns: Spawner, image: string,
+    opts: { tap?: string; mem?: number; args?: string[]; ready?: RegExp } = {}): Promise<Unikernel> {
     const tender = await tenderPath();
     const tenderArgs = [`--net:service=${opts.tap ?? "tap0"}`];
     if (opts.mem) tenderArgs.unshift(`--mem=${opts.mem}`);
     const args = opts.args ?? ["--ipv4=10.0.0.2/24", "--stats=1"];
     const u = new Unikernel(ns.spawn([tender, ...tenderArgs, "--", image, ...args]));
-    await u.waitFor(/\[website\] serving/, 10_000);
+    await u.waitFor(opts.ready ?? /\[website\] serving/, 10_000);
     return u;
   }
 

@@ -40,6 +40,11 @@ export function lower(wasm: Uint8Array, opts: LowerOptions): LowerOutput {
     if (e instanceof UnsupportedError) {
       throw new RefusedModule("E_WASM_UNSUPPORTED", `${where}: uses ${e.feature}, which the lowering does not support`);
     }
+    // No input may end in a JavaScript stack trace: if some shape of code
+    // still exhausts the lowering's stack, say so as a diagnostic.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new BuildError("E_LOWER_LIMIT", `${where}: the lowering ran out of stack (${e.message}): a function is too large or too deeply nested for it`);
+    }
     throw e;
   }
 }

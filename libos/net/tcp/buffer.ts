@@ -146,7 +146,7 @@ export class RecvBuffer {
   insert(offset: i32, ptr: usize, len: i32): i32 {
     if (len <= 0) return 0;
     if (this.end + offset + len > this.buf.byteLength) this.compact();
-    memory.copy(this.buf.dataStart + <usize>(this.end + offset), ptr, len);
+    this.copyNew(offset, ptr, len);
     if (offset > 0) return this.addRange(offset, offset + len) ? 0 : -1;
     // In order: take it and every range it now reaches.
     let advance = len;
@@ -183,6 +183,24 @@ export class RecvBuffer {
     memory.copy(this.buf.dataStart, this.buf.dataStart + <usize>this.start, top - this.start);
     this.end -= this.start;
     this.start = 0;
+  }
+
+  /** Copy the bytes of [offset, offset + len) that no out-of-order range
+   * holds yet: where copies overlap, the first one stays (as Linux keeps
+   * it), so a later segment cannot rewrite data already taken in. */
+  private copyNew(offset: i32, ptr: usize, len: i32): void {
+    const base = this.buf.dataStart + <usize>this.end;
+    const stop = offset + len;
+    let at = offset;
+    for (let i = 0; i < this.ranges && at < stop; i++) {
+      const l = unchecked(this.lo[i]);
+      const h = unchecked(this.hi[i]);
+      if (h <= at) continue;
+      if (l >= stop) break;
+      if (l > at) memory.copy(base + <usize>at, ptr + <usize>(at - offset), l - at);
+      at = h;
+    }
+    if (at < stop) memory.copy(base + <usize>at, ptr + <usize>(at - offset), stop - at);
   }
 
   /** Remove the first `drop` ranges and move the rest `by` bytes closer. */

@@ -63,8 +63,15 @@ export class TcpConfig {
   finWait2Timeout: i64 = 60 * SECOND;
   /** Zero-window probes back off up to this interval. */
   maxPersist: i64 = 60 * SECOND;
-  /** Challenge ACKs (RFC 5961 §7) allowed per second, all connections. */
+  /** Challenge ACKs (RFC 5961 §7) per second, all connections together:
+   * each second's budget is drawn between half and one and a half times
+   * this, so that counting them tells an off-path attacker nothing
+   * (CVE-2016-5696; Linux 4.7 did the same). */
   challengeAckLimit: i32 = 100;
+  /** At most one ACK per connection in this interval answers segments
+   * that are out of window, fail PAWS, or earn a challenge ACK, unless
+   * they carry data (Linux: tcp_invalid_ratelimit, 500 ms). */
+  invalidAckInterval: i64 = 500 * MILLISECOND;
 
   /** Keepalive (RFC 1122 §4.2.3.6), for connections that turn it on:
    * idle time before the first probe (at least two hours by default),

@@ -128,6 +128,9 @@ export class TcpConnection {
   keepProbes: i32 = 0;
   /** When a segment last arrived. */
   lastHeard: i64 = 0;
+  /** When an ACK last answered an invalid segment (out of window, PAWS,
+   * challenge): such ACKs are rate-limited per connection (layer.ts). */
+  lastInvalidAck: i64 = i64.MIN_VALUE;
 
   /** Waiting in the layer's flush list. */
   queued: bool = false;

@@ -69,6 +69,14 @@ export class TcpCounters extends Counters {
   closedReset: u64 = 0;
   closedTimeout: u64 = 0;
   closedAborted: u64 = 0;
+  /** SYN+FIN to a listener: a probe, dropped (as Linux does). */
+  dropSynFin: u64 = 0;
+  /** Segments with an option of illegal length, taken without it (RFC
+   * 9293 §3.1; Linux's tcp_parse_options). */
+  optionsIgnored: u64 = 0;
+  /** ACKs not sent for out-of-window or PAWS-failing segments: one per
+   * connection per ackLimitInterval (Linux tcp_invalid_ratelimit). */
+  invalidAcksLimited: u64 = 0;
   /** Full collections run because the heap grew past half the limit. */
   collections: u64 = 0;
 
@@ -94,6 +102,7 @@ export class TcpCounters extends Counters {
       this.item("timeWaitSkipped", this.timeWaitSkipped) + this.item("timeWaitReused", this.timeWaitReused) +
       this.item("closedNormal", this.closedNormal) + this.item("closedReset", this.closedReset) +
       this.item("closedTimeout", this.closedTimeout) + this.item("closedAborted", this.closedAborted) +
-      this.item("collections", this.collections);
+      this.item("collections", this.collections) + this.item("dropSynFin", this.dropSynFin) +
+      this.item("optionsIgnored", this.optionsIgnored) + this.item("invalidAcksLimited", this.invalidAcksLimited);
   }
 }

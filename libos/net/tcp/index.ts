@@ -11,8 +11,12 @@
 //   in SACK blocks (RFC 2018), MSS, window scaling and timestamps with PAWS
 //   (RFC 7323), optional keepalive.
 // - Resistance to off-path attacks: initial sequence numbers per RFC 6528,
-//   RST and SYN injection answered with rate-limited challenge ACKs and
-//   old ACKs refused (RFC 5961), SYN cookies when a backlog is full.
+//   RST and SYN injection answered with challenge ACKs rate-limited per
+//   connection and by a global budget drawn anew each second (RFC 5961,
+//   CVE-2016-5696), ACKs for out-of-window segments rate-limited per
+//   connection, old ACKs refused, SYN cookies when a backlog is full;
+//   SYN+FIN probes dropped, options of illegal length skipped (as Linux),
+//   overlapping out-of-order data keeping its first copy.
 // - Bounded memory: at most `maxConnections` connections (TIME-WAIT aside,
 //   bounded by `maxTimeWait`), at most `backlog` half-open ones per
 //   listener, one receive and one send buffer per connection from fixed

@@ -135,6 +135,10 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
   const o = seg.options;
   if (c.tsOk && o.timestamps && !rst && seqLt(o.tsVal, c.tsRecent) && now() - c.tsRecentAt < PAWS_IDLE) {
     counters.dropPaws++;
+    if (layer.invalidAckLimited(c, seg)) {
+      counters.invalidAcksLimited++;
+      return;
+    }
     c.ackNow = true;
     layer.schedule(c);
     return;
@@ -161,7 +165,9 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
   }
   if (!acceptable) {
     counters.dropOutOfWindow++;
-    if (!rst) {
+    if (!rst && layer.invalidAckLimited(c, seg)) {
+      counters.invalidAcksLimited++;
+    } else if (!rst) {
       c.ackNow = true;
       layer.schedule(c);
       // TIME-WAIT: a repeated FIN means our last ACK was lost; 2 MSL
@@ -175,7 +181,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
   // the window gets a challenge ACK.
   if (rst) {
     if (seq != c.rcvNxt) {
-      layer.challengeAck(c);
+      layer.challengeAck(c, seg);
       return;
     }
     counters.resetsIn++;
@@ -185,7 +191,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
 
   // Fourth, SYN in a synchronized state (RFC 5961 §4.2): challenge ACK.
   if (syn) {
-    layer.challengeAck(c);
+    layer.challengeAck(c, seg);
     return;
   }
 
@@ -220,13 +226,13 @@ function synchronized(c: TcpConnection, seg: TcpRepr): void {
     // Acknowledges what was never sent (RFC 9293: ACK and drop; RFC 5961
     // §5.2 makes it a challenge ACK, which is the same segment).
     counters.dropBadAck++;
-    layer.challengeAck(c);
+    layer.challengeAck(c, seg);
     return;
   }
   if (seqLt(seg.ack, c.sndUna - c.maxSndWnd)) {
     // RFC 5961 §5.2: older than any window the peer could have seen.
     counters.dropBadAck++;
-    layer.challengeAck(c);
+    layer.challengeAck(c, seg);
     return;
   }
   const writable = processAck(c, seg, len, fin);

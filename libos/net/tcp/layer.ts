@@ -223,6 +223,7 @@ export class TcpLayer extends StreamTransport {
       else counters.dropMalformed++;
       return;
     }
+    if (seg.options.ignored) counters.optionsIgnored++;
     const c = this.find(d.src, seg.srcPort, seg.dstPort);
     if (c !== null) {
       segmentArrives(c, seg);
@@ -412,13 +413,20 @@ export class TcpLayer extends StreamTransport {
     }
   }
 
-  /** RFC 5961 §7: challenge ACKs are rate-limited, all connections
-   * together, so that they cannot be turned into a flood. */
-  challengeAck(c: TcpConnection): void {
+  /** RFC 5961 §7: challenge ACKs are rate-limited, first per connection
+   * (invalidAckLimited), then all connections together with a budget
+   * drawn anew each second, so that an off-path attacker cannot count
+   * them to learn whether a spoofed segment hit a window (CVE-2016-5696). */
+  challengeAck(c: TcpConnection, seg: TcpRepr): void {
+    if (this.invalidAckLimited(c, seg)) {
+      this.counters.challengeAcksLimited++;
+      return;
+    }
     const second = now() / SECOND;
     if (second != this.challengeSecond) {
       this.challengeSecond = second;
-      this.challengeTokens = this.config.challengeAckLimit;
+      const limit = this.config.challengeAckLimit;
+      this.challengeTokens = (limit + 1) / 2 + (limit > 0 ? <i32>(randomU32() % <u32>limit) : 0);
     }
     if (this.challengeTokens <= 0) {
       this.counters.challengeAcksLimited++;
@@ -428,6 +436,19 @@ export class TcpLayer extends StreamTransport {
     this.counters.challengeAcks++;
     c.ackNow = true;
     this.schedule(c);
+  }
+
+  /** Whether an ACK answering the invalid segment `seg` must not be sent:
+   * one per connection per invalidAckInterval, as Linux's
+   * tcp_oow_rate_limited, so that two hosts cannot be set answering each
+   * other's ACKs forever. Segments with data (a SYN aside) are always
+   * answered: a retransmission whose ACK was lost needs one. */
+  invalidAckLimited(c: TcpConnection, seg: TcpRepr): bool {
+    if (seg.seqLen > 0 && !seg.has(TCP_SYN)) return false;
+    const t = now();
+    if (t < c.lastInvalidAck + this.config.invalidAckInterval) return true;
+    c.lastInvalidAck = t;
+    return false;
   }
 
   /** A RST for a segment no connection takes (RFC 9293 §3.10.7.1). */

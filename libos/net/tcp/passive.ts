@@ -6,7 +6,7 @@
 // 6191).
 import { now, randomU32 } from "../../platform/index";
 import { IpAddress } from "../../wire/index";
-import { TCP_ACK_FLAG, TCP_RST, TCP_SYN, TCP_TIMESTAMPS_LEN, TcpRepr } from "../../wire/tcp";
+import { TCP_ACK_FLAG, TCP_FIN, TCP_RST, TCP_SYN, TCP_TIMESTAMPS_LEN, TcpRepr } from "../../wire/tcp";
 import { CloseReason, TcpState } from "./api";
 import { RecvBuffer, SendBuffer } from "./buffer";
 import { initCongestion } from "./congestion";
@@ -42,6 +42,12 @@ export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: 
     return;
   }
   if (!seg.has(TCP_SYN)) return;
+  // SYN+FIN is no handshake anyone starts, only a scanner's probe: drop
+  // it as Linux does in LISTEN, rather than answer (and so be fingerprinted).
+  if (seg.has(TCP_FIN)) {
+    counters.dropSynFin++;
+    return;
+  }
   if (layer.active >= layer.config.maxConnections) {
     counters.dropNoRoom++;
     return;
@@ -190,9 +196,10 @@ export function establish(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool
 export function reuseTimeWait(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool {
   const o = seg.options;
   const newer = c.tsOk && o.timestamps ? seqGt(o.tsVal, c.tsRecent) : seqGt(seg.seq, c.rcvNxt);
-  if (!newer || !layer.listenerOn(c.localPort) !== null) return false;
+  const l = layer.listenerOn(c.localPort);
+  if (!newer || l === null) return false;
   layer.counters.timeWaitReused++;
   layer.destroy(c, CloseReason.Normal);
-  listenInput(layer, layer.listenerOn(c.localPort)!, seg, c.remote);
+  listenInput(layer, l, seg, c.remote);
   return true;
 }

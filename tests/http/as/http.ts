@@ -196,5 +196,6 @@ import { formatHttpDate, parseHttpDate } from "../../../libos/http/date";
 /** `seconds` since the epoch as IMF-fixdate. */
 export function httpDate(seconds: i64): string { return formatHttpDate(seconds); }
 
-/** The seconds an IMF-fixdate names, or -1. */
-export function readHttpDate(s: string): i64 { return parseHttpDate(s); }
+/** The seconds an HTTP date names, or -1; RFC 850 years placed relative
+ * to `nowSeconds`. */
+export function readHttpDate(s: string, nowSeconds: i64): i64 { return parseHttpDate(s, nowSeconds); }

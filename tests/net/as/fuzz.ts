@@ -4,11 +4,16 @@
 // each mutation is drawn from a seeded generator, so a failing run can be
 // replayed from its seed. Checksums are repaired after mutation half of
 // the time, so that hostile headers reach the layers past the checks.
+// TCP has listeners (echo on 80 and 8080, where the capture went) and a
+// generator of its own that aims segments at live connections: it reads
+// the sequence numbers the stack sends and writes near them.
 import {
   Limits, Ipv4Config, Link, UdpHandler, UdpSocket, UdpDatagram,
 } from "../../../libos/net/index";
 import { Stack } from "../../../libos/stack/index";
 import { IpAddress } from "../../../libos/wire/index";
+import { TcpLayer } from "../../../libos/net/tcp/index";
+import { Flow, FlowAcceptor, FlowHandler } from "../../../libos/flow/index";
 import { fireDue, now } from "../../../libos/platform/index";
 import { finish, sumBytes, sumPseudoHeader } from "../../../libos/wire/index";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
@@ -18,7 +23,16 @@ const US_MAC: u64 = 0x0200_0000_0101;
 const US: u32 = 0x0a63_0101; // 10.99.1.1
 const MAX_FRAME = 1514;
 
-/** Keeps the last frame sent and counts them all. */
+/** The peer's TCP ports the generator uses, so that segments meet. */
+const PEER_PORT: i32 = 40000;
+const PEER_PORTS: i32 = 8;
+/** Per peer port: the sequence number the stack sent last, past its data
+ * (what the peer would acknowledge), and the peer's own next one. */
+const stackNext = new StaticArray<u32>(PEER_PORTS);
+const peerNext = new StaticArray<u32>(PEER_PORTS);
+
+/** Keeps the last frame sent and counts them all; notes the sequence
+ * numbers of TCP segments to the generator's ports. */
 class MemoryLink extends Link {
   sent: u64 = 0;
   last: Uint8Array = new Uint8Array(MAX_FRAME + 4);
@@ -28,7 +42,26 @@ class MemoryLink extends Link {
     const n = min(frame.byteLength, this.last.byteLength);
     memory.copy(this.last.dataStart, frame.dataStart, n);
     this.lastLen = n;
+    noteTcp(frame);
     return true;
+  }
+}
+
+function noteTcp(f: Uint8Array): void {
+  if (f.byteLength < 54 || f[12] != 8 || f[13] != 0 || f[23] != 6) return;
+  const hl = <i32>(f[14] & 15) << 2;
+  const l4 = 14 + hl;
+  if (l4 + 20 > f.byteLength) return;
+  const port = ((<i32>f[l4 + 2] << 8) | <i32>f[l4 + 3]) - PEER_PORT;
+  if (<u32>port >= <u32>PEER_PORTS) return;
+  const seq = (<u32>f[l4 + 4] << 24) | (<u32>f[l4 + 5] << 16) | (<u32>f[l4 + 6] << 8) | <u32>f[l4 + 7];
+  const total = (<i32>f[16] << 8) | <i32>f[17];
+  const data = total - hl - ((<i32>f[l4 + 12] >> 4) << 2);
+  const flags = f[l4 + 13];
+  unchecked(stackNext[port] = seq + <u32>data + ((flags & 3) != 0 ? 1 : 0)); // SYN or FIN count one
+  if ((flags & 0x10) != 0) {
+    // What the stack acknowledges is where the peer goes on.
+    unchecked(peerNext[port] = (<u32>f[l4 + 8] << 24) | (<u32>f[l4 + 9] << 16) | (<u32>f[l4 + 10] << 8) | <u32>f[l4 + 11]);
   }
 }
 
@@ -36,15 +69,32 @@ class Echo extends UdpHandler {
   receive(s: UdpSocket, d: UdpDatagram): void { s.reply(d, d.payload); }
 }
 
+/** Echoes what it reads, and closes when the peer does. */
+class TcpEcho extends FlowHandler {
+  readable(c: Flow): void {
+    const data = c.received();
+    const n = c.write(data);
+    c.consume(n);
+  }
+  peerClosed(c: Flow): void { c.close(); }
+}
+class TcpEchoListener extends FlowAcceptor {
+  accept(c: Flow): FlowHandler | null { return new TcpEcho(); }
+}
+
 const link = new MemoryLink(US_MAC, 1500);
 const stack = new Stack(link, new Ipv4Config(US, 24, 0x0a63_01fe), new Limits());
 stack.start();
+const tcp = new TcpLayer(stack.ip);
+stack.useTcp(tcp);
+tcp.listen(80, new TcpEchoListener());
+tcp.listen(8080, new TcpEchoListener());
 stack.udp.bind(7, new Echo());
 stack.udp.bind(7000, new Echo());
 const talker = stack.udp.bind(5000, new Echo())!;
 
-// ---- seeds, by protocol: 0 Ethernet (any), 1 ARP, 2 IPv4, 3 ICMP, 4 UDP
-const seeds: Uint8Array[][] = [[], [], [], [], []];
+// ---- seeds, by protocol: 0 Ethernet (any), 1 ARP, 2 IPv4, 3 ICMP, 4 UDP, 5 TCP
+const seeds: Uint8Array[][] = [[], [], [], [], [], []];
 
 /** Add the input bytes as a seed frame for `protocol`. */
 export function addSeed(protocol: i32): void {
@@ -142,6 +192,9 @@ function repair(len: i32): void {
       be16(l4 + 6, 0);
       const sum = finishBE(sumBytes(work.dataStart + l4, ulen, sumPseudoHeader(get32(26), get32(30), 17, ulen)));
       be16(l4 + 6, sum == 0 ? 0xffff : sum);
+    } else if (proto == 6 && payload >= 20) {
+      be16(l4 + 16, 0);
+      be16(l4 + 16, finishBE(sumBytes(work.dataStart + l4, payload, sumPseudoHeader(get32(26), get32(30), 6, <u32>payload))));
     }
   }
   be16(24, 0);
@@ -192,8 +245,61 @@ function fragment(): i32 {
   return 34 + n;
 }
 
+/** Option bytes the TCP generator draws from: good ones, and each of the
+ * illegal lengths RFC 9293 §3.1 says must be handled. */
+const TCP_OPTIONS: u8[][] = [
+  [2, 4, 5, 0xb4], [3, 3, 7, 1], [4, 2, 1, 1], [8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1], [5, 10, 0, 0, 0, 0, 0, 0, 0, 9, 1, 1],
+  [2, 0, 0, 0], [2, 40, 0, 0], [3, 4, 14, 0], [8, 2, 1, 1], [5, 3, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0], [30, 4, 1, 1],
+];
+
+/** A TCP segment from the peer (10.99.1.2) to port 80 from one of the
+ * generator's ports: a SYN, or any mix of flags with sequence and
+ * acknowledgement numbers near what the connection expects (or anywhere),
+ * options good and bad, and some data. */
+function tcpSegment(): i32 {
+  const k = below(PEER_PORTS);
+  const syn = chance(8);
+  // Mostly ACKs with or without PSH and FIN; now and then any flags.
+  let flags: u32 = syn ? 2 : chance(8) ? next() & 0x3f : 0x10 | (chance(2) ? 8 : 0) | (chance(16) ? 1 : 0);
+  let seq = unchecked(peerNext[k]);
+  if (syn) seq = next();
+  else if (chance(5)) seq += <u32>(below(8192) - 4096);
+  else if (chance(16)) seq = next();
+  let ack = unchecked(stackNext[k]);
+  if (chance(5)) ack += <u32>(below(8192) - 4096);
+  if (chance(16)) ack = next();
+  const opts = chance(2) ? TCP_OPTIONS[below(TCP_OPTIONS.length)] : [] as u8[];
+  const n = chance(2) ? 0 : below(1400);
+  // Ethernet and IPv4 headers
+  work[0] = 2; work[1] = 0; work[2] = 0; work[3] = 0; work[4] = 1; work[5] = 1;
+  work[6] = 2; work[7] = 0; work[8] = 0; work[9] = 0; work[10] = 1; work[11] = 2;
+  be16(12, 0x0800);
+  const hl = 20 + opts.length;
+  work[14] = 0x45; work[15] = 0;
+  be16(16, <u32>(20 + hl + n));
+  be16(18, next());
+  be16(20, 0x4000);
+  work[22] = 64; work[23] = 6;
+  be16(24, 0);
+  be16(26, 0x0a63); be16(28, 0x0102);
+  be16(30, 0x0a63); be16(32, 0x0101);
+  be16(34, <u32>(PEER_PORT + k)); be16(36, chance(8) ? 8080 : 80);
+  be16(38, seq >> 16); be16(40, seq);
+  be16(42, ack >> 16); be16(44, ack);
+  work[46] = <u8>((hl >> 2) << 4); work[47] = <u8>flags;
+  be16(48, chance(8) ? 0 : next());
+  be16(50, 0); be16(52, chance(16) ? next() : 0);
+  for (let i = 0; i < opts.length; i++) work[54 + i] = opts[i];
+  for (let i = 0; i < n; i++) work[54 + opts.length + i] = <u8>(i * 13 + k);
+  const len = 34 + hl + n;
+  if (!syn) unchecked(peerNext[k] = seq + <u32>n + ((flags & 1) != 0 ? 1 : 0));
+  else unchecked(peerNext[k] = seq + 1);
+  return len;
+}
+
 /** Feed `count` frames for `protocol` (0 Ethernet, 1 ARP, 2 IPv4 and
- * fragments, 3 ICMP, 4 UDP) drawn from `seed`; the frames sent in reply. */
+ * fragments, 3 ICMP, 4 UDP, 5 TCP) drawn from `seed`; the frames sent in
+ * reply. */
 export function fuzz(protocol: i32, count: i32, seed: u32): u64 {
   state = seed == 0 ? 1 : seed;
   const before = link.sent;
@@ -204,6 +310,10 @@ export function fuzz(protocol: i32, count: i32, seed: u32): u64 {
       len = fragment();
       if (chance(4)) len = mutate(len, 14);
       if (chance(2)) repair(len);
+    } else if (protocol == 5 && !chance(4)) {
+      len = tcpSegment();
+      if (chance(8)) len = mutate(len, 34);
+      if (!chance(16)) repair(len);
     } else {
       const s = pool[below(pool.length)];
       len = s.byteLength;
@@ -215,6 +325,9 @@ export function fuzz(protocol: i32, count: i32, seed: u32): u64 {
       if (protocol >= 2 && chance(2)) repair(len);
     }
     stack.ethernet.receive(setLen(len));
+    // TCP answers from a timer due at once: run it, so that the next
+    // segment meets the state this one left.
+    if (protocol == 5) fireDue(now());
   }
   return link.sent - before;
 }
@@ -232,10 +345,15 @@ export function chatter(count: i32, seed: u32): void {
   }
 }
 
-/** Fire the timers due now (reassembly timeouts, ARP retries). */
+/** Fire the timers due now (reassembly timeouts, ARP retries, TCP's
+ * retransmissions and output). */
 export function tick(): i32 {
   return fireDue(now());
 }
+
+/** TCP connections in the table, and the most it may hold. */
+export function tcpConnections(): i32 { return tcp.connections; }
+export function tcpMaxConnections(): i32 { return tcp.config.maxConnections + tcp.config.maxTimeWait; }
 
 /** Feed the input bytes as one frame; hand back the last frame sent. */
 export function feed(): u64 {
@@ -244,6 +362,11 @@ export function feed(): u64 {
   stack.ethernet.receive(f);
   setOutput(link.last.subarray(0, link.lastLen));
   return link.sent - before;
+}
+
+/** Hand back the last frame sent. */
+export function lastSent(): void {
+  setOutput(link.last.subarray(0, link.lastLen));
 }
 
 export function counters(): string {

@@ -17,6 +17,7 @@ let stack: Stack | null = null;
 /** Set a limit before boot(); false for an unknown name. */
 export function setLimit(name: string, value: i64): bool {
   if (name == "arpCacheSize") limits.arpCacheSize = <i32>value;
+  else if (name == "arpPendingMax") limits.arpPendingMax = <i32>value;
   else if (name == "arpTimeout") limits.arpTimeout = value;
   else if (name == "arpTries") limits.arpTries = <i32>value;
   else if (name == "arpRetryInterval") limits.arpRetryInterval = value;

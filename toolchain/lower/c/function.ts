@@ -35,6 +35,7 @@ import {
   cType, f32Literal, f64Literal, i32Literal, i64Literal, returnType, typeLetter,
 } from "./names.ts";
 import { memoryOp, numericOp, saturatingOp, type NumericOp } from "./numeric.ts";
+import { append } from "./lines.ts";
 
 /** How module-level things are spelled in C; provided by the module emitter. */
 export interface ModuleNames {
@@ -916,7 +917,8 @@ class FunctionLowering {
     for (const [ct, vars] of byType) out.push(`  ${ct} ${vars.join(", ")};`);
     if (this.calls) out.push(`  WRT_STACK_CHECK(${this.fn});`);
     if (this.usesMemory) out.push(`  u8 *const b0 = ${this.names.memoryBase};`);
-    out.push(...this.lines, "}");
+    append(out, this.lines);
+    out.push("}");
     return out.join("\n");
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { ConstExpr, FuncType, ValType, WasmModule } from "../wasm/module.ts";
 import { lowerFunction, type ModuleNames } from "./function.ts";
+import { append } from "./lines.ts";
 import {
   cString, cType, f32Literal, f64Literal, i32Literal, i64Literal, mangle, returnType, signature,
   tupleStruct, typeLetter,
@@ -166,7 +167,8 @@ export function emitModule(m: WasmModule, bytes: Uint8Array, prefix: string, hea
     const t = m.types[m.funcs[i]];
     c.push(`static const wrt_func fd${i} = { ${names.typeString(t)}, (void (*)(void))${names.callee(i)}, fn${i} };`);
   }
-  c.push(``, ...bodies.flatMap((b) => [b, ``]));
+  c.push(``);
+  for (const b of bodies) c.push(b, ``);
 
   // Exports.
   for (const e of m.exports) {
@@ -179,7 +181,9 @@ export function emitModule(m: WasmModule, bytes: Uint8Array, prefix: string, hea
     else if (e.kind === "table") c.push(`wrt_table *${n}(void) { return tab${e.index}; }`);
     else c.push(`${globalPtrType(e.index)}${n}(void) { return &${names.global(e.index)}; }`);
   }
-  c.push(``, `void ${P}_instantiate(void) {`, ...instantiate.map((l) => `  ${l}`), `}`, ``);
+  c.push(``, `void ${P}_instantiate(void) {`);
+  append(c, instantiate.map((l) => `  ${l}`));
+  c.push(`}`, ``);
   const defined = [];
   for (let i = m.importedFuncs; i < m.funcs.length; i++) defined.push(`  { (void (*)(void))f_${i}, fn${i} },`);
   c.push(
