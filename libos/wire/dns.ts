@@ -54,7 +54,8 @@ export enum Rcode {
 
 /** A view over a message's fixed header; check() before any accessor. */
 export class DnsHeader {
-  constructor(readonly bytes: Uint8Array) {}
+  /** `bytes` may be pointed at another message, so one view serves many. */
+  constructor(public bytes: Uint8Array) {}
 
   check(): WireError {
     return this.bytes.byteLength < DNS_HEADER_LEN ? WireError.Truncated : WireError.Ok;
