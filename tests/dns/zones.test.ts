@@ -15,7 +15,7 @@ import { ROOT } from "../harness/index.ts";
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-function compile(files: Record<string, string>) {
+function compile(files: Record<string, string | Uint8Array>) {
   const dir = mkdtempSync(path.join(tmpdir(), "zones-"));
   dirs.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
@@ -113,6 +113,24 @@ describe("zone compiler: syntax", () => {
     const m = records(out[0].bytes).lines.filter((l) => l.startsWith("m."));
     expect(m).toEqual(["m.z.test. 1 50 0a000007", "m.z.test. 1 50 0a000008"]);
   });
+
+  test("a zone file is bytes: raw bytes above 0x7f and \\DDD alike are kept in owners and TXT", () => {
+    const text = Buffer.concat([Buffer.from(HEAD), Buffer.from("caf\xe9 TXT \"h\xe9\" \"\\233\"\n", "latin1"), Buffer.from("\u00fc A 10.0.0.3\n", "utf8")]);
+    const { lines } = records(compile({ "z.test.zone": text }).out[0].bytes);
+    expect(lines.map((l) => Buffer.from(l, "latin1").toString("hex"))).toEqual(expect.arrayContaining([
+      Buffer.from("caf\xe9.z.test. 16 60 0268e901e9", "latin1").toString("hex"),
+      Buffer.from("\xc3\xbc.z.test. 1 60 0a000003", "latin1").toString("hex"),
+    ]));
+  });
+
+  test("records equal under DNS name comparison are one (RFC 4034 §6.2): NS ns and NS NS", () => {
+    const { out } = compile({ "z.test.zone": HEAD + "@ NS NS\n@ NS ns.Z.TEST.\nm MX 10 Mail\nm MX 10 mail\nt TXT \"a\"\nt TXT \"A\"\n" });
+    const { lines } = records(out[0].bytes);
+    expect(lines.filter((l) => / 2 60 /.test(l))).toEqual(["z.test. 2 60 026e73017a047465737400"]);
+    expect(lines.filter((l) => l.startsWith("m."))).toEqual(["m.z.test. 15 60 000a044d61696c017a047465737400"]);
+    // TXT holds no names: case matters there.
+    expect(lines.filter((l) => l.startsWith("t.")).length).toBe(2);
+  });
 });
 
 describe("zone compiler: errors at file, line and column", () => {
@@ -131,6 +149,8 @@ describe("zone compiler: errors at file, line and column", () => {
     ["data below a delegation", HEAD + "s NS ns.s\nns.s A 10.0.0.9\nx.s TXT \"no\"\n", 8, 1, /below the delegation/],
     ["unterminated string", HEAD + "x TXT \"abc\n", 6, 7, /unterminated/],
     ["string over 255", HEAD + `x TXT "${"a".repeat(256)}"\n`, 6, 7, /at most 255/],
+    ["\\# RDATA that is not its type's", HEAD + "x MX \\# 3 000a05\n", 6, 6, /MX \\# 3: no valid uncompressed domain name at byte 2; MX RDATA is a 16-bit preference and a domain name\. NSD refuses it too/],
+    ["\\# A of 3 bytes", HEAD + "x A \\# 3 0a0000\n", 6, 5, /A \\# 3: 3 bytes are too few/],
   ];
   for (const [what, text, line, column, message] of cases) {
     test(what, () => {

@@ -30,6 +30,7 @@ import path from "node:path";
 import { BuildError } from "../diagnostics.ts";
 import type { Asset, AssetFile } from "./index.ts";
 import { parseMasterFile, ZoneError, type ZoneRecord } from "./zonefile.ts";
+import { canonicalRdata } from "./dns-rdata.ts";
 
 export const ZONES_ASSET = "zones.bin";
 export const FLAG_APEX = 1;
@@ -58,7 +59,8 @@ export function compileZones(files: AssetFile[], dir: string): Asset[] {
     let parsed;
     try {
       const fromName = path.basename(f.path).replace(/\.zone$/, "");
-      parsed = parseMasterFile(new TextDecoder().decode(f.bytes), nameFromText(fromName.endsWith(".") ? fromName : fromName + "."));
+      // Latin-1: one character per byte, so every byte of the file survives.
+      parsed = parseMasterFile(Buffer.from(f.bytes).toString("latin1"), nameFromText(fromName.endsWith(".") ? fromName : fromName + "."));
     } catch (e) {
       if (e instanceof ZoneError) fail(e.message, e.line, e.column);
       throw e;
@@ -84,7 +86,10 @@ export function compileZones(files: AssetFile[], dir: string): Asset[] {
       if (!isWithin(r.owner, apex)) fail(`${show(r.owner)} is outside the zone ${show(apex)}`, r.line, r.column);
       const n = nodeFor(r.owner);
       const set = n.sets.get(r.type) ?? [];
-      if (set.some((o) => equalBytes(o.rdata, r.rdata))) continue; // RFC 2181 §5: a set has no duplicates
+      // RFC 2181 §5: a set has no duplicates, and records equal under DNS
+      // name comparison are equal (RFC 4034 §6.2): the first one is kept.
+      const canonical = canonicalRdata(r.type, r.rdata);
+      if (set.some((o) => equalBytes(canonicalRdata(o.type, o.rdata), canonical))) continue;
       set.push(r);
       n.sets.set(r.type, set);
     }

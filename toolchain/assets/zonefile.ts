@@ -9,6 +9,7 @@
  * Every record comes out with its RDATA in wire form (names uncompressed),
  * and every mistake is a ZoneError at its file, line and column.
  */
+import { rdataProblem, typeLabel } from "./dns-rdata.ts";
 
 export class ZoneError extends Error {
   constructor(message: string, readonly line: number, readonly column: number) {
@@ -119,10 +120,9 @@ function unescape(t: Token): number[] {
   const s = t.text;
   for (let i = 0; i < s.length; i++) {
     if (s[i] !== "\\") {
-      const code = s.charCodeAt(i);
-      if (code > 0x7f) {
-        out.push(...new TextEncoder().encode(s[i]));
-      } else out.push(code);
+      // The file was read as Latin-1, one character per byte: a byte
+      // above 0x7f is kept as it is (a zone file is bytes, not text).
+      out.push(s.charCodeAt(i));
       continue;
     }
     if (/^[0-9]{3}$/.test(s.slice(i + 1, i + 4))) {
@@ -166,7 +166,7 @@ export function nameToWire(t: Token, origin: Uint8Array | null): Uint8Array {
       if (i === s.length - 1) absolute = true;
       continue;
     }
-    cur.push(...new TextEncoder().encode(s[i]));
+    cur.push(s.charCodeAt(i)); // one byte per character (Latin-1)
   }
   if (cur.length > 0) labels.push(cur);
   const out: number[] = [];
@@ -284,7 +284,16 @@ function soaMinimum(rdata: Uint8Array): number {
 
 // ---- RDATA
 function parseRdata(type: number, f: Token[], at: Token, origin: Uint8Array | null): Uint8Array {
-  if (f.length > 0 && f[0].text === "\\#" && !f[0].quoted) return generic(f, at);
+  if (f.length > 0 && f[0].text === "\\#" && !f[0].quoted) {
+    // RFC 3597 §5: the generic form of a known type must still be that
+    // type's RDATA, or the server would serve (or trip on) garbage.
+    const b = generic(f, at);
+    const problem = rdataProblem(type, b);
+    if (problem) {
+      throw new ZoneError(`${typeLabel(type)} \\# ${b.length}: ${problem}. NSD refuses it too: write it in ${typeLabel(type)}'s presentation form, or give \\# the wire form of exactly that`, f[0].line, f[0].column);
+    }
+    return b;
+  }
   const need = (n: number, what: string) => {
     if (f.length !== n) throw new ZoneError(`${what} (${f.length} field${f.length === 1 ? "" : "s"} given)`, at.line, at.column);
   };
