@@ -20,15 +20,15 @@
 // Malformed queries (a question that does not parse, QDCOUNT other than
 // 1, records that run past the message, OPT twice or outside the
 // additional section) get FORMERR; NOTIFY gets REFUSED (we are no
-// secondary), other opcodes but QUERY NOTIMP; class ANY is answered as
-// IN, other classes REFUSED; responses (QR set) and messages shorter than
+// secondary), other opcodes but QUERY NOTIMP; class ANY is answered from
+// IN, not authoritatively, other classes REFUSED; responses (QR set) and messages shorter than
 // a header get nothing, so the server can never be made to answer an
 // answer. EDNS (RFC 6891): an OPT in the query gets ours back, with the DO
 // bit copied (RFC 3225 §3); version above 0 gets BADVERS; the UDP limit is
 // the smaller of the client's size and ours, never under 512. What does
 // not fit is left out by whole RRsets, with TC set.
 import {
-  DnsHeader, DnsName, DnsWriter, writeRdata, wireNameLength, equalIgnoringCase, DnsType, CLASS_IN, CLASS_ANY,
+  DnsHeader, DnsName, DnsWriter, writeRdata, wireNameLength, equalIgnoringCase, DnsType, CLASS_IN, CLASS_ANY, NAME_MAX,
   DNS_HEADER_LEN, DNS_UDP_MIN, DNS_FLAGS, DNS_QDCOUNT, DNS_ANCOUNT, DNS_NSCOUNT, DNS_ARCOUNT,
   FLAG_QR, FLAG_AA, FLAG_TC, FLAG_RD, FLAG_CD, Opcode, Rcode, WireError,
 } from "../wire/index";
@@ -72,10 +72,12 @@ export class Authority {
   private readonly labels: StaticArray<i32> = new StaticArray<i32>(128);
   private labelCount: i32 = 0;
   private apexNode: i32 = -1;
-  /** The owners whose CNAME is in the answer (in the query's name or the
-   * table's data), to stop at a loop. */
-  private readonly ownerInQuery: StaticArray<bool> = new StaticArray<bool>(MAX_CHAIN + 1);
-  private readonly ownerAt: StaticArray<i32> = new StaticArray<i32>(MAX_CHAIN + 1);
+  /** The owners whose CNAME or DNAME is in the answer (0: in the query's
+   * name, 1: in the table's data, 2: in synthBuf), to stop at a loop. */
+  private readonly ownerBuf: StaticArray<i32> = new StaticArray<i32>(MAX_CHAIN + 2);
+  private readonly ownerAt: StaticArray<i32> = new StaticArray<i32>(MAX_CHAIN + 2);
+  /** Names synthesised from DNAMEs, one 255-byte place per hop. */
+  private readonly synthBuf: Uint8Array = new Uint8Array(NAME_MAX * (MAX_CHAIN + 1));
   private owners: i32 = 0;
   private an: i32 = 0;
   private ns: i32 = 0;
@@ -151,6 +153,9 @@ export class Authority {
     }
     if (qtype == <u16>DnsType.OPT || (qtype >= 128 && qtype < 255)) return this.finish(Rcode.NotImp, end, edns, c);
     this.lookup(qtype);
+    // An answer for every class cannot be authoritative: we hold only IN
+    // (NSD clears AA for class ANY too).
+    if (qclass == CLASS_ANY) this.flags &= ~FLAG_AA;
     return this.finish(this.rcode, end, edns, c);
   }
 
@@ -238,9 +243,11 @@ export class Authority {
       const zone = t.zone(apex);
       // Down from the apex, one label at a time. The compiler made every
       // empty non-terminal a node, so a missing name has its closest
-      // encloser just above it (RFC 4592 §3.3.1).
+      // encloser just above it (RFC 4592 §3.3.1). A DNAME above the name
+      // redirects it (RFC 6672 §3.2): `synth` is where its new name went.
       let node = apex;
-      for (let k = zk - 1; k >= 0; k--) {
+      let synth = zk > 0 ? this.dname(buf, at, len, zk, apex, hop) : -1;
+      for (let k = zk - 1; k >= 0 && synth == -1; k--) {
         const next = t.find(buf, at + this.labels[k], len - this.labels[k], zone);
         if (next < 0) {
           node = this.wildcard(buf, at + this.labels[k + 1], len - this.labels[k + 1], zone);
@@ -254,11 +261,20 @@ export class Authority {
           this.referral(node, zone, hop > 0);
           return;
         }
+        if (k > 0) synth = this.dname(buf, at, len, k, node, hop);
+      }
+      if (synth == -2) return;
+      if (synth >= 0) {
+        buf = this.synthBuf;
+        at = synth;
+        continue;
       }
       if (qtype == <u16>DnsType.ANY) {
-        // RFC 8482 §4.2: one RRset stands for them all.
+        // RFC 8482 §4.2: one RRset stands for them all: at an apex the SOA,
+        // elsewhere the first by type (NSD picks the same ones).
+        const soa = t.rrset(node, <u16>DnsType.SOA);
         if (t.setCount(node) == 0) this.negative(apex, Rcode.NoError);
-        else this.section(buf, at, t.rrsetAt(node, 0), 0);
+        else this.section(buf, at, soa >= 0 ? soa : t.rrsetAt(node, 0), 0);
         return;
       }
       const set = t.rrset(node, qtype);
@@ -274,6 +290,41 @@ export class Authority {
       buf = t.data;
       at = t.setData(cname) + 2;
     }
+  }
+
+  /** If `node`, the name's suffix from label k on, owns a DNAME: write it
+   * and the CNAME it synthesises for the name (RFC 6672 §3.2: same TTL,
+   * the name's labels above the owner put before the DNAME's target);
+   * where the new name is in synthBuf, or -2 to stop (a loop, no room, or
+   * a new name over 255 bytes: YXDOMAIN, RFC 6672 §2.2), or -1 when
+   * `node` has no DNAME. */
+  private dname(b: Uint8Array, at: i32, len: i32, k: i32, node: i32, hop: i32): i32 {
+    const t = this.table;
+    const set = t.rrset(node, <u16>DnsType.DNAME);
+    if (set < 0) return -1;
+    if (this.seen(b, at)) return -2;
+    if (!this.section(b, at + this.labels[k], set, 0)) return -2;
+    const target = t.setData(set) + 2;
+    const tlen = wireNameLength(t.data, target);
+    const prefix = this.labels[k];
+    if (prefix + tlen > NAME_MAX) {
+      this.rcode = Rcode.YXDomain;
+      return -2;
+    }
+    const out = this.synthBuf;
+    const o = hop * NAME_MAX;
+    memory.copy(out.dataStart + <usize>o, b.dataStart + <usize>at, <usize>prefix);
+    memory.copy(out.dataStart + <usize>(o + prefix), t.data.dataStart + <usize>target, <usize>tlen);
+    const w = this.w;
+    const mark = w.mark();
+    if (!(w.name(b, at) && w.u16(<u16>DnsType.CNAME) && w.u16(CLASS_IN) && w.u32(t.setTtl(set)) &&
+      writeRdata(w, <u16>DnsType.CNAME, out, o, prefix + tlen))) {
+      w.rollback(mark);
+      this.full = true;
+      return -2;
+    }
+    this.an++;
+    return o;
   }
 
   /** Label starts of the name at `at` of `b` into `labels` (labels[k]:
@@ -328,18 +379,21 @@ export class Authority {
   /** Whether the owner at `at` of `b` already had its CNAME written; else
    * remember it. */
   private seen(b: Uint8Array, at: i32): bool {
-    const t = this.table;
     const len = wireNameLength(b, at);
     for (let i = 0; i < this.owners; i++) {
-      const ob = this.ownerInQuery[i] ? this.qname.bytes : t.data;
+      const ob = this.ownerIn(this.ownerBuf[i]);
       const oat = this.ownerAt[i];
       if (wireNameLength(ob, oat) == len &&
         equalIgnoringCase(ob.dataStart + <usize>oat, b.dataStart + <usize>at, len)) return true;
     }
-    this.ownerInQuery[this.owners] = b === this.qname.bytes;
+    this.ownerBuf[this.owners] = b === this.qname.bytes ? 0 : b === this.table.data ? 1 : 2;
     this.ownerAt[this.owners] = at;
     this.owners++;
     return false;
+  }
+
+  private ownerIn(kind: i32): Uint8Array {
+    return kind == 0 ? this.qname.bytes : kind == 1 ? this.table.data : this.synthBuf;
   }
 
   /** NODATA or NXDOMAIN: the zone's SOA in authority, TTL capped by its minimum. */

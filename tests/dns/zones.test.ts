@@ -150,6 +150,7 @@ describe("zone compiler: errors at file, line and column", () => {
     ["unterminated string", HEAD + "x TXT \"abc\n", 6, 7, /unterminated/],
     ["string over 255", HEAD + `x TXT "${"a".repeat(256)}"\n`, 6, 7, /at most 255/],
     ["\\# RDATA that is not its type's", HEAD + "x MX \\# 3 000a05\n", 6, 6, /MX \\# 3: no valid uncompressed domain name at byte 2; MX RDATA is a 16-bit preference and a domain name\. NSD refuses it too/],
+    ["data below a DNAME", HEAD + "d DNAME elsewhere.test.\nx.d A 10.0.0.2\n", 7, 1, /x\.d\.z\.test\. is below the DNAME at d\.z\.test\./],
     ["\\# A of 3 bytes", HEAD + "x A \\# 3 0a0000\n", 6, 5, /A \\# 3: 3 bytes are too few/],
   ];
   for (const [what, text, line, column, message] of cases) {
