@@ -4,9 +4,9 @@
  * pointer must point strictly before the label that holds it (so a
  * pointer at itself, or any loop, is an error), labels are at most 63
  * bytes, names at most 255, every count must be met. Names inside RDATA
- * are decompressed for the types that hold them, so two servers that
- * compress differently compare equal; RDATA is kept as hex of its
- * uncompressed form. `describe()` turns a message into comparable lines.
+ * are decompressed for the types that hold them, and lower-cased, so two
+ * servers that compress differently compare equal; RDATA is kept as hex
+ * of that canonical form (RFC 4034 §6.2). `describe()` turns a message into comparable lines.
  */
 
 export interface Question { name: string; type: number; klass: number }
@@ -91,8 +91,10 @@ export function parseMessage(m: Uint8Array): Message {
     let pos = at;
     for (const f of layout) {
       if (f === "n") {
+        // Canonical form (RFC 4034 §6.2): names in RDATA lower-cased, as
+        // their case after compression says nothing.
         const n = name(pos, end);
-        out.push(...n.wire);
+        out.push(...n.wire.map((c) => (c >= 65 && c <= 90 ? c | 0x20 : c)));
         pos = n.next;
       } else if (f === "s") {
         if (pos >= end) fail(`character string at ${pos} past the RDATA`);
@@ -142,21 +144,37 @@ export function parseMessage(m: Uint8Array): Message {
 
 /** A query: one question, optional OPT (size, DO), the given flags. */
 export function buildQuery(name: string, type: number, opts: { id?: number; flags?: number; klass?: number; edns?: { udp?: number; do?: boolean } } = {}): Uint8Array {
-  const labels = name === "." ? [] : name.replace(/\.$/, "").split(".");
   const parts: number[] = [];
   const id = opts.id ?? 0x4d47;
   parts.push(id >> 8, id & 0xff, (opts.flags ?? 0) >> 8, (opts.flags ?? 0) & 0xff, 0, 1, 0, 0, 0, 0, 0, opts.edns ? 1 : 0);
-  for (const l of labels) {
-    const b = Buffer.from(l.replace(/\\(\d{3})/g, (_, d) => String.fromCharCode(Number(d))), "latin1");
-    parts.push(b.length, ...b);
-  }
+  parts.push(...nameWire(name));
   const k = opts.klass ?? 1;
-  parts.push(0, type >> 8, type & 0xff, k >> 8, k & 0xff);
+  parts.push(type >> 8, type & 0xff, k >> 8, k & 0xff);
   if (opts.edns) {
     const udp = opts.edns.udp ?? 1232;
     parts.push(0, 0, 41, udp >> 8, udp & 0xff, 0, 0, opts.edns.do ? 0x80 : 0, 0, 0, 0);
   }
   return Uint8Array.from(parts);
+}
+
+/** A name in presentation form (\X and \DDD escapes, Latin-1) as
+ * uncompressed wire bytes, the root label included. */
+export function nameWire(name: string): number[] {
+  const out: number[] = [];
+  let label: number[] = [];
+  const end = () => { out.push(label.length, ...label); label = []; };
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === "\\") {
+      const ddd = /^[0-9]{3}/.exec(name.slice(i + 1));
+      if (ddd) { label.push(Number(ddd[0])); i += 3; } else { label.push(name.charCodeAt(i + 1)); i += 1; }
+    } else if (c === ".") {
+      if (label.length) end();
+    } else label.push(name.charCodeAt(i));
+  }
+  if (label.length) end();
+  out.push(0);
+  return out;
 }
 
 const FLAG_NAMES: [number, string][] = [[0x8000, "qr"], [0x0400, "aa"], [0x0200, "tc"], [0x0100, "rd"], [0x0080, "ra"], [0x0020, "ad"], [0x0010, "cd"]];
