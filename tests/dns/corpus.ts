@@ -39,9 +39,15 @@ function rng(seed: number) {
   };
 }
 
-const T = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, AAAA: 28, SRV: 33, DNAME: 39, DS: 43, CAA: 257, OPAQUE: 65280, ANY: 255 };
+const T = {
+  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, RP: 17, AAAA: 28, LOC: 29, SRV: 33, NAPTR: 35,
+  DNAME: 39, DS: 43, SSHFP: 44, NSEC: 47, DNSKEY: 48, TLSA: 52, OPENPGPKEY: 61, SVCB: 64, HTTPS: 65, SPF: 99, URI: 256,
+  CAA: 257, OPAQUE: 65280, ANY: 255,
+};
 /** The types asked at every owner. */
 const ASKED = [T.A, T.AAAA, T.NS, T.CNAME, T.SOA, T.MX, T.TXT, T.SRV, T.PTR, T.HINFO, T.CAA, T.DS, T.DNAME, T.OPAQUE, T.ANY];
+/** Asked at the hand-written zones' owners too. */
+const MORE_ASKED = [T.RP, T.LOC, T.NAPTR, T.SSHFP, T.NSEC, T.DNSKEY, T.TLSA, T.OPENPGPKEY, T.SVCB, T.HTTPS, T.SPF, T.URI];
 
 const MAIN = `; A zone as an operator writes one.
 $ORIGIN diff.test.
@@ -107,6 +113,30 @@ child   IN  TYPE43 \\# 8 303908020a0b0c0d
 ns.child IN A    192.0.2.154
 to-child IN CNAME www.child
 moved   IN  DNAME child
+; Every other type NSD's parser takes, in presentation form.
+types   IN  NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .
+        IN  NAPTR 101 10 "s" "SIP+D2U" "" _sip._udp.diff.test.
+        IN  DS 60485 5 1 ( 2BB183AF5F22588179A53B0A
+                           98631FAD1A292118 )
+        IN  DS 12345 RSASHA256 2 0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef
+        IN  DNSKEY 256 3 5 ( AQPSKmynfzW4kyBv015MUG2DeIQ3
+                             Cbl+BBZH4b/0PY1kxkmvHjcZc8no kfzj31GajIQKY+5CptLr3buXA10h
+                             WqTkF7H6RfoRqXQeogmMHfpftf6z Mv1LyBUgia7za6ZEzOJBOztyvhjL
+                             742iU/TpPSEDhm2SNKLijfUppn1U aNvv4w== )
+        IN  SSHFP 2 1 123456789abcdef67890123456789abcdef67890
+        IN  TLSA 3 1 1 ( 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B566 64C5D3D6 )
+        IN  LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m
+        IN  LOC 42 21 54 N 71 06 18 W -24m 30m
+        IN  URI 10 1 "ftp://ftp1.example.com/public"
+        IN  HTTPS 1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.1,192.0.2.2
+        IN  SVCB 0 svc.example.
+        IN  SVCB 16 foo.example.org. ( mandatory=alpn alpn=h2,h3-19 ipv6hint=2001:db8::1 key65333=ex1 )
+        IN  RP  mbox.diff.test. txt.diff.test.
+        IN  OPENPGPKEY AQIDBAUG
+        IN  NSEC host.diff.test. A MX RRSIG NSEC TYPE1234
+        IN  SPF "v=spf1 -all" "second"
+multi   IN  TXT "a string over
+two lines"
 `;
 
 const CHILD = `$ORIGIN child.diff.test.
@@ -219,8 +249,11 @@ export function generateCorpus(opts: { seed: number; largeNames: number; largeSa
       tcp: r.chance(0.1),
     };
   };
+  const handWritten = new Set<string>();
+  for (const f of [MAIN, CHILD, REVERSE4, REVERSE6]) for (const o of ownersOf(f)) handWritten.add(o);
   for (const n of names) {
     for (const t of ASKED) queries.push(variant(n, t));
+    if (handWritten.has(n)) for (const t of MORE_ASKED) queries.push(variant(n, t));
     queries.push(variant(`nx-${r.int(1000)}.${n === "." ? "" : n}`, r.pick([T.A, T.AAAA, T.MX])));
   }
   // Truncation and class variants on a few names.

@@ -51,17 +51,16 @@ function targetAddresses(m: { ours: Message; nsd: Message }): boolean {
   return m.ours.additional.every((r) => theirs.has(key(r)) || ((r.type === A || r.type === AAAA) && wanted.has(r.name.toLowerCase())));
 }
 
-/** RFC 8482 §4.2: ANY gets one RRset of the name; NSD gives them all.
- * Ours: one whole RRset of NSD's answer, nothing else. */
+/** RFC 8482 §4.2: ANY gets one RRset of the name, chosen by the server:
+ * both give one whole RRset, at the SOA at an apex, but not always the
+ * same one elsewhere. Both answers: one RRset each, of the same name. */
 function anyOneRrset(q: Difference["query"], m: { ours: Message; nsd: Message }, field: string): boolean {
   if (q.type !== ANY) return false;
   if (field === "additional") return true; // follows from which RRset was chosen
   if (field !== "answer") return false;
-  const types = new Set(m.ours.answer.map((r) => r.type));
-  const names = new Set(m.ours.answer.map((r) => r.name.toLowerCase()));
-  if (types.size !== 1 || names.size !== 1) return false;
-  const t = [...types][0];
-  return same(set(m.ours.answer, false), set(m.nsd.answer.filter((r) => r.type === t && names.has(r.name.toLowerCase())), false));
+  const one = (rs: Rr[]) => new Set(rs.map((r) => `${r.name.toLowerCase()} ${r.type}`));
+  const a = one(m.ours.answer), b = one(m.nsd.answer);
+  return a.size === 1 && b.size === 1 && m.ours.answer[0].name.toLowerCase() === m.nsd.answer[0].name.toLowerCase();
 }
 
 /** NOTIFY (REFUSED) and UPDATE (NOTIMP) get the same RCODE from both;
