@@ -263,7 +263,8 @@ export class Authority {
         }
         if (k > 0) synth = this.dname(buf, at, len, k, node, hop);
       }
-      if (synth == -2) return;
+      // The synthesised CNAME answers a question for CNAME by itself.
+      if (synth == -2 || (synth >= 0 && qtype == <u16>DnsType.CNAME)) return;
       if (synth >= 0) {
         buf = this.synthBuf;
         at = synth;

@@ -155,6 +155,8 @@ describe("Authority: answers from zones of the test's own", () => {
     // Below the new name nothing: NXDOMAIN from the child zone.
     const nx = ask("no.moved.p.test", A);
     expect([nx.rcode, rr(nx, "authority")]).toEqual([3, ["child.p.test. 6"]]);
+    // A question for CNAME is answered by the synthesised one alone.
+    expect(rr(ask("www.moved.p.test", 5), "answer")).toEqual(["moved.p.test. 39", "www.moved.p.test. 5"]);
     // The DNAME's owner itself is plain data.
     expect(rr(ask("moved.p.test", 39), "answer")).toEqual(["moved.p.test. 39"]);
     // A synthesised name over 255 bytes: YXDOMAIN (RFC 6672 §2.2).
