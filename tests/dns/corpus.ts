@@ -168,23 +168,42 @@ $TTL 86400
 4.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR ns2.diff.test.
 `;
 
-/** A generated zone of `n` names: addresses, MX, TXT, CNAMEs to each
- * other, and a delegation every 97 names. */
+/** A generated zone of `n` names: addresses, MX, TXT, CNAMEs to random
+ * names (so chains, and loops now and then), a delegation every 97 names
+ * and CNAMEs into them, wildcards (addresses, MX, CNAMEs), ENTs with a
+ * wildcard beside them, DNAMEs, and owners written in capitals. */
 function large(n: number, r: ReturnType<typeof rng>): { text: string; owners: string[] } {
   const lines = ["$ORIGIN large.test.", "$TTL 300", "@ SOA ns hostmaster 1 3600 600 86400 60", "@ NS ns", "ns A 198.51.100.1"];
   const owners = ["large.test.", "ns.large.test."];
+  const cut = (i: number) => i % 97 === 96;
+  const some = () => `h${r.int(n)}`;
   for (let i = 0; i < n; i++) {
-    const name = `h${i}`;
+    const name = i % 17 === 3 ? `H${i}` : `h${i}`;
+    const addr = `198.51.${(i >> 8) & 255}.${i & 255}`;
     owners.push(`${name}.large.test.`);
-    if (i % 97 === 96) {
-      lines.push(`${name} NS ns.${name}`, `ns.${name} A 198.51.${(i >> 8) & 255}.${i & 255}`);
-      owners.push(`ns.${name}.large.test.`);
+    if (cut(i)) {
+      lines.push(`${name} NS ns.${name}`, `${name} NS ns.outside.example.`, `ns.${name} A ${addr}`);
+      owners.push(`ns.${name}.large.test.`, `x.${name}.large.test.`);
       continue;
     }
-    if (i % 13 === 5) { lines.push(`${name} CNAME h${r.int(n)}`); continue; }
-    lines.push(`${name} A 198.51.${(i >> 8) & 255}.${i & 255}`);
+    if (i % 89 === 7) {
+      lines.push(`*.w${i} ${r.pick(["A " + addr, "MX 10 " + some(), "CNAME " + some(), "TXT \"wild " + i + "\""])}`);
+      owners.push(`*.w${i}.large.test.`, `q.w${i}.large.test.`, `a.b.w${i}.large.test.`, `w${i}.large.test.`);
+    }
+    if (i % 61 === 11) {
+      lines.push(`deep.ent.${name} A ${addr}`, `*.${name} TXT "beside an ENT"`);
+      owners.push(`ent.${name}.large.test.`, `x.ent.${name}.large.test.`, `other.${name}.large.test.`);
+    }
+    if (i % 53 === 13 && i % 61 !== 11) { // nothing may be below a DNAME
+      lines.push(`${name} DNAME ${some()}.large.test.`);
+      owners.push(`q.${name}.large.test.`);
+      continue;
+    }
+    if (i % 41 === 17 && n > 97) { lines.push(`${name} CNAME x.h96`); continue; }
+    if (i % 13 === 5) { lines.push(`${name} CNAME ${some()}`); continue; }
+    lines.push(`${name} A ${addr}`);
     if (i % 3 === 0) lines.push(`${name} AAAA 2001:db8:1::${i.toString(16)}`);
-    if (i % 7 === 0) lines.push(`${name} MX ${i % 50} h${r.int(n)}`);
+    if (i % 7 === 0) lines.push(`${name} MX ${i % 50} ${some()}`);
     if (i % 11 === 0) lines.push(`${name} TXT "record ${i}"`);
   }
   return { text: lines.join("\n") + "\n", owners };
@@ -226,7 +245,7 @@ export function generateCorpus(opts: { seed: number; largeNames: number; largeSa
   const zones = ["diff.test", "child.diff.test", "2.0.192.in-addr.arpa", "8.b.d.0.1.0.0.2.ip6.arpa", "large.test"];
   const names: string[] = [];
   for (const f of [MAIN, CHILD, REVERSE4, REVERSE6]) names.push(...ownersOf(f));
-  // The large zone: a sample of its owners (all of them when the sample is the size).
+  // The large zone: a sample of its owners (all of them when the sample is as large).
   for (let i = 0; i < opts.largeSample && i < big.owners.length; i++) {
     names.push(opts.largeSample >= big.owners.length ? big.owners[i] : r.pick(big.owners));
   }
