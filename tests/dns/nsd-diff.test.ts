@@ -1,5 +1,5 @@
 // The differential test against NSD (nsd-diff.ts): a short corpus of the
-// generated zones and ~2,300 queries, asked of dns.hvt and of NSD serving
+// generated zones and ~3,000 queries, asked of dns.hvt and of NSD serving
 // the same files; every difference must be one that apps/dns/README.md
 // lists as deliberate. `npm run bench -- dns-diff` runs the long corpus.
 import { describe, expect, test } from "vitest";
