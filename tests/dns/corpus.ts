@@ -42,12 +42,14 @@ function rng(seed: number) {
 const T = {
   A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, RP: 17, AAAA: 28, LOC: 29, SRV: 33, NAPTR: 35,
   DNAME: 39, DS: 43, SSHFP: 44, NSEC: 47, DNSKEY: 48, TLSA: 52, OPENPGPKEY: 61, SVCB: 64, HTTPS: 65, SPF: 99, URI: 256,
-  CAA: 257, OPAQUE: 65280, ANY: 255,
+  CAA: 257, OPAQUE: 65280, ANY: 255, AFSDB: 18, KX: 36, CERT: 37, RRSIG: 46, DHCID: 49, NSEC3: 50, NSEC3PARAM: 51,
+  CSYNC: 62, ZONEMD: 63, EUI48: 108, EUI64: 109,
 };
 /** The types asked at every owner. */
 const ASKED = [T.A, T.AAAA, T.NS, T.CNAME, T.SOA, T.MX, T.TXT, T.SRV, T.PTR, T.HINFO, T.CAA, T.DS, T.DNAME, T.OPAQUE, T.ANY];
 /** Asked at the hand-written zones' owners too. */
-const MORE_ASKED = [T.RP, T.LOC, T.NAPTR, T.SSHFP, T.NSEC, T.DNSKEY, T.TLSA, T.OPENPGPKEY, T.SVCB, T.HTTPS, T.SPF, T.URI];
+const MORE_ASKED = [T.RP, T.LOC, T.NAPTR, T.SSHFP, T.NSEC, T.DNSKEY, T.TLSA, T.OPENPGPKEY, T.SVCB, T.HTTPS, T.SPF, T.URI,
+  T.AFSDB, T.KX, T.CERT, T.RRSIG, T.DHCID, T.NSEC3, T.NSEC3PARAM, T.CSYNC, T.ZONEMD, T.EUI48, T.EUI64];
 
 const MAIN = `; A zone as an operator writes one.
 $ORIGIN diff.test.
@@ -137,6 +139,21 @@ types   IN  NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .
         IN  SPF "v=spf1 -all" "second"
 multi   IN  TXT "a string over
 two lines"
+types2  IN  AFSDB 1 afs.diff.test.
+        IN  KX 10 kx.diff.test.
+        IN  CERT PGP 0 0 AQIDBA==
+        IN  CERT 1 12345 RSASHA256 AQIDBAUG
+        IN  DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=
+        IN  EUI48 00-00-5e-00-53-2a
+        IN  EUI64 00-00-5e-ef-10-00-00-2a
+        IN  NSEC3PARAM 1 0 12 aabbccdd
+        IN  NSEC3PARAM 1 0 0 -
+        IN  NSEC3 1 1 12 aabbccdd 2t7b4g4vsa5smi47k61mv5bv1a22bojr A RRSIG
+        IN  CSYNC 66 3 A NS AAAA
+        IN  ZONEMD 2018031500 1 1 ( FEBE3D4CE2EC2FFA4BA99D46CD69D6D29711E55217057BEE
+                                    7EB1A7B641A47BA7FED2DD5B97AE499FAFA4F22C6BD647DE )
+sig     IN  RRSIG A 5 3 86400 20030322173103 20030220173103 2642 example.com. (
+                  oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0Rznl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o= )
 `;
 
 const CHILD = `$ORIGIN child.diff.test.

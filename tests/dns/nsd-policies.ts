@@ -72,7 +72,18 @@ function opcodeQuestion(d: Difference): boolean {
   return ours.rcode === nsd.rcode && ours.flags === nsd.flags && ours.question.length === 1 && nsd.question.length === 0;
 }
 
+/** A question for type NSEC3: NSD answers NODATA (the SOA alone) at every
+ * name, its NSEC3 records living in a hashed name space of their own; we
+ * serve NSEC3 as any other type, as data (no DNSSEC processing here). */
+function nsec3Question(d: Difference): boolean {
+  if (d.query.type !== 50 || !d.messages) return false;
+  const { nsd } = d.messages;
+  return nsd.rcode === 0 && nsd.answer.length === 0 && nsd.additional.length === 0 &&
+    nsd.authority.length === 1 && nsd.authority[0].type === 6;
+}
+
 export function explain(d: Difference): string | null {
+  if (nsec3Question(d)) return "NSEC3 questions: answered as data";
   if (opcodeQuestion(d)) return "NOTIFY, UPDATE: the question echoed";
   const m = d.messages;
   if (!m) return null;

@@ -166,6 +166,15 @@ describe("zone compiler: every type NSD's parser takes, to its wire form", () =>
     expect(one('HTTPS 1 . alpn="h2,h3" port=8443')[2]).toBe("000100" + "00010006026832026833" + "0003000220fb");
   });
 
+  test("NSEC3 (base32hex), NSEC3PARAM without salt, EUI48, RRSIG's times", () => {
+    expect(one("NSEC3 1 1 12 aabbccdd 2t7b4g4vsa5smi47k61mv5bv1a22bojr A RRSIG")[2]).toBe(
+      "0101000c04aabbccdd14174eb2409fe28bcb4887a1836f957f0a8425e27b" + "0006400000000002");
+    expect(one("NSEC3PARAM 1 0 0 -")[2]).toBe("0100000000");
+    expect(one("EUI48 00-00-5e-00-53-2a")[2]).toBe("00005e00532a");
+    expect(one("RRSIG A 5 3 86400 20030322173103 1045762263 2642 example.com. AQID")[2]).toBe(
+      "0001050300015180" + "3e7c9dd7" + "3e5510d7" + "0a52" + "076578616d706c6503636f6d00" + "010203");
+  });
+
   test("a quoted string over two lines keeps its line break; a first record without owner is at the origin; no TTL anywhere is 3600", () => {
     expect(one('TXT "a\nb"')[2]).toBe("03610a62");
     const { lines } = records(compile({ "z.test.zone": "$ORIGIN z.test.\n SOA ns h 1 2 3 4 5\n NS ns\nns A 10.0.0.1\n" }).out[0].bytes);

@@ -52,6 +52,15 @@ const LAYOUTS: Record<number, Layout> = {
   64: { fields: [2, "n", "*"], min: 0, shape: "a priority, a target name and parameters" },
   65: { fields: [2, "n", "*"], min: 0, shape: "a priority, a target name and parameters" },
   257: { fields: [1, "s", "*"], min: 0, shape: "flags, a tag of 1 to 15 letters and digits, a value" },
+  37: { fields: [5, "*"], min: 0, shape: "type, key tag, algorithm and a certificate" },
+  46: { fields: [18, "n", "*"], min: 1, shape: "type covered, algorithm, labels, TTL, times, key tag, a signer name and a signature", canonicalNames: true },
+  49: { fields: ["*"], min: 1, shape: "DHCID data" },
+  50: { fields: [4, "s", "s", "*"], min: 0, shape: "algorithm, flags, iterations, a salt, a hashed name and a type bitmap" },
+  51: { fields: [4, "s"], shape: "algorithm, flags, iterations and a salt" },
+  62: { fields: [6, "*"], min: 0, shape: "a serial, flags and a type bitmap" },
+  63: { fields: [6, "*"], min: 12, shape: "a serial, a scheme, a hash algorithm and a digest of at least 12 bytes" },
+  108: { fields: [6], shape: "a 48-bit address" },
+  109: { fields: [8], shape: "a 64-bit address" },
 };
 
 /** Why `rdata` is not valid for `type`, or null. Types without a layout
@@ -126,7 +135,9 @@ function nameLength(b: Uint8Array, at: number): number {
 const NAMES: Record<number, string> = {
   1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 17: "RP", 28: "AAAA",
   29: "LOC", 33: "SRV", 35: "NAPTR", 39: "DNAME", 43: "DS", 44: "SSHFP", 47: "NSEC", 48: "DNSKEY", 52: "TLSA",
-  59: "CDS", 60: "CDNSKEY", 64: "SVCB", 65: "HTTPS", 99: "SPF", 256: "URI", 257: "CAA",
+  59: "CDS", 60: "CDNSKEY", 64: "SVCB", 65: "HTTPS", 99: "SPF", 256: "URI", 257: "CAA", 18: "AFSDB", 36: "KX",
+  37: "CERT", 46: "RRSIG", 49: "DHCID", 50: "NSEC3", 51: "NSEC3PARAM", 61: "OPENPGPKEY", 62: "CSYNC", 63: "ZONEMD",
+  108: "EUI48", 109: "EUI64",
 };
 
 export function typeLabel(type: number): string {

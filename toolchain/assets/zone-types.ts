@@ -4,7 +4,10 @@
  * RP (RFC 1183), LOC (RFC 1876), NAPTR (RFC 3403), DS and CDS (RFC 4034
  * §5.3, RFC 7344), SSHFP (RFC 4255), NSEC (RFC 4034 §4.2), DNSKEY and
  * CDNSKEY (RFC 4034 §2.2), TLSA (RFC 6698 §2.2), OPENPGPKEY (RFC 7929),
- * SVCB and HTTPS (RFC 9460 §2.1), URI (RFC 7553). zonefile.ts calls
+ * SVCB and HTTPS (RFC 9460 §2.1), URI (RFC 7553), AFSDB (RFC 1183), KX
+ * (RFC 2230), CERT (RFC 4398), RRSIG (RFC 4034 §3.2), DHCID (RFC 4701),
+ * NSEC3 and NSEC3PARAM (RFC 5155 §3.3, §4.3), CSYNC (RFC 7477), ZONEMD
+ * (RFC 8976), EUI48 and EUI64 (RFC 7043). zonefile.ts calls
  * `parseMoreRdata` with its own token helpers; every mistake is a
  * ZoneError at the token.
  */
@@ -23,9 +26,13 @@ export interface Helpers {
 }
 
 export const MORE_TYPES: Record<string, number> = {
-  RP: 17, LOC: 29, NAPTR: 35, DS: 43, SSHFP: 44, NSEC: 47, DNSKEY: 48, TLSA: 52, CDS: 59, CDNSKEY: 60,
-  OPENPGPKEY: 61, SVCB: 64, HTTPS: 65, SPF: 99, URI: 256,
+  RP: 17, AFSDB: 18, LOC: 29, NAPTR: 35, KX: 36, CERT: 37, DS: 43, SSHFP: 44, RRSIG: 46, NSEC: 47, DNSKEY: 48,
+  DHCID: 49, NSEC3: 50, NSEC3PARAM: 51, TLSA: 52, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, CSYNC: 62, ZONEMD: 63,
+  SVCB: 64, HTTPS: 65, SPF: 99, EUI48: 108, EUI64: 109, URI: 256,
 };
+
+/** RFC 4398 §2.1's certificate type mnemonics. */
+const CERT_TYPES: Record<string, number> = { PKIX: 1, SPKI: 2, PGP: 3, IPKIX: 4, ISPKI: 5, IPGP: 6, ACPKIX: 7, IACPKIX: 8, URI: 253, OID: 254 };
 
 /** RFC 8624's algorithm mnemonics, which NSD takes beside numbers. */
 const ALGORITHMS: Record<string, number> = {
@@ -73,6 +80,43 @@ export function parseMoreRdata(type: number, f: Token[], at: Token, h: Helpers):
       return bytes(u16(f[0]), u16(f[1]), h.unescape(f[2]));
     }
     case 47: atLeast(1, "NSEC takes a next name and the types present"); return bytes(h.name(f[0]), typeBitmap(f.slice(1), h));
+    case 18: need(2, "AFSDB takes a subtype and a host name"); return bytes(u16(f[0]), h.name(f[1]));
+    case 36: need(2, "KX takes a preference and an exchanger name"); return bytes(u16(f[0]), h.name(f[1]));
+    case 37: {
+      atLeast(4, "CERT takes a type, a key tag, an algorithm and the certificate in base64");
+      const ct = f[0].text.toUpperCase() in CERT_TYPES ? [0, CERT_TYPES[f[0].text.toUpperCase()]] : u16(f[0]);
+      return bytes(ct, u16(f[1]), algorithm(f[2]), base64(f.slice(3), at));
+    }
+    case 49: atLeast(1, "DHCID takes its data in base64"); return base64(f, at);
+    case 108: case 109: {
+      need(1, `${type === 108 ? "EUI48" : "EUI64"} takes one address, pairs of hex digits joined by '-'`);
+      const pairs = type === 108 ? 6 : 8;
+      if (!new RegExp(`^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){${pairs - 1}}$`).test(f[0].text)) {
+        throw new ZoneError(`'${f[0].text}' is not ${pairs} pairs of hex digits joined by '-' (RFC 7043 §3.2)`, f[0].line, f[0].column);
+      }
+      return Uint8Array.from(Buffer.from(f[0].text.replace(/-/g, ""), "hex"));
+    }
+    case 51:
+      need(4, "NSEC3PARAM takes an algorithm, flags, iterations and a salt (hex, or - for none)");
+      return bytes(u8(f[0]), u8(f[1]), u16(f[2]), salt(f[3]));
+    case 50: {
+      atLeast(5, "NSEC3 takes an algorithm, flags, iterations, a salt, the next hashed owner and the types present");
+      const next = base32hex(f[4]);
+      return bytes(u8(f[0]), u8(f[1]), u16(f[2]), salt(f[3]), [next.length], next, typeBitmap(f.slice(5), h));
+    }
+    case 62:
+      atLeast(2, "CSYNC takes a serial, flags and the types to synchronise");
+      return bytes(be(h.number(f[0], 0xffffffff), 4), u16(f[1]), typeBitmap(f.slice(2), h));
+    case 63:
+      atLeast(4, "ZONEMD takes a serial, a scheme, a hash algorithm and the digest in hex");
+      return bytes(be(h.number(f[0], 0xffffffff), 4), u8(f[1]), u8(f[2]), hex(f.slice(3), at));
+    case 46: {
+      atLeast(9, "RRSIG takes the type covered, algorithm, labels, original TTL, expiration, inception, key tag, signer and signature");
+      const covered = h.typeNumber(f[0]) ?? OTHER_TYPES[f[0].text.toUpperCase()];
+      if (covered === undefined) throw new ZoneError(`unknown type '${f[0].text}'`, f[0].line, f[0].column);
+      return bytes(be(covered, 2), algorithm(f[1]), u8(f[2]), be(h.number(f[3], 0xffffffff), 4), be(sigTime(f[4]), 4),
+        be(sigTime(f[5]), 4), u16(f[6]), h.name(f[7]), base64(f.slice(8), at));
+    }
     case 29: return loc(f, at);
     case 64: case 65: return svcb(f, at, h);
   }
@@ -83,6 +127,39 @@ function hex(f: Token[], at: Token): Uint8Array {
   const s = f.map((t) => t.text).join("");
   if (!/^([0-9a-fA-F]{2})+$/.test(s)) throw new ZoneError(`'${s}' is not hex digits in pairs`, f[0]?.line ?? at.line, f[0]?.column ?? at.column);
   return Uint8Array.from(Buffer.from(s, "hex"));
+}
+
+/** An NSEC3 salt: hex, or "-" for none; with its length byte. */
+function salt(t: Token): number[] {
+  if (t.text === "-") return [0];
+  const b = hex([t], t);
+  if (b.length > 255) throw new ZoneError("a salt is at most 255 bytes", t.line, t.column);
+  return [b.length, ...b];
+}
+
+/** RFC 4648 §7 base32hex without padding, as NSEC3 writes hashed names. */
+function base32hex(t: Token): number[] {
+  const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+  const s = t.text.toUpperCase();
+  let bits = 0, value = 0;
+  const out: number[] = [];
+  for (const c of s) {
+    const v = digits.indexOf(c);
+    if (v < 0) throw new ZoneError(`'${t.text}' is not base32hex`, t.line, t.column);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) { bits -= 8; out.push((value >> bits) & 0xff); }
+  }
+  if (out.length === 0 || out.length > 255) throw new ZoneError(`'${t.text}' is not a hashed owner name`, t.line, t.column);
+  return out;
+}
+
+/** RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC, or seconds since 1970. */
+function sigTime(t: Token): number {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(t.text);
+  if (m) return (Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000) % 2 ** 32;
+  if (/^\d{1,10}$/.test(t.text) && Number(t.text) <= 0xffffffff) return Number(t.text);
+  throw new ZoneError(`'${t.text}' is not a time (YYYYMMDDHHmmSS, or seconds)`, t.line, t.column);
 }
 
 function base64(f: Token[], at: Token): Uint8Array {
