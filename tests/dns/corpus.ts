@@ -139,6 +139,9 @@ types   IN  NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .
         IN  SPF "v=spf1 -all" "second"
 multi   IN  TXT "a string over
 two lines"
+${Array.from({ length: 7 }, (_, i) => `big     IN  TXT  "${String(i).repeat(200)}"`).join("\n")}
+${Array.from({ length: 80 }, (_, i) => `many    IN  A    192.0.2.${i + 1}`).join("\n")}
+${Array.from({ length: 12 }, (_, i) => `fat     IN  NS   ns${i}.fat\nns${i}.fat IN A 192.0.2.${200 + i}\nns${i}.fat IN AAAA 2001:db8::${200 + i}`).join("\n")}
 types2  IN  AFSDB 1 afs.diff.test.
         IN  KX 10 kx.diff.test.
         IN  CERT PGP 0 0 AQIDBA==
@@ -273,7 +276,7 @@ export function generateCorpus(opts: { seed: number; largeNames: number; largeSa
     "q.wc.diff.test.", "q.wcout.diff.test.", "q.wcnx.diff.test.", "host.sub.diff.test.", "a.b.sub.diff.test.",
     "sub.diff.test.", "ns.sub.diff.test.", "child.diff.test.", "nothing.child.diff.test.", "q.wild.child.diff.test.",
     "129.128/26.2.0.192.in-addr.arpa.", "200.2.0.192.in-addr.arpa.", "2.0.192.in-addr.arpa.",
-    "nothing.large.test.", "x.h96.large.test.", "www.moved.diff.test.", "a.b.moved.diff.test.", "example.org.", "outside.example.", "test.", ".", "diff.test.extra.",
+    "host.fat.diff.test.", "nothing.large.test.", "x.h96.large.test.", "www.moved.diff.test.", "a.b.moved.diff.test.", "example.org.", "outside.example.", "test.", ".", "diff.test.extra.",
   );
   const queries: Query[] = [];
   const variant = (name: string, type: number): Query => {

@@ -60,6 +60,18 @@ describe("differences from NSD: each policy exactly", () => {
     expect(explainAll(any, response(any, { an: ["w.z.test. 60 1 0a000001", "w.z.test. 60 28 " + "00".repeat(16)] }), nsd)).toEqual([null]);
   });
 
+  test("referral glue: TC from us only when we left glue out that NSD gave", () => {
+    const a: Query = { name: "x.sub.z.test.", type: 1, tcp: false };
+    // sub.z.test. NS n0.sub.z.test. and n1.sub.z.test.
+    const authority = ["sub.z.test. 60 2 026e3003737562017a047465737400", "sub.z.test. 60 2 026e3103737562017a047465737400"];
+    const nsd = response(a, { ns: authority, ar: ["n0.sub.z.test. 60 1 0a000001", "n1.sub.z.test. 60 1 0a000002"] }, 0x8000);
+    const partial = response(a, { ns: authority, ar: ["n0.sub.z.test. 60 1 0a000001", "n0.sub.z.test. 60 28 " + "00".repeat(16)] }, 0x8200);
+    expect(explainAll(a, partial, nsd)).toEqual(["referral glue that does not fit: TC (RFC 9471)", "referral glue that does not fit: TC (RFC 9471)"]);
+    // TC with all of NSD's glue there: a fault.
+    const all = response(a, { ns: authority, ar: ["n0.sub.z.test. 60 1 0a000001", "n1.sub.z.test. 60 1 0a000002"] }, 0x8200);
+    expect(explainAll(a, all, nsd)).toEqual([null]);
+  });
+
   test("a different RCODE or a missing answer is never explained", () => {
     const a: Query = { name: "w.z.test.", type: 1, tcp: false };
     expect(explainAll(a, response(a, {}, 0x8403), response(a, {}, 0x8400))).toEqual([null]);

@@ -82,7 +82,28 @@ function nsec3Question(d: Difference): boolean {
     nsd.authority.length === 1 && nsd.authority[0].type === 6;
 }
 
+/** A referral whose glue does not all fit: we set TC (RFC 9471 §3.1) and
+ * keep each server's A and AAAA together, in order; NSD 4.6 (before RFC
+ * 9471) gives every server's A first and leaves the rest out without TC.
+ * Both: a referral, the same RCODE, and only glue of its NS in additional. */
+function referralGlue(d: Difference): boolean {
+  if (!d.messages) return false;
+  const { ours, nsd } = d.messages;
+  const TC = 0x0200;
+  const referral = (m: Message) => m.answer.length === 0 && m.authority.length > 0 && m.authority.every((r) => r.type === NS);
+  if (!referral(ours) || !referral(nsd) || ours.rcode !== nsd.rcode || (ours.flags & TC) === 0) return false;
+  // Ours truly left glue out: NSD gave some that we did not.
+  const oursGlue = set(ours.additional);
+  if (!nsd.additional.some((r) => !oursGlue.has(key(r)))) return false;
+  if (d.field === "header") return ours.flags === (nsd.flags | TC) && ours.question.length === nsd.question.length;
+  if (d.field !== "additional") return false;
+  const glue = targets(ours.authority);
+  const onlyGlue = (m: Message) => m.additional.every((r) => (r.type === A || r.type === AAAA) && glue.has(r.name.toLowerCase()));
+  return onlyGlue(ours) && onlyGlue(nsd);
+}
+
 export function explain(d: Difference): string | null {
+  if (referralGlue(d)) return "referral glue that does not fit: TC (RFC 9471)";
   if (nsec3Question(d)) return "NSEC3 questions: answered as data";
   if (opcodeQuestion(d)) return "NOTIFY, UPDATE: the question echoed";
   const m = d.messages;
