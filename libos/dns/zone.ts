@@ -4,8 +4,10 @@
 //
 // `load` checks every table offset and length against the data once, so
 // the accessors after it stay inside the buffer whatever the asset holds;
-// a record's RDATA length is checked against its RRset's bytes too.
-import { lowerByte } from "../wire/index";
+// every record's RDATA is checked against its type too (a table is data
+// from outside the code: a corrupted one is refused at boot, never a trap
+// at the first query).
+import { lowerByte, rdataValid, wireNameLength } from "../wire/index";
 
 const MAGIC: u32 = 0x315a474d; // "MGZ1"
 export const FLAG_APEX: u16 = 1;
@@ -14,6 +16,8 @@ export const FLAG_GLUE: u16 = 4;
 export const FLAG_EMPTY: u16 = 8;
 const NODE = 16;
 const RRSET = 16;
+const TYPE_NS: u16 = 2;
+const TYPE_SOA: u16 = 6;
 
 export class ZoneTable {
   zones: i32 = 0;
@@ -32,50 +36,63 @@ export class ZoneTable {
     return t.check() == null ? t : null;
   }
 
-  /** Why the data is not a zone table, or null. */
+  /** Why the data is not a zone table, or null. Everything the server
+   * reads later is checked here, in 64-bit arithmetic so that no field
+   * can wrap: offsets and counts, each node's name (a wire name of exactly
+   * its length), each record's RDATA against its type (rdataValid), an NS
+   * RRset at every delegation and a SOA at every apex. A table that passes
+   * cannot make a lookup read outside it, whatever else it holds. */
   check(): string | null {
     const d = this.data;
-    const size = d.byteLength;
+    const size = <i64>d.byteLength;
     if (size < 32 || this.u32(0) != MAGIC) return "not a zone table (magic)";
-    if (<i32>this.u32(28) != size) return "size field does not match the asset";
-    const zones = <i32>this.u32(4);
-    const nodes = <i32>this.u32(8);
-    const nodesOff = <i32>this.u32(12);
-    const rrsetsOff = <i32>this.u32(16);
-    const dataOff = <i32>this.u32(20);
-    const namesOff = <i32>this.u32(24);
-    if (zones < 0 || nodes < 0 || zones > 0xffff || nodesOff != 32 + 4 * zones || rrsetsOff != nodesOff + NODE * nodes ||
+    if (<i64>this.u32(28) != size) return "size field does not match the asset";
+    const zones = <i64>this.u32(4);
+    const nodes = <i64>this.u32(8);
+    const nodesOff = <i64>this.u32(12);
+    const rrsetsOff = <i64>this.u32(16);
+    const dataOff = <i64>this.u32(20);
+    const namesOff = <i64>this.u32(24);
+    if (zones > 0xffff || nodes > 0xffffff || nodesOff != 32 + 4 * zones || rrsetsOff != nodesOff + NODE * nodes ||
       dataOff < rrsetsOff || (dataOff - rrsetsOff) % RRSET != 0 || namesOff < dataOff || namesOff > size) {
       return "bad table offsets";
     }
-    this.zones = zones;
-    this.nodes = nodes;
-    this.nodesOff = nodesOff;
-    this.rrsetsOff = rrsetsOff;
-    this.dataOff = dataOff;
-    this.namesOff = namesOff;
-    this.rrsets = (dataOff - rrsetsOff) / RRSET;
-    for (let z = 0; z < zones; z++) if (<i32>this.u32(32 + 4 * z) >= nodes) return "bad apex";
-    for (let i = 0; i < nodes; i++) {
-      const o = nodesOff + NODE * i;
-      const nameEnd = <i64>this.u32(o) + <i64>this.u16(o + 4);
-      if (nameEnd > <i64>(size - namesOff) || this.u16(o + 4) < 1) return "bad name";
-      if (<i64>this.u32(o + 8) + <i64>this.u16(o + 12) > <i64>this.rrsets) return "bad rrsets";
-      if (<i32>this.u16(o + 14) >= zones) return "bad zone";
-    }
+    this.zones = <i32>zones;
+    this.nodes = <i32>nodes;
+    this.nodesOff = <i32>nodesOff;
+    this.rrsetsOff = <i32>rrsetsOff;
+    this.dataOff = <i32>dataOff;
+    this.namesOff = <i32>namesOff;
+    this.rrsets = <i32>((dataOff - rrsetsOff) / RRSET);
     for (let r = 0; r < this.rrsets; r++) {
-      const o = rrsetsOff + RRSET * r;
+      const o = this.rrsetsOff + RRSET * r;
       const off = <i64>this.u32(o + 8);
       const len = <i64>this.u32(o + 12);
-      if (off + len > <i64>(namesOff - dataOff)) return "bad rrset data";
-      // Each record's length within the set's bytes.
+      if (off + len > namesOff - dataOff) return "bad rrset data";
+      // Each record within the set's bytes, its RDATA valid for the type.
       let p = <i32>off;
       const end = <i32>(off + len);
+      const type = this.setType(r);
       for (let k = 0; k < <i32>this.u16(o + 2); k++) {
         if (p + 2 > end) return "bad record";
-        p += 2 + <i32>this.u16(dataOff + p);
-        if (p > end) return "bad record";
+        const rdlen = <i32>this.u16(this.dataOff + p);
+        if (p + 2 + rdlen > end) return "bad record";
+        if (!rdataValid(type, d, this.dataOff + p + 2, rdlen)) return "bad RDATA for type " + type.toString();
+        p += 2 + rdlen;
       }
+    }
+    for (let i = 0; i < this.nodes; i++) {
+      const o = this.nodesOff + NODE * i;
+      const nameOff = <i64>this.u32(o) + namesOff;
+      const nameLen = <i64>this.u16(o + 4);
+      if (nameOff + nameLen > size || wireNameLength(d, <i32>nameOff) != <i32>nameLen) return "bad name";
+      if (<i64>this.u32(o + 8) + <i64>this.u16(o + 12) > <i64>this.rrsets) return "bad rrsets";
+      if (<i64>this.u16(o + 14) >= zones) return "bad zone";
+      if ((this.flags(i) & FLAG_CUT) != 0 && this.rrset(i, TYPE_NS) < 0) return "delegation without NS";
+    }
+    for (let z = 0; z < this.zones; z++) {
+      const a = <i64>this.u32(32 + 4 * z);
+      if (a >= nodes || this.rrset(<i32>a, TYPE_SOA) < 0) return "bad apex";
     }
     return null;
   }

@@ -48,13 +48,16 @@ export enum Opcode { Query = 0, IQuery = 1, Status = 2, Notify = 4, Update = 5 }
 
 export enum Rcode {
   NoError = 0, FormErr = 1, ServFail = 2, NXDomain = 3, NotImp = 4, Refused = 5,
+  /** A name synthesised from a DNAME would be too long (RFC 6672 §2.2). */
+  YXDomain = 6,
   /** Extended (RFC 6891 §9): needs the OPT record's upper 8 bits. */
   BadVers = 16,
 }
 
 /** A view over a message's fixed header; check() before any accessor. */
 export class DnsHeader {
-  constructor(readonly bytes: Uint8Array) {}
+  /** `bytes` may be pointed at another message, so one view serves many. */
+  constructor(public bytes: Uint8Array) {}
 
   check(): WireError {
     return this.bytes.byteLength < DNS_HEADER_LEN ? WireError.Truncated : WireError.Ok;

@@ -143,6 +143,39 @@ function validCaa(b: Uint8Array, at: i32, len: i32): bool {
   return tagLen >= 1 && 2 + tagLen <= len;
 }
 
+/** Whether the `len` canonical RDATA bytes at `at` of `b` hold together
+ * for `type` wherever this code reads inside them: the fixed sizes of A
+ * and AAAA, the uncompressed names of NS, CNAME, PTR, DNAME, MX, SRV and
+ * SOA exactly filling it, TXT's character strings, CAA's tag. Other
+ * types are opaque and always valid. The zone loader checks every record
+ * with this, so the writer never reads past a record. */
+export function rdataValid(type: u16, b: Uint8Array, at: i32, len: i32): bool {
+  const end = at + len;
+  if (at < 0 || len < 0 || end > b.byteLength) return false;
+  switch (<i32>type) {
+    case DnsType.A: return len == 4;
+    case DnsType.AAAA: return len == 16;
+    case DnsType.TXT: return len > 0 && charStrings(b, at, end, 1);
+    case DnsType.CAA: return validCaa(b, at, len);
+    case DnsType.SOA: {
+      const first = nameWithin(b, at, end);
+      if (first < 0) return false;
+      const second = nameWithin(b, at + first, end);
+      return second >= 0 && at + first + second + 20 == end;
+    }
+  }
+  const fixed = nameLayout(type);
+  if (fixed < 0) return true;
+  if (len < fixed) return false;
+  return nameWithin(b, at + fixed, end) == end - at - fixed;
+}
+
+/** Length of the uncompressed name at `at` that ends before `end`, or -1. */
+function nameWithin(b: Uint8Array, at: i32, end: i32): i32 {
+  const n = wireNameLength(b, at);
+  return n > 0 && at + n <= end ? n : -1;
+}
+
 /** Write canonical RDATA of `type` (with its RDLENGTH first), compressing
  * the names of RFC 1035 types. False, nothing written, if it does not fit. */
 export function writeRdata(w: DnsWriter, type: u16, rdata: Uint8Array, at: i32, len: i32): bool {

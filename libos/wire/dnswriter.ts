@@ -7,7 +7,10 @@
 // fit (truncation, RFC 2181 §9). Compression remembers where each label of
 // the names written so far starts (up to 64 places; the offset must fit
 // the 14-bit pointer) and writes a pointer for the longest suffix of a new
-// name seen before. Allocates nothing after construction.
+// name seen before. Only names written completely are matched: a label of
+// the name being written has nothing behind it yet (the buffer still holds
+// an earlier message's bytes there), so a match against it could point a
+// name at itself. Allocates nothing after construction.
 import { lowerByte } from "./dnsname";
 
 const TABLE_SIZE = 64;
@@ -89,7 +92,7 @@ export class DnsWriter {
         return true;
       }
       if (compress) {
-        const found = this.find(src, i);
+        const found = this.find(src, i, start);
         if (found >= 0) {
           if (!this.u16(<u16>(0xc000 | found))) { this.rollback(start); return false; }
           return true;
@@ -104,10 +107,12 @@ export class DnsWriter {
     }
   }
 
-  /** Where the suffix of `src` starting at `at` was written before, or -1. */
-  private find(src: Uint8Array, at: i32): i32 {
+  /** Where the suffix of `src` starting at `at` was written before
+   * `before` (the start of the name being written), or -1. */
+  private find(src: Uint8Array, at: i32, before: i32): i32 {
     for (let e = 0; e < this.entries; e++) {
       const off = unchecked(this.table[e]);
+      if (off >= before) break; // entries are in order of offset
       if (this.sameName(off, src, at)) return off;
     }
     return -1;

@@ -8,10 +8,11 @@ import { formatTable, type Suite } from "./suite.ts";
 import { kernels } from "./kernels/suite.ts";
 import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
+import { dnsDiff } from "./dns-diff.ts";
 import { website } from "./website.ts";
 import { net } from "../net/bench/suite.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, website];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

@@ -15,7 +15,7 @@ import { ROOT } from "../harness/index.ts";
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-function compile(files: Record<string, string>) {
+function compile(files: Record<string, string | Uint8Array>) {
   const dir = mkdtempSync(path.join(tmpdir(), "zones-"));
   dirs.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
@@ -113,6 +113,73 @@ describe("zone compiler: syntax", () => {
     const m = records(out[0].bytes).lines.filter((l) => l.startsWith("m."));
     expect(m).toEqual(["m.z.test. 1 50 0a000007", "m.z.test. 1 50 0a000008"]);
   });
+
+  test("a zone file is bytes: raw bytes above 0x7f and \\DDD alike are kept in owners and TXT", () => {
+    const text = Buffer.concat([Buffer.from(HEAD), Buffer.from("caf\xe9 TXT \"h\xe9\" \"\\233\"\n", "latin1"), Buffer.from("\u00fc A 10.0.0.3\n", "utf8")]);
+    const { lines } = records(compile({ "z.test.zone": text }).out[0].bytes);
+    expect(lines.map((l) => Buffer.from(l, "latin1").toString("hex"))).toEqual(expect.arrayContaining([
+      Buffer.from("caf\xe9.z.test. 16 60 0268e901e9", "latin1").toString("hex"),
+      Buffer.from("\xc3\xbc.z.test. 1 60 0a000003", "latin1").toString("hex"),
+    ]));
+  });
+
+  test("records equal under DNS name comparison are one (RFC 4034 §6.2): NS ns and NS NS", () => {
+    const { out } = compile({ "z.test.zone": HEAD + "@ NS NS\n@ NS ns.Z.TEST.\nm MX 10 Mail\nm MX 10 mail\nt TXT \"a\"\nt TXT \"A\"\n" });
+    const { lines } = records(out[0].bytes);
+    expect(lines.filter((l) => / 2 60 /.test(l))).toEqual(["z.test. 2 60 026e73017a047465737400"]);
+    expect(lines.filter((l) => l.startsWith("m."))).toEqual(["m.z.test. 15 60 000a044d61696c017a047465737400"]);
+    // TXT holds no names: case matters there.
+    expect(lines.filter((l) => l.startsWith("t.")).length).toBe(2);
+  });
+});
+
+describe("zone compiler: every type NSD's parser takes, to its wire form", () => {
+  const one = (rdata: string) => {
+    const { lines } = records(compile({ "z.test.zone": HEAD + `x ${rdata}\n` }).out[0].bytes);
+    return lines.find((l) => l.startsWith("x.z.test."))!.split(" ").slice(1);
+  };
+  test("DS and NSEC as RFC 4034 §5.4 and §4.3 show them; an algorithm by its mnemonic", () => {
+    expect(one("DS 60485 5 1 ( 2BB183AF5F22588179A53B0A\n 98631FAD1A292118 )")).toEqual(["43", "60", "ec4505012bb183af5f22588179a53b0a98631fad1a292118"]);
+    expect(one("DS 60485 RSASHA1 1 2BB183AF5F22588179A53B0A98631FAD1A292118")[2]).toBe("ec4505012bb183af5f22588179a53b0a98631fad1a292118");
+    expect(one("NSEC host.example.com. ( A MX RRSIG NSEC TYPE1234 )")[2]).toBe(
+      "04686f7374076578616d706c6503636f6d00" + "0006400100000003" + "041b" + "00".repeat(26) + "20");
+  });
+
+  test("LOC as NSD encodes it (RFC 1876), with the default size and precisions", () => {
+    expect(one("LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m")[2]).toBe("000016138b3cf018810cbce0009895b8");
+    expect(one("LOC 42 21 54 N 71 06 18 W -24m 30m")[2].slice(0, 8)).toBe("00331613");
+  });
+
+  test("NAPTR, SSHFP, TLSA, DNSKEY, URI, RP, OPENPGPKEY, SPF, SVCB and HTTPS", () => {
+    expect(one('NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .')[2]).toBe(
+      "0064000a" + "0175" + "07" + Buffer.from("E2U+sip").toString("hex") + "1b" + Buffer.from("!^.*$!sip:info@example.com!").toString("hex") + "00");
+    expect(one("SSHFP 2 1 123456789abcdef67890123456789abcdef67890")[2]).toBe("0201123456789abcdef67890123456789abcdef67890");
+    expect(one("TLSA 3 1 1 ( 0C72AC70 B745AC19 )")[2]).toBe("0301010c72ac70b745ac19");
+    expect(one("DNSKEY 256 3 ED25519 AQID")[2]).toBe("0100030f010203");
+    expect(one('URI 10 1 "ftp://a/"')[2]).toBe("000a0001" + Buffer.from("ftp://a/").toString("hex"));
+    expect(one("RP mbox txt")[2]).toBe("046d626f78017a0474657374" + "00" + "03747874017a047465737400");
+    expect(one("OPENPGPKEY AQIDBAUG")[2]).toBe("010203040506");
+    expect(one('SPF "v=spf1 -all"')[0]).toBe("99");
+    // RFC 9460 appendix D.2: keys in order, mandatory's list sorted, alpn as length-prefixed ids.
+    expect(one("SVCB 16 foo.example.org. ( ipv4hint=192.0.2.1 alpn=h2,h3-19 mandatory=alpn )")[2]).toBe(
+      "0010" + "03666f6f076578616d706c65036f726700" + "000000020001" + "00010009026832" + "0568332d3139" + "00040004c0000201");
+    expect(one('HTTPS 1 . alpn="h2,h3" port=8443')[2]).toBe("000100" + "00010006026832026833" + "0003000220fb");
+  });
+
+  test("NSEC3 (base32hex), NSEC3PARAM without salt, EUI48, RRSIG's times", () => {
+    expect(one("NSEC3 1 1 12 aabbccdd 2t7b4g4vsa5smi47k61mv5bv1a22bojr A RRSIG")[2]).toBe(
+      "0101000c04aabbccdd14174eb2409fe28bcb4887a1836f957f0a8425e27b" + "0006400000000002");
+    expect(one("NSEC3PARAM 1 0 0 -")[2]).toBe("0100000000");
+    expect(one("EUI48 00-00-5e-00-53-2a")[2]).toBe("00005e00532a");
+    expect(one("RRSIG A 5 3 86400 20030322173103 1045762263 2642 example.com. AQID")[2]).toBe(
+      "0001050300015180" + "3e7c9dd7" + "3e5510d7" + "0a52" + "076578616d706c6503636f6d00" + "010203");
+  });
+
+  test("a quoted string over two lines keeps its line break; a first record without owner is at the origin; no TTL anywhere is 3600", () => {
+    expect(one('TXT "a\nb"')[2]).toBe("03610a62");
+    const { lines } = records(compile({ "z.test.zone": "$ORIGIN z.test.\n SOA ns h 1 2 3 4 5\n NS ns\nns A 10.0.0.1\n" }).out[0].bytes);
+    expect(lines.filter((l) => l.startsWith("z.test. 6 ")).map((l) => l.split(" ")[2])).toEqual(["3600"]);
+  });
 });
 
 describe("zone compiler: errors at file, line and column", () => {
@@ -131,6 +198,12 @@ describe("zone compiler: errors at file, line and column", () => {
     ["data below a delegation", HEAD + "s NS ns.s\nns.s A 10.0.0.9\nx.s TXT \"no\"\n", 8, 1, /below the delegation/],
     ["unterminated string", HEAD + "x TXT \"abc\n", 6, 7, /unterminated/],
     ["string over 255", HEAD + `x TXT "${"a".repeat(256)}"\n`, 6, 7, /at most 255/],
+    ["\\# RDATA that is not its type's", HEAD + "x MX \\# 3 000a05\n", 6, 6, /MX \\# 3: no valid uncompressed domain name at byte 2; MX RDATA is a 16-bit preference and a domain name\. NSD refuses it too/],
+    ["data below a DNAME", HEAD + "d DNAME elsewhere.test.\nx.d A 10.0.0.2\n", 7, 1, /x\.d\.z\.test\. is below the DNAME at d\.z\.test\./],
+    ["leading zeros in an IPv4 address", HEAD + "x A 192.0.2.010\n", 6, 5, /'192\.0\.2\.010' is not an IPv4 address/],
+    ["bad base64", HEAD + "x DNSKEY 256 3 8 AQI*\n", 6, 18, /is not base64/],
+    ["unknown SVCB key", HEAD + "x HTTPS 1 . color=red\n", 6, 13, /unknown SVCB parameter 'color'/],
+    ["\\# A of 3 bytes", HEAD + "x A \\# 3 0a0000\n", 6, 5, /A \\# 3: 3 bytes are too few/],
   ];
   for (const [what, text, line, column, message] of cases) {
     test(what, () => {

@@ -7,7 +7,8 @@
  * zone must have exactly one SOA, at its apex, and NS records there; every
  * name must be inside it; a CNAME may not share its name with other data
  * (RFC 1034 §3.6.2, RFC 2181 §10.1); below a delegation (NS records not at
- * the apex) only addresses may appear, as glue; records of one RRset share
+ * the apex) only addresses may appear, as glue; nothing below a DNAME
+ * (RFC 6672 §2.3); records of one RRset share
  * one TTL (RFC 2181 §5.2: the lowest is kept, as servers do). Two zones
  * may not have the same apex. Any mistake is a BuildError E_ZONE at the
  * file, line and column.
@@ -30,13 +31,14 @@ import path from "node:path";
 import { BuildError } from "../diagnostics.ts";
 import type { Asset, AssetFile } from "./index.ts";
 import { parseMasterFile, ZoneError, type ZoneRecord } from "./zonefile.ts";
+import { canonicalRdata } from "./dns-rdata.ts";
 
 export const ZONES_ASSET = "zones.bin";
 export const FLAG_APEX = 1;
 export const FLAG_CUT = 2;
 export const FLAG_GLUE = 4;
 export const FLAG_EMPTY = 8;
-const T_NS = 2, T_CNAME = 5, T_SOA = 6, T_A = 1, T_AAAA = 28;
+const T_NS = 2, T_CNAME = 5, T_SOA = 6, T_A = 1, T_AAAA = 28, T_DNAME = 39;
 
 interface Node {
   name: Uint8Array;
@@ -58,7 +60,8 @@ export function compileZones(files: AssetFile[], dir: string): Asset[] {
     let parsed;
     try {
       const fromName = path.basename(f.path).replace(/\.zone$/, "");
-      parsed = parseMasterFile(new TextDecoder().decode(f.bytes), nameFromText(fromName.endsWith(".") ? fromName : fromName + "."));
+      // Latin-1: one character per byte, so every byte of the file survives.
+      parsed = parseMasterFile(Buffer.from(f.bytes).toString("latin1"), nameFromText(fromName.endsWith(".") ? fromName : fromName + "."));
     } catch (e) {
       if (e instanceof ZoneError) fail(e.message, e.line, e.column);
       throw e;
@@ -84,7 +87,10 @@ export function compileZones(files: AssetFile[], dir: string): Asset[] {
       if (!isWithin(r.owner, apex)) fail(`${show(r.owner)} is outside the zone ${show(apex)}`, r.line, r.column);
       const n = nodeFor(r.owner);
       const set = n.sets.get(r.type) ?? [];
-      if (set.some((o) => equalBytes(o.rdata, r.rdata))) continue; // RFC 2181 §5: a set has no duplicates
+      // RFC 2181 §5: a set has no duplicates, and records equal under DNS
+      // name comparison are equal (RFC 4034 §6.2): the first one is kept.
+      const canonical = canonicalRdata(r.type, r.rdata);
+      if (set.some((o) => equalBytes(canonicalRdata(o.type, o.rdata), canonical))) continue;
       set.push(r);
       n.sets.set(r.type, set);
     }
@@ -122,6 +128,17 @@ export function compileZones(files: AssetFile[], dir: string): Asset[] {
             if (type !== T_A && type !== T_AAAA) fail(`${show(n.name)} is below the delegation ${show(p)}: only A and AAAA (glue) may be there`, set[0].line, set[0].column);
           }
           break;
+        }
+      }
+    }
+    // Below a DNAME, nothing: queries there are redirected, so the data
+    // could never be seen (RFC 6672 §2.3); NSD refuses it too.
+    for (const n of zone.values()) {
+      for (let p = parent(n.name); p && p.length >= apex.length; p = parent(p)) {
+        const above = zone.get(keyOf(p));
+        if (above?.sets.has(T_DNAME)) {
+          const [first] = [...n.sets.values()][0];
+          fail(`${show(n.name)} is below the DNAME at ${show(p)}: data there can never be reached (RFC 6672 §2.3); remove it or the DNAME`, first.line, first.column);
         }
       }
     }

@@ -1,20 +1,23 @@
 /**
- * RFC 1035 §5 master files, read at build time: `$ORIGIN`, `$TTL` (RFC 2308
- * §4), relative names and `@`, a blank owner meaning the previous one,
- * parentheses joining lines, `;` comments, quoted strings, `\X` and `\DDD`
+ * RFC 1035 §5 master files, read at build time: `$ORIGIN` (a relative one
+ * completed by the one before), `$TTL` (RFC 2308 §4; with none anywhere,
+ * NSD's 3600), relative names and `@`, a blank owner meaning the previous
+ * one (the origin for the first record), parentheses joining lines, `;`
+ * comments, quoted strings (also over several lines), `\X` and `\DDD`
  * escapes, TTL and class in either order, TTLs with units (1h30m, as BIND
- * writes them), and RFC 3597's `TYPEnnn` and `\# LEN HEX` for any type.
+ * writes them), the types of RFC 1035 and those of zone-types.ts in their
+ * presentation forms, and RFC 3597's `TYPEnnn` and `\# LEN HEX` for any
+ * type.
  * `$INCLUDE` is refused: a zone is one file. Only class IN is served.
  *
  * Every record comes out with its RDATA in wire form (names uncompressed),
  * and every mistake is a ZoneError at its file, line and column.
  */
+import { rdataProblem, typeLabel } from "./dns-rdata.ts";
+import { ZoneError } from "./zone-error.ts";
+import { MORE_TYPES, parseMoreRdata } from "./zone-types.ts";
 
-export class ZoneError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
-    super(message);
-  }
-}
+export { ZoneError };
 
 export interface ZoneRecord {
   /** Owner, wire form, as written (case kept). */
@@ -35,9 +38,11 @@ interface Token {
 
 export const TYPES: Record<string, number> = {
   A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, AAAA: 28, SRV: 33, DNAME: 39,
-  DS: 43, SSHFP: 44, TLSA: 52, CAA: 257,
+  CAA: 257, ...MORE_TYPES,
 };
 const MAX_TTL = 0x7fffffff; // RFC 2181 §8
+/** The TTL of a record when the file gives none anywhere before it: NSD 4's. */
+const DEFAULT_TTL = 3600;
 
 /** The lines of a master file as token lists: parentheses joined, comments
  * dropped; `startsBlank` says the line began with white space (no owner). */
@@ -81,8 +86,14 @@ function logicalLines(src: string): { tokens: Token[]; startsBlank: boolean; lin
       let text = "";
       i++; col++;
       while (true) {
-        if (i >= src.length || src[i] === "\n") throw new ZoneError("unterminated quoted string", startLine, startCol);
+        if (i >= src.length) throw new ZoneError("unterminated quoted string", startLine, startCol);
         const d = src[i];
+        if (d === "\n") {
+          // A quoted string may span lines; the line break is part of it (as NSD reads it).
+          text += d;
+          i++; line++; col = 1;
+          continue;
+        }
         if (d === "\\") {
           if (i + 1 >= src.length) throw new ZoneError("'\\' at the end of the file", line, col);
           text += d + src[i + 1];
@@ -119,10 +130,9 @@ function unescape(t: Token): number[] {
   const s = t.text;
   for (let i = 0; i < s.length; i++) {
     if (s[i] !== "\\") {
-      const code = s.charCodeAt(i);
-      if (code > 0x7f) {
-        out.push(...new TextEncoder().encode(s[i]));
-      } else out.push(code);
+      // The file was read as Latin-1, one character per byte: a byte
+      // above 0x7f is kept as it is (a zone file is bytes, not text).
+      out.push(s.charCodeAt(i));
       continue;
     }
     if (/^[0-9]{3}$/.test(s.slice(i + 1, i + 4))) {
@@ -166,7 +176,7 @@ export function nameToWire(t: Token, origin: Uint8Array | null): Uint8Array {
       if (i === s.length - 1) absolute = true;
       continue;
     }
-    cur.push(...new TextEncoder().encode(s[i]));
+    cur.push(s.charCodeAt(i)); // one byte per character (Latin-1)
   }
   if (cur.length > 0) labels.push(cur);
   const out: number[] = [];
@@ -240,8 +250,10 @@ export function parseMasterFile(src: string, origin: Uint8Array | null): ParseRe
     let k = 0;
     let owner: Uint8Array;
     if (startsBlank) {
-      if (!lastOwner) throw new ZoneError("a record without owner before any owner was given", first.line, first.column);
-      owner = lastOwner;
+      // A first record without owner is at the origin (as NSD reads it).
+      const o = lastOwner ?? origin;
+      if (!o) throw new ZoneError("a record without owner before any owner or $ORIGIN was given", first.line, first.column);
+      owner = o;
     } else {
       owner = nameToWire(tokens[0], origin);
       k = 1;
@@ -265,11 +277,8 @@ export function parseMasterFile(src: string, origin: Uint8Array | null): ParseRe
     if (type === null) throw new ZoneError(`unknown type '${typeTok.text}' (write TYPEnnn and \\# RDATA for others, RFC 3597)`, typeTok.line, typeTok.column);
     const rdata = parseRdata(type, tokens.slice(k + 1), typeTok, origin);
     if (ttl === null) {
-      // RFC 2308 §4: $TTL, else the last explicit TTL; the SOA minimum
-      // is the old (RFC 1035) default, for the SOA itself.
-      ttl = defaultTtl ?? lastTtl;
-      if (ttl === null && type === 6) ttl = soaMinimum(rdata);
-      if (ttl === null) throw new ZoneError("no TTL: give one, or a $TTL line before", typeTok.line, typeTok.column);
+      // RFC 2308 §4: $TTL, else the last explicit TTL, else NSD's default.
+      ttl = defaultTtl ?? lastTtl ?? DEFAULT_TTL;
     } else lastTtl = ttl;
     lastOwner = owner;
     records.push({ owner, type, ttl, rdata, line: first.line, column: first.column });
@@ -277,14 +286,18 @@ export function parseMasterFile(src: string, origin: Uint8Array | null): ParseRe
   return { records, origin };
 }
 
-function soaMinimum(rdata: Uint8Array): number {
-  const v = new DataView(rdata.buffer, rdata.byteOffset + rdata.length - 4, 4);
-  return v.getUint32(0);
-}
-
 // ---- RDATA
 function parseRdata(type: number, f: Token[], at: Token, origin: Uint8Array | null): Uint8Array {
-  if (f.length > 0 && f[0].text === "\\#" && !f[0].quoted) return generic(f, at);
+  if (f.length > 0 && f[0].text === "\\#" && !f[0].quoted) {
+    // RFC 3597 §5: the generic form of a known type must still be that
+    // type's RDATA, or the server would serve (or trip on) garbage.
+    const b = generic(f, at);
+    const problem = rdataProblem(type, b);
+    if (problem) {
+      throw new ZoneError(`${typeLabel(type)} \\# ${b.length}: ${problem}. NSD refuses it too: write it in ${typeLabel(type)}'s presentation form, or give \\# the wire form of exactly that`, f[0].line, f[0].column);
+    }
+    return b;
+  }
   const need = (n: number, what: string) => {
     if (f.length !== n) throw new ZoneError(`${what} (${f.length} field${f.length === 1 ? "" : "s"} given)`, at.line, at.column);
   };
@@ -320,6 +333,12 @@ function parseRdata(type: number, f: Token[], at: Token, origin: Uint8Array | nu
       }
       return cat(Uint8Array.of(flags, tag.length), Uint8Array.from(tag), Uint8Array.from(unescape(f[2])));
     }
+  }
+  const more = parseMoreRdata(type, f, at, { name, number, charString, unescape, ipv4, ipv6, typeNumber });
+  if (more) {
+    const problem = rdataProblem(type, more);
+    if (problem) throw new ZoneError(`${typeLabel(type)}: ${problem}`, at.line, at.column);
+    return more;
   }
   if (f.length === 0) return new Uint8Array(0);
   throw new ZoneError(`type ${at.text} needs its RDATA in RFC 3597 form: \\# LENGTH HEX`, at.line, at.column);
@@ -365,7 +384,9 @@ function cat(...parts: Uint8Array[]): Uint8Array {
 }
 
 function ipv4(t: Token): Uint8Array {
-  const m = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/.exec(t.text);
+  // No leading zeros (192.0.2.010 could be read as octal): NSD refuses them too.
+  const octet = "(0|[1-9][0-9]{0,2})";
+  const m = new RegExp(`^${octet}\\.${octet}\\.${octet}\\.${octet}$`).exec(t.text);
   if (!m || m.slice(1).some((o) => Number(o) > 255)) throw new ZoneError(`'${t.text}' is not an IPv4 address`, t.line, t.column);
   return Uint8Array.from(m.slice(1).map(Number));
 }
