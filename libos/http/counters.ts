@@ -1,5 +1,5 @@
 // The HTTP server's counters, printed like the network layers' ones.
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 
 export class HttpCounters extends Counters {
   connections: u64 = 0;
@@ -24,13 +24,37 @@ export class HttpCounters extends Counters {
   closedAbnormally: u64 = 0;
   bodyBytes: u64 = 0;
 
-  list(): string {
-    return this.item("connections", this.connections) + this.item("open", this.open) + this.item("requests", this.requests) +
-      this.item("status2xx", this.status2xx) + this.item("status3xx", this.status3xx) +
-      this.item("status4xx", this.status4xx) + this.item("status5xx", this.status5xx) +
-      this.item("errors", this.errors) + this.item("requestTimeouts", this.requestTimeouts) +
-      this.item("idleTimeouts", this.idleTimeouts) + this.item("sendTimeouts", this.sendTimeouts) +
-      this.item("deferred", this.deferred) + this.item("handlerTimeouts", this.handlerTimeouts) +
-      this.item("closedAbnormally", this.closedAbnormally) + this.item("bodyBytes", this.bodyBytes);
+  visit(v: CounterVisitor): void {
+
+    v.count("connections", this.connections);
+
+    v.gauge("open", this.open);
+
+    v.count("requests", this.requests);
+
+    v.count("status2xx", this.status2xx);
+
+    v.count("status3xx", this.status3xx);
+
+    v.count("status4xx", this.status4xx);
+
+    v.count("status5xx", this.status5xx);
+
+    v.count("errors", this.errors);
+
+    v.count("requestTimeouts", this.requestTimeouts);
+
+    v.count("idleTimeouts", this.idleTimeouts);
+
+    v.count("sendTimeouts", this.sendTimeouts);
+
+    v.count("deferred", this.deferred);
+
+    v.count("handlerTimeouts", this.handlerTimeouts);
+
+    v.count("closedAbnormally", this.closedAbnormally);
+
+    v.count("bodyBytes", this.bodyBytes);
+
   }
 }

@@ -26,7 +26,7 @@ import {
 } from "../wire/index";
 import { ArpCache, ArpEntry, EntryState, NO_MAC } from "./arpcache";
 import { Ipv4Config, Limits, isMulticast } from "./config";
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 import { EtherTypeHandler, EthernetLayer } from "./ethernet";
 import { moveWindow, newWindow } from "./window";
 
@@ -68,16 +68,44 @@ export class ArpCounters extends Counters {
   /** Resolved entries that expired and had to be resolved again. */
   expired: u64 = 0;
 
-  list(): string {
-    return this.item("packetsIn", this.packetsIn) + this.item("dropMalformed", this.dropMalformed) +
-      this.item("dropBadSender", this.dropBadSender) + this.item("conflicts", this.conflicts) +
-      this.item("requestsIn", this.requestsIn) + this.item("repliesIn", this.repliesIn) +
-      this.item("repliesOut", this.repliesOut) + this.item("requestsOut", this.requestsOut) +
-      this.item("announcementsOut", this.announcementsOut) + this.item("queued", this.queued) +
-      this.item("dropQueueFull", this.dropQueueFull) + this.item("dropQueueBytes", this.dropQueueBytes) +
-      this.item("dropUnresolved", this.dropUnresolved) + this.item("dropCacheFull", this.dropCacheFull) +
-      this.item("failures", this.failures) + this.item("expired", this.expired) +
-      this.item("defences", this.defences) + this.item("pendingEvicted", this.pendingEvicted);
+  visit(v: CounterVisitor): void {
+
+    v.count("packetsIn", this.packetsIn);
+
+    v.count("dropMalformed", this.dropMalformed);
+
+    v.count("dropBadSender", this.dropBadSender);
+
+    v.count("conflicts", this.conflicts);
+
+    v.count("requestsIn", this.requestsIn);
+
+    v.count("repliesIn", this.repliesIn);
+
+    v.count("repliesOut", this.repliesOut);
+
+    v.count("requestsOut", this.requestsOut);
+
+    v.count("announcementsOut", this.announcementsOut);
+
+    v.count("queued", this.queued);
+
+    v.count("dropQueueFull", this.dropQueueFull);
+
+    v.count("dropQueueBytes", this.dropQueueBytes);
+
+    v.count("dropUnresolved", this.dropUnresolved);
+
+    v.count("dropCacheFull", this.dropCacheFull);
+
+    v.count("failures", this.failures);
+
+    v.count("expired", this.expired);
+
+    v.count("defences", this.defences);
+
+    v.count("pendingEvicted", this.pendingEvicted);
+
   }
 }
 

@@ -8,7 +8,7 @@ import {
   macIsMulticast,
 } from "../wire/index";
 import { get16, get48, set16, set48 } from "../wire/field";
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 import { Link } from "./link";
 import { moveWindow, newWindow } from "./window";
 
@@ -32,11 +32,22 @@ export class EthernetCounters extends Counters {
   /** The link refused a frame. */
   dropLink: u64 = 0;
 
-  list(): string {
-    return this.item("framesIn", this.framesIn) + this.item("dropTruncated", this.dropTruncated) +
-      this.item("dropNotForUs", this.dropNotForUs) + this.item("dropBadSource", this.dropBadSource) +
-      this.item("dropUnknownType", this.dropUnknownType) +
-      this.item("framesOut", this.framesOut) + this.item("dropLink", this.dropLink);
+  visit(v: CounterVisitor): void {
+
+    v.count("framesIn", this.framesIn);
+
+    v.count("dropTruncated", this.dropTruncated);
+
+    v.count("dropNotForUs", this.dropNotForUs);
+
+    v.count("dropBadSource", this.dropBadSource);
+
+    v.count("dropUnknownType", this.dropUnknownType);
+
+    v.count("framesOut", this.framesOut);
+
+    v.count("dropLink", this.dropLink);
+
   }
 }
 

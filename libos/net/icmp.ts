@@ -19,7 +19,7 @@ import {
 } from "../wire/index";
 import { get16, get48, get8 } from "../wire/field";
 import { Limits, isLoopback, isMulticast } from "./config";
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 import { ErrorReporter, Ipv4Layer } from "./ipv4";
 import { IpDatagram, IpProtocol } from "./ip";
 import { moveWindow, newWindow } from "./window";
@@ -46,13 +46,32 @@ export class IcmpCounters extends Counters {
   /** Errors not sent because of the rate limit. */
   dropRateLimited: u64 = 0;
 
-  list(): string {
-    return this.item("messagesIn", this.messagesIn) + this.item("dropTruncated", this.dropTruncated) +
-      this.item("dropBadChecksum", this.dropBadChecksum) + this.item("echoRequestsIn", this.echoRequestsIn) +
-      this.item("echoRepliesOut", this.echoRepliesOut) + this.item("dropBroadcastEcho", this.dropBroadcastEcho) +
-      this.item("echoRepliesIn", this.echoRepliesIn) + this.item("errorsIn", this.errorsIn) +
-      this.item("unhandled", this.unhandled) + this.item("unreachablesOut", this.unreachablesOut) +
-      this.item("timeExceededOut", this.timeExceededOut) + this.item("dropRateLimited", this.dropRateLimited);
+  visit(v: CounterVisitor): void {
+
+    v.count("messagesIn", this.messagesIn);
+
+    v.count("dropTruncated", this.dropTruncated);
+
+    v.count("dropBadChecksum", this.dropBadChecksum);
+
+    v.count("echoRequestsIn", this.echoRequestsIn);
+
+    v.count("echoRepliesOut", this.echoRepliesOut);
+
+    v.count("dropBroadcastEcho", this.dropBroadcastEcho);
+
+    v.count("echoRepliesIn", this.echoRepliesIn);
+
+    v.count("errorsIn", this.errorsIn);
+
+    v.count("unhandled", this.unhandled);
+
+    v.count("unreachablesOut", this.unreachablesOut);
+
+    v.count("timeExceededOut", this.timeExceededOut);
+
+    v.count("dropRateLimited", this.dropRateLimited);
+
   }
 }
 

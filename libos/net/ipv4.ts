@@ -25,7 +25,7 @@ import { get48 } from "../wire/field";
 import { ArpLayer, NO_MAC, ResolvedSender } from "./arp";
 import { IpDatagram, IpLayer, IpProtocol } from "./ip";
 import { Ipv4Config, Limits, isLoopback, isMulticast } from "./config";
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 import { EtherTypeHandler, EthernetLayer } from "./ethernet";
 import { Fragmenter } from "./fragment";
 import { Reassembly, ReassemblyHost } from "./reassembly";
@@ -70,16 +70,42 @@ export class Ipv4Counters extends Counters {
    * dropped, and TCP sends it again in segments. */
   dropTsoUnresolved: u64 = 0;
 
-  list(): string {
-    return this.item("packetsIn", this.packetsIn) + this.item("dropTruncated", this.dropTruncated) +
-      this.item("dropBadVersion", this.dropBadVersion) + this.item("dropBadHeaderLength", this.dropBadHeaderLength) +
-      this.item("dropBadChecksum", this.dropBadChecksum) + this.item("dropBadLength", this.dropBadLength) +
-      this.item("dropBadSource", this.dropBadSource) + this.item("dropNotForUs", this.dropNotForUs) +
-      this.item("dropUnknownProtocol", this.dropUnknownProtocol) + this.item("delivered", this.delivered) +
-      this.item("packetsOut", this.packetsOut) + this.item("fragmentsOut", this.fragmentsOut) +
-      this.item("dropNoRoute", this.dropNoRoute) + this.item("dropTooLong", this.dropTooLong) +
-      this.item("tsoOut", this.tsoOut) + this.item("dropTsoUnresolved", this.dropTsoUnresolved) +
-      this.item("dropSourceRoute", this.dropSourceRoute);
+  visit(v: CounterVisitor): void {
+
+    v.count("packetsIn", this.packetsIn);
+
+    v.count("dropTruncated", this.dropTruncated);
+
+    v.count("dropBadVersion", this.dropBadVersion);
+
+    v.count("dropBadHeaderLength", this.dropBadHeaderLength);
+
+    v.count("dropBadChecksum", this.dropBadChecksum);
+
+    v.count("dropBadLength", this.dropBadLength);
+
+    v.count("dropBadSource", this.dropBadSource);
+
+    v.count("dropNotForUs", this.dropNotForUs);
+
+    v.count("dropUnknownProtocol", this.dropUnknownProtocol);
+
+    v.count("delivered", this.delivered);
+
+    v.count("packetsOut", this.packetsOut);
+
+    v.count("fragmentsOut", this.fragmentsOut);
+
+    v.count("dropNoRoute", this.dropNoRoute);
+
+    v.count("dropTooLong", this.dropTooLong);
+
+    v.count("tsoOut", this.tsoOut);
+
+    v.count("dropTsoUnresolved", this.dropTsoUnresolved);
+
+    v.count("dropSourceRoute", this.dropSourceRoute);
+
   }
 }
 

@@ -21,7 +21,7 @@
 // bytes for the Ethernet header of its first fragment, a 20-byte IPv4
 // header (the first fragment's, options left out), then the data, so that
 // the layers above treat it like any frame and can answer it in place.
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 import { Limits } from "./config";
 import { Timer, now } from "../platform/index";
 import { ETH_HEADER_LEN, Ipv4Address, IPV4_HEADER_LEN, Ipv4Packet } from "../wire/index";
@@ -60,12 +60,28 @@ export class ReassemblyCounters extends Counters {
   /** Datagrams still incomplete at the timeout. */
   dropTimeout: u64 = 0;
 
-  list(): string {
-    return this.item("fragmentsIn", this.fragmentsIn) + this.item("reassembled", this.reassembled) +
-      this.item("duplicates", this.duplicates) + this.item("dropMalformed", this.dropMalformed) +
-      this.item("dropInconsistent", this.dropInconsistent) + this.item("dropOverlap", this.dropOverlap) +
-      this.item("dropTooBig", this.dropTooBig) + this.item("dropTooManyFragments", this.dropTooManyFragments) +
-      this.item("dropEvicted", this.dropEvicted) + this.item("dropTimeout", this.dropTimeout);
+  visit(v: CounterVisitor): void {
+
+    v.count("fragmentsIn", this.fragmentsIn);
+
+    v.count("reassembled", this.reassembled);
+
+    v.count("duplicates", this.duplicates);
+
+    v.count("dropMalformed", this.dropMalformed);
+
+    v.count("dropInconsistent", this.dropInconsistent);
+
+    v.count("dropOverlap", this.dropOverlap);
+
+    v.count("dropTooBig", this.dropTooBig);
+
+    v.count("dropTooManyFragments", this.dropTooManyFragments);
+
+    v.count("dropEvicted", this.dropEvicted);
+
+    v.count("dropTimeout", this.dropTimeout);
+
   }
 }
 

@@ -14,7 +14,7 @@
 import { randomU32 } from "../platform/index";
 import { IP_PROTOCOL_UDP, IPV4_HEADER_LEN, IpAddress, MacAddress, UDP_HEADER_LEN, UdpPacket, WireError } from "../wire/index";
 import { NO_MAC } from "./arp";
-import { Counters } from "../platform/index";
+import { CounterVisitor, Counters } from "../platform/index";
 import { IP_HEADROOM, IpDatagram, IpFamilies, IpProtocol } from "./ip";
 import { moveWindow, newWindow } from "./window";
 
@@ -87,12 +87,26 @@ export class UdpCounters extends Counters {
   /** IPv4 could not send (no route, ARP queue full, …: see its counters). */
   dropSend: u64 = 0;
 
-  list(): string {
-    return this.item("datagramsIn", this.datagramsIn) + this.item("dropTruncated", this.dropTruncated) +
-      this.item("dropBadLength", this.dropBadLength) + this.item("dropBadChecksum", this.dropBadChecksum) +
-      this.item("dropBadPort", this.dropBadPort) + this.item("dropNoSocket", this.dropNoSocket) +
-      this.item("datagramsOut", this.datagramsOut) + this.item("dropTooLong", this.dropTooLong) +
-      this.item("dropSend", this.dropSend);
+  visit(v: CounterVisitor): void {
+
+    v.count("datagramsIn", this.datagramsIn);
+
+    v.count("dropTruncated", this.dropTruncated);
+
+    v.count("dropBadLength", this.dropBadLength);
+
+    v.count("dropBadChecksum", this.dropBadChecksum);
+
+    v.count("dropBadPort", this.dropBadPort);
+
+    v.count("dropNoSocket", this.dropNoSocket);
+
+    v.count("datagramsOut", this.datagramsOut);
+
+    v.count("dropTooLong", this.dropTooLong);
+
+    v.count("dropSend", this.dropSend);
+
   }
 }
 

@@ -1,6 +1,7 @@
 // Counters: every layer counts what it took in, sent out, and dropped, by
 // reason, in plain u64 fields (incrementing one costs nothing on the fast
-// path), and declares them once, in `list()`, as "name=value" words.
+// path), and declares them once, in `visit(v)`: each counter's name and
+// kind (v.count for counts, v.gauge for levels), shown to a visitor.
 //
 // One registry: a layer that exists registers its counters under its name
 // (registerCounters), and everything that prints them visits the registry:
@@ -13,14 +14,39 @@
 // name, in the order the layers registered. Tests and benchmarks read it.
 import { memoryLimit } from "./memory";
 
-export abstract class Counters {
-  /** Every counter as " name=value" words. */
-  abstract list(): string;
-
-  protected item(name: string, value: u64): string {
-    return " " + name + "=" + value.toString();
+/** What a layer's counters are shown to, one value at a time. */
+export abstract class CounterVisitor {
+  /** A count: only ever grows (frames in, drops by reason, requests). */
+  abstract count(name: string, value: u64): void;
+  /** A level: goes up and down (connections open, buffers taken). */
+  gauge(name: string, value: u64): void {
+    this.count(name, value);
   }
 }
+
+/** A layer's counters, declared once in `visit` (name and kind of each). */
+export abstract class Counters {
+  abstract visit(v: CounterVisitor): void;
+
+  /** Every counter as " name=value" words. */
+  list(): string {
+    const w = words;
+    w.prefix = " ";
+    w.text = "";
+    this.visit(w);
+    return w.text;
+  }
+}
+
+/** Writes " PREFIXname=value" words. */
+class Words extends CounterVisitor {
+  prefix: string = " ";
+  text: string = "";
+  count(name: string, value: u64): void {
+    this.text += this.prefix + name + "=" + value.toString();
+  }
+}
+const words = new Words();
 
 const names: string[] = [];
 const sets: Counters[] = [];
@@ -47,9 +73,12 @@ export function countersReport(): string {
 /** The --stats line: "stats memory.heap=N … layer.name=value …". */
 export function statsLine(): string {
   let text = "stats memory.heap=" + (<i64>memory.size() << 16).toString() + " memory.limit=" + memoryLimit().toString();
+  const w = words;
   for (let i = 0; i < names.length; i++) {
-    const prefix = " " + names[i] + ".";
-    text += sets[i].list().replaceAll(" ", prefix);
+    w.prefix = " " + names[i] + ".";
+    w.text = "";
+    sets[i].visit(w);
+    text += w.text;
   }
   return text;
 }

@@ -32,6 +32,6 @@ export { Timer, nextDeadline, armedTimers, fireDue } from "./timers";
 export { InputSource, watch, unwatch, step, run, stop } from "./loop";
 export { NetDevice, NetCounters, FrameReceiver } from "./net";
 export { memoryLimit } from "./memory";
-export { Counters, registerCounters, countersReport, statsLine } from "./counters";
+export { Counters, CounterVisitor, registerCounters, countersReport, statsLine } from "./counters";
 export { Asset, findAsset, assets } from "./assets";
 export { moveWindow, newWindow, offsetIn } from "./window";

@@ -1,7 +1,7 @@
 // TCP's counters: segments in and out, drops by reason, connection
 // events, recovery. Printed by `TcpLayer.counters.list()` like the other
 // layers' ("tcp segmentsIn=… dropBadChecksum=…").
-import { Counters } from "../../platform/index";
+import { CounterVisitor, Counters } from "../../platform/index";
 
 export class TcpCounters extends Counters {
   segmentsIn: u64 = 0;
@@ -80,29 +80,103 @@ export class TcpCounters extends Counters {
   /** Full collections run because the heap grew past half the limit. */
   collections: u64 = 0;
 
-  list(): string {
-    return this.item("segmentsIn", this.segmentsIn) + this.item("segmentsOut", this.segmentsOut) +
-      this.item("superSegmentsOut", this.superSegmentsOut) +
-      this.item("dropMalformed", this.dropMalformed) + this.item("dropBadChecksum", this.dropBadChecksum) +
-      this.item("dropBroadcast", this.dropBroadcast) + this.item("dropNoListener", this.dropNoListener) +
-      this.item("dropNoRoom", this.dropNoRoom) + this.item("dropBacklog", this.dropBacklog) +
-      this.item("dropOutOfWindow", this.dropOutOfWindow) + this.item("dropZeroWindow", this.dropZeroWindow) +
-      this.item("dropPaws", this.dropPaws) + this.item("dropBadAck", this.dropBadAck) +
-      this.item("dropAfterFin", this.dropAfterFin) + this.item("dropOutOfOrder", this.dropOutOfOrder) +
-      this.item("outOfOrder", this.outOfOrder) + this.item("challengeAcks", this.challengeAcks) +
-      this.item("challengeAcksLimited", this.challengeAcksLimited) + this.item("resetsIn", this.resetsIn) +
-      this.item("resetsOut", this.resetsOut) + this.item("finsIn", this.finsIn) +
-      this.item("passiveOpens", this.passiveOpens) + this.item("activeOpens", this.activeOpens) +
-      this.item("cookiesSent", this.cookiesSent) + this.item("cookiesAccepted", this.cookiesAccepted) +
-      this.item("cookiesRefused", this.cookiesRefused) + this.item("refused", this.refused) +
-      this.item("retransmits", this.retransmits) + this.item("synRetransmits", this.synRetransmits) +
-      this.item("rtoExpired", this.rtoExpired) + this.item("spuriousTimeouts", this.spuriousTimeouts) + this.item("fastRetransmits", this.fastRetransmits) + this.item("lostRetransmits", this.lostRetransmits) + this.item("tailProbes", this.tailProbes) +
-      this.item("dupAcksIn", this.dupAcksIn) + this.item("windowProbes", this.windowProbes) +
-      this.item("keepaliveProbes", this.keepaliveProbes) + this.item("timeouts", this.timeouts) +
-      this.item("timeWaitSkipped", this.timeWaitSkipped) + this.item("timeWaitReused", this.timeWaitReused) +
-      this.item("closedNormal", this.closedNormal) + this.item("closedReset", this.closedReset) +
-      this.item("closedTimeout", this.closedTimeout) + this.item("closedAborted", this.closedAborted) +
-      this.item("collections", this.collections) + this.item("dropSynFin", this.dropSynFin) +
-      this.item("optionsIgnored", this.optionsIgnored) + this.item("invalidAcksLimited", this.invalidAcksLimited);
+  visit(v: CounterVisitor): void {
+
+    v.count("segmentsIn", this.segmentsIn);
+
+    v.count("segmentsOut", this.segmentsOut);
+
+    v.count("superSegmentsOut", this.superSegmentsOut);
+
+    v.count("dropMalformed", this.dropMalformed);
+
+    v.count("dropBadChecksum", this.dropBadChecksum);
+
+    v.count("dropBroadcast", this.dropBroadcast);
+
+    v.count("dropNoListener", this.dropNoListener);
+
+    v.count("dropNoRoom", this.dropNoRoom);
+
+    v.count("dropBacklog", this.dropBacklog);
+
+    v.count("dropOutOfWindow", this.dropOutOfWindow);
+
+    v.count("dropZeroWindow", this.dropZeroWindow);
+
+    v.count("dropPaws", this.dropPaws);
+
+    v.count("dropBadAck", this.dropBadAck);
+
+    v.count("dropAfterFin", this.dropAfterFin);
+
+    v.count("dropOutOfOrder", this.dropOutOfOrder);
+
+    v.count("outOfOrder", this.outOfOrder);
+
+    v.count("challengeAcks", this.challengeAcks);
+
+    v.count("challengeAcksLimited", this.challengeAcksLimited);
+
+    v.count("resetsIn", this.resetsIn);
+
+    v.count("resetsOut", this.resetsOut);
+
+    v.count("finsIn", this.finsIn);
+
+    v.count("passiveOpens", this.passiveOpens);
+
+    v.count("activeOpens", this.activeOpens);
+
+    v.count("cookiesSent", this.cookiesSent);
+
+    v.count("cookiesAccepted", this.cookiesAccepted);
+
+    v.count("cookiesRefused", this.cookiesRefused);
+
+    v.count("refused", this.refused);
+
+    v.count("retransmits", this.retransmits);
+
+    v.count("synRetransmits", this.synRetransmits);
+
+    v.count("rtoExpired", this.rtoExpired);
+
+    v.count("spuriousTimeouts", this.spuriousTimeouts);
+
+    v.count("fastRetransmits", this.fastRetransmits);
+
+    v.count("lostRetransmits", this.lostRetransmits);
+
+    v.count("tailProbes", this.tailProbes);
+
+    v.count("dupAcksIn", this.dupAcksIn);
+
+    v.count("windowProbes", this.windowProbes);
+
+    v.count("keepaliveProbes", this.keepaliveProbes);
+
+    v.count("timeouts", this.timeouts);
+
+    v.count("timeWaitSkipped", this.timeWaitSkipped);
+
+    v.count("timeWaitReused", this.timeWaitReused);
+
+    v.count("closedNormal", this.closedNormal);
+
+    v.count("closedReset", this.closedReset);
+
+    v.count("closedTimeout", this.closedTimeout);
+
+    v.count("closedAborted", this.closedAborted);
+
+    v.count("collections", this.collections);
+
+    v.count("dropSynFin", this.dropSynFin);
+
+    v.count("optionsIgnored", this.optionsIgnored);
+
+    v.count("invalidAcksLimited", this.invalidAcksLimited);
+
   }
 }

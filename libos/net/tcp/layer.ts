@@ -8,7 +8,7 @@
 // the frames of the current poll have been taken in. So an application
 // that answers a request with several writes sends full segments, and
 // the ACK of a request rides on its answer.
-import { Counters, Timer, memoryLimit, now, randomU32, registerCounters, SECOND } from "../../platform/index";
+import { CounterVisitor, Counters, Timer, memoryLimit, now, randomU32, registerCounters, SECOND } from "../../platform/index";
 import { NET_TSO_MAX_FRAME } from "../../platform/abi";
 import { ETH_HEADER_LEN, IP_PROTOCOL_TCP, IPV4_HEADER_LEN, IpAddress, IpEndpoint } from "../../wire/index";
 import { Flow, FlowAcceptor, FlowHandler } from "../../flow/index";
@@ -504,14 +504,19 @@ export class TcpLayer extends StreamTransport {
  * state, buffers taken from the pools. */
 class TcpLoad extends Counters {
   constructor(readonly layer: TcpLayer) { super(); }
-  list(): string {
+  visit(v: CounterVisitor): void {
     const t = this.layer;
-    return this.item("active", <u64>t.active) + this.item("timewait", <u64>t.timeWait) +
-      this.item("rcvpool", <u64>t.rcvPool.allocated) + this.item("sndpool", <u64>t.sndPool.allocated) +
-      this.item("buffers", <u64>t.config.bufferBound) + this.item("established", <u64>t.countIn(TcpState.Established)) +
-      this.item("finwait1", <u64>t.countIn(TcpState.FinWait1)) + this.item("finwait2", <u64>t.countIn(TcpState.FinWait2)) +
-      this.item("closewait", <u64>t.countIn(TcpState.CloseWait)) + this.item("lastack", <u64>t.countIn(TcpState.LastAck)) +
-      this.item("synreceived", <u64>t.countIn(TcpState.SynReceived));
+    v.gauge("active", <u64>t.active);
+    v.gauge("timewait", <u64>t.timeWait);
+    v.gauge("rcvpool", <u64>t.rcvPool.allocated);
+    v.gauge("sndpool", <u64>t.sndPool.allocated);
+    v.gauge("buffers", <u64>t.config.bufferBound);
+    v.gauge("established", <u64>t.countIn(TcpState.Established));
+    v.gauge("finwait1", <u64>t.countIn(TcpState.FinWait1));
+    v.gauge("finwait2", <u64>t.countIn(TcpState.FinWait2));
+    v.gauge("closewait", <u64>t.countIn(TcpState.CloseWait));
+    v.gauge("lastack", <u64>t.countIn(TcpState.LastAck));
+    v.gauge("synreceived", <u64>t.countIn(TcpState.SynReceived));
   }
 }
 
