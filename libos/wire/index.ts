@@ -14,7 +14,10 @@
 // - DNS (RFC 1035, EDNS(0) RFC 6891) and DHCP (RFC 2131/2132) messages as
 //   representations (DnsMessage, DhcpRepr) over header views; DNS names
 //   with compression (DnsName reads, DnsWriter writes within a size limit).
-// Addresses are integers (MacAddress = u64, Ipv4Address = u32).
+// Addresses: MacAddress (u64) and Ipv4Address (u32) are integers, for the
+// per-version code here and in libos/net/ipv4*; everything above the IP
+// layer holds an IpAddress (ip.ts: IPv4 or IPv6, parsed and printed per
+// RFC 4291 §2.2 and RFC 5952) and an IpEndpoint (address and port).
 //
 // Not supported: IPv4 options are skipped, never parsed or emitted; ARP for
 // anything but Ethernet/IPv4; ICMP types other than echo, destination
