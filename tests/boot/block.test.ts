@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { hasKvm, runImage, skipReason, tenders, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, runImage, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { buildApp, root } from "./build.ts";
 
 warnNoKvm("tests/boot/block.test.ts");
@@ -12,7 +12,7 @@ beforeAll(async () => {
   if (hasKvm) image = (await buildApp("block", { devices: [{ name: "storage", type: "block" }] })).image;
 });
 
-for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/block.test.ts", tender))(`block imports on ${tender.name}`, () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/block.test.ts", tender))(`block imports on ${tender.name}`, () => {
   test("info, write and read back a block, refuse one past the end; exit(7) halts with 7", async () => {
     const dir = path.join(root, "build/tests/boot/block");
     await mkdir(dir, { recursive: true });

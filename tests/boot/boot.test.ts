@@ -4,7 +4,7 @@
  * status.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { hasKvm, runImage, skipReason, tenders, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, runImage, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { buildApp } from "./build.ts";
 
 warnNoKvm("tests/boot/boot.test.ts");
@@ -15,7 +15,7 @@ beforeAll(async () => {
   for (const app of ["hello", "exception", "abort", "entropy", "clock"]) images[app] = (await buildApp(app)).image;
 });
 
-for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/boot.test.ts", tender))(`boot on ${tender.name}`, () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/boot.test.ts", tender))(`boot on ${tender.name}`, () => {
   test("greets with its command line and a plausible wall-clock time, exit 0", async () => {
     const r = await runImage(images.hello, { tender: tender.path, args: ["--ipv4=10.0.0.2/24", "two words"] });
     expect(r.stderr).toBe("");

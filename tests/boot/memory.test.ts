@@ -4,7 +4,7 @@
  * memory grows until the guest is full, never into the stack.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { hasKvm, runImage, skipReason, tenders, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, runImage, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { buildApp } from "./build.ts";
 
 warnNoKvm("tests/boot/memory.test.ts");
@@ -15,7 +15,7 @@ beforeAll(async () => {
   for (const app of ["oob", "grow", "recursion"]) images[app] = (await buildApp(app)).image;
 });
 
-for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`out-of-bounds memory access on ${tender.name}`, () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`out-of-bounds memory access on ${tender.name}`, () => {
   test("without a fault, bytes up to the end are readable", async () => {
     const r = await runImage(images.oob, { tender: tender.path, args: ["none"] });
     expect(r.status).toBe(0);
@@ -42,7 +42,7 @@ for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/memory.
   });
 });
 
-for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`memory.grow on ${tender.name}`, () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`memory.grow on ${tender.name}`, () => {
   test("grows until the guest is full, then returns -1; new pages are zero; the stack is untouched", async () => {
     const r = await runImage(images.grow, { tender: tender.path, tenderArgs: ["--mem=32"], timeoutMs: 60_000 });
     expect(r.status).toBe(0);
@@ -58,7 +58,7 @@ for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/memory.
   });
 });
 
-for (const tender of tenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`stack exhaustion on ${tender.name}`, () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`stack exhaustion on ${tender.name}`, () => {
   test("deep recursion through the stack check is `call stack exhausted`", async () => {
     const r = await runImage(images.recursion, { tender: tender.path, args: ["checked"] });
     expect(r.status).toBe(255);

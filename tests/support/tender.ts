@@ -10,8 +10,9 @@
  *   own, built on demand by toolchain/tender/build.ts.
  * - `tenders(set)`: the tenders an end-to-end suite runs under, each test
  *   name saying which: Morgana's own and the real Solo5 ones built from
- *   the releases by tests/support/solo5.ts ("e2e": morgana-hvt and
- *   solo5-hvt 0.12.1; "smoke" adds solo5-hvt 0.9.3). With $MORGANA_TENDER
+ *   the releases by tests/support/solo5.ts ("e2e": morgana-hvt,
+ *   solo5-hvt 0.12.1 and solo5-spt 0.12.1; "smoke" adds solo5-hvt 0.9.3;
+ *   `hvtTenders()` those that boot hand-written hvt guests). With $MORGANA_TENDER
  *   set, only that one. `skipReason(tender)` says why one cannot run here
  *   (no KVM, not built) and warns once, so a suite skips visibly.
  * - `runImage(image, opts)`: boot an image to completion and collect its
@@ -70,8 +71,8 @@ const solo5 = (version: string, target: "hvt" | "spt"): Tender => ({
 
 /**
  * The tenders a suite runs under: "e2e" every end-to-end suite (Morgana's
- * tender and the real solo5-hvt 0.12.1), "smoke" the smoke set (hello,
- * echo, website, dns) that also runs under solo5-hvt 0.9.3.
+ * tender, the real solo5-hvt and solo5-spt 0.12.1), "smoke" the smoke set
+ * (hello, echo, website, dns) that also runs under solo5-hvt 0.9.3.
  */
 export function tenders(set: "e2e" | "smoke" = "e2e"): Tender[] {
   const env = process.env.MORGANA_TENDER;
@@ -79,10 +80,15 @@ export function tenders(set: "e2e" | "smoke" = "e2e"): Tender[] {
   const list: Tender[] = [
     { name: "morgana-hvt", target: "hvt", path: defaultTenderPath, bundled: true, missing: "" },
     solo5("0.12.1", "hvt"),
+    solo5("0.12.1", "spt"),
   ];
   if (set === "smoke") list.push(solo5("0.9.3", "hvt"));
   return list;
 }
+
+/** The hvt tenders of the "e2e" set: for guests built for hvt only
+ * (tests/boot's hand-written C guests). */
+export const hvtTenders = (): Tender[] => tenders().filter((t) => t.target === "hvt");
 
 const warned = new Set<string>();
 /** Why `tender` cannot run here ("" when it can); warns once per suite

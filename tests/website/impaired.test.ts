@@ -12,6 +12,7 @@ import { buildApp } from "../../toolchain/build/index.ts";
 import { root } from "../../toolchain/root.ts";
 import { createLink, type Impairments } from "../impair/link.ts";
 import { hasNetns, warnNoNetns } from "../support/netns.ts";
+import type { Target } from "../support/images.ts";
 import { skipReason, tenders } from "../support/tender.ts";
 import { Unikernel } from "./unikernel.ts";
 
@@ -34,21 +35,28 @@ function noise(len: number, seed: number): Uint8Array {
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-/** The site with the big file and its image, made once for every tender. */
-let made: Promise<{ site: string; big: Uint8Array; image: string }> | null = null;
+/** The site with the big file, made once for every tender. */
+let made: Promise<{ site: string; big: Uint8Array }> | null = null;
 function bigSite() {
   made ??= (async () => {
     const site = mkdtempSync(path.join(tmpdir(), "website-big-"));
     const big = noise(BIG, 20240101);
     writeFileSync(path.join(site, "big.bin"), big);
     writeFileSync(path.join(site, "index.html"), "<!DOCTYPE html><title>big</title><a href=big.bin>big</a>\n");
-    const built = await buildApp(path.join(root, "apps", "website"), {
-      outDir: path.join(root, "build", "test-images", "website-big"),
-      assetDirs: { site },
-    });
-    return { site, big, image: built.image };
+    return { site, big };
   })();
   return made;
+}
+/** Its image for `target`, built once. */
+const images = new Map<Target, Promise<string>>();
+function bigImage(target: Target): Promise<string> {
+  if (!images.has(target))
+    images.set(target, bigSite().then(async ({ site }) => (await buildApp(path.join(root, "apps", "website"), {
+      outDir: path.join(root, "build", "test-images", "website-big"),
+      assetDirs: { site },
+      target,
+    })).image));
+  return images.get(target)!;
 }
 afterAll(async () => {
   if (made) rmSync((await made).site, { recursive: true, force: true });
@@ -60,7 +68,8 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("websi
   let big: Uint8Array;
 
   beforeAll(async () => {
-    ({ site, big, image } = await bigSite());
+    ({ site, big } = await bigSite());
+    image = await bigImage(tender.target);
   });
 
   async function download(imp: Impairments, timeoutMs: number) {
