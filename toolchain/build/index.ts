@@ -46,6 +46,8 @@ export interface BuildResult {
   name: string;
   image: string;
   bytes: number;
+  /** The least --mem (MiB) the image boots in. */
+  minMem: number;
   stages: StageTiming[];
   /** Where the intermediate files are, if kept. */
   workDir?: string;
@@ -97,7 +99,7 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
   const linked = await stage(
     "link",
     () => link({ appC, devices: app.devices, out: image, buildDir: path.join(workDir, "obj"), debug: opts.debug, assets, optimizeForSize: app.optimize === "size", target: target.name }),
-    (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}`,
+    (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}, boots in --mem=${r.minMem} or more`,
   );
   if (opts.keep) {
     await rm(keptDir, { recursive: true, force: true });
@@ -105,5 +107,5 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
   } else {
     await rm(workDir, { recursive: true, force: true });
   }
-  return { name: app.name, image: linked.image, bytes: linked.bytes, stages, workDir: opts.keep ? keptDir : undefined };
+  return { name: app.name, image: linked.image, bytes: linked.bytes, minMem: linked.minMem, stages, workDir: opts.keep ? keptDir : undefined };
 }
