@@ -14,7 +14,8 @@
  * MTU 1500 and of MTU 65000 with a 256 KiB send buffer (each frame costs a
  * hypercall without net rings, and nginx's veth hands 64 KiB packets
  * inside the host), each both ways Morgana's tender moves frames (net
- * rings, and one hypercall per frame: netpaths.ts).
+ * rings, and one hypercall per frame) and under the real solo5-hvt and
+ * (the spt image) solo5-spt 0.12.1 (netpaths.ts).
  *
  * Also reported: the time from starting the tender (or nginx) to the first
  * successful HTTP response, measured by first-answer.c, which starts the
@@ -157,6 +158,14 @@ export const website: Suite = {
     })).image;
     const defaultImage = (await buildApp(path.join(root, "apps", "website"))).image;
     const tender = await tenderPath();
+    const paths = netPaths();
+    // The bench site for solo5-spt too, when it is one of the paths.
+    const images = {
+      hvt: image,
+      spt: paths.some((p) => p.target === "spt") ? (await buildApp(path.join(root, "apps", "website"), {
+        outDir: path.join(root, "build", "bench", "website"), assetDirs: { site }, target: "spt",
+      })).image : "",
+    };
     const firstAnswer = buildFirstAnswer(work);
     writeFileSync(path.join(work, "nginx.conf"), [
       "user root;", "worker_processes 1;", "daemon off;", "master_process off;", `pid ${work}/nginx.pid;`,
@@ -170,7 +179,6 @@ export const website: Suite = {
     const add = (k: string, r: Run) => runs.set(k, [...(runs.get(k) ?? []), r]);
     const oursStart: number[] = [];
     const theirsStart: number[] = [];
-    const paths = netPaths();
     const ways = MTUS.flatMap((mtu) => paths.map((p, i) => ({ mtu, p, who: `ours${mtu}${i ? p.name : ""}` })));
     const label = (w: { mtu: number; p: { name: string } }) => `MTU ${w.mtu}${paths.length > 1 ? `, ${w.p.name}` : ""}`;
     try {
@@ -186,8 +194,8 @@ export const website: Suite = {
             // at once: otherwise its tail waits for the peer's delayed ACK.
             const extra = mtu > 1500 ? ["--tcp-sndbuf=262144"] : [];
             const timed = startTimed(firstAnswer, a, { kind: "http", addr: "10.0.0.2", port: 80, what: "/index.html" },
-              [tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
-              `--net-mac:service=${MAC}`, ...netPath.tenderArgs, "--", image, "--ipv4=10.0.0.2/24", ...extra]);
+              [netPath.tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
+              `--net-mac:service=${MAC}`, ...netPath.tenderArgs, "--", images[netPath.target], "--ipv4=10.0.0.2/24", ...extra]);
             guest = timed.child;
             const started = await timed.answered;
             if (who === "ours1500") oursStart.push(started);
