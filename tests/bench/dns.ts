@@ -31,7 +31,7 @@ import { createNetns, type Netns } from "../support/netns.ts";
 import { hasKvm } from "../support/tender.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
-import { netPaths } from "./netpaths.ts";
+import { netPaths, stopCounting } from "./netpaths.ts";
 import { linuxPeer } from "./linux-peer.ts";
 import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
@@ -69,16 +69,6 @@ function kill(c: ChildProcess | null): void {
   if (c?.pid !== undefined && c.exitCode === null) process.kill(c.pid, "SIGTERM");
 }
 
-/** Stops the tender and reads the hypercalls it counted (--x-exit-stats). */
-async function stopCounting(c: ChildProcess, stderr: () => string): Promise<number | undefined> {
-  if (c.exitCode === null && c.pid !== undefined) {
-    const closed = new Promise((r) => c.on("close", r));
-    process.kill(c.pid, "SIGTERM");
-    await closed;
-  }
-  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
-  return m ? Number(m[1]) : undefined;
-}
 
 export const dns: Suite = {
   name: "dns",

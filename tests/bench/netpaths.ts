@@ -7,6 +7,7 @@
  * could build them. Under $MORGANA_TENDER there is only the one path it
  * gives.
  */
+import type { ChildProcess } from "node:child_process";
 import { defaultTenderPath } from "../../toolchain/tender/build.ts";
 import { tenders } from "../support/tender.ts";
 
@@ -35,4 +36,16 @@ export function netPaths(): NetPath[] {
     { name: "hypercalls", ...ours, tenderArgs: ["--x-no-net-rings"] },
     ...real,
   ];
+}
+
+/** Stops a tender started with --x-exit-stats (SIGTERM, by its PID) and
+ * reads the hypercalls it counted from its stderr; undefined without. */
+export async function stopCounting(c: ChildProcess, stderr: () => string): Promise<number | undefined> {
+  if (c.exitCode === null && c.pid !== undefined) {
+    const closed = new Promise((r) => c.on("close", r));
+    process.kill(c.pid, "SIGTERM");
+    await closed;
+  }
+  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
+  return m ? Number(m[1]) : undefined;
 }

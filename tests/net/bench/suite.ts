@@ -21,7 +21,7 @@ import { link } from "../../../toolchain/link/index.ts";
 import { root } from "../../../toolchain/root.ts";
 import { createNetns, type Netns } from "../../support/netns.ts";
 import type { Suite, SuiteContext, Table } from "../../bench/suite.ts";
-import { netPaths, type NetPath } from "../../bench/netpaths.ts";
+import { netPaths, stopCounting, type NetPath } from "../../bench/netpaths.ts";
 
 const here = path.join(root, "tests/net/bench");
 const out = path.join(root, "build/bench/net");
@@ -52,17 +52,6 @@ async function boot(ns: Netns, image: Image, path: NetPath): Promise<{ child: Ch
     child.on("close", () => reject(new Error(`${image.name} exited: ${text}${err}`)));
   });
   return { child, stderr: () => err };
-}
-
-/** Hypercalls the tender counted (its --x-exit-stats line), once it exited. */
-async function exits(child: ChildProcess, stderr: () => string): Promise<number | undefined> {
-  if (child.exitCode === null && child.pid !== undefined) {
-    const closed = new Promise((r) => child.on("close", r));
-    process.kill(child.pid, "SIGTERM");
-    await closed;
-  }
-  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
-  return m ? Number(m[1]) : undefined;
 }
 
 /** Average round trip in µs of a flood ping, checking every reply came. */
@@ -133,7 +122,7 @@ export const net: Suite = {
         try {
           const { child, stderr } = await boot(ns, config.image, config.path);
           for (const [t, test] of tests.entries()) results[t][i].push(await test.run(ns));
-          const n = await exits(child, stderr);
+          const n = await stopCounting(child, stderr);
           if (n !== undefined) exitCounts[i].push(n / tests.reduce((a, t) => a + t.exchanges, 0));
         } finally {
           await ns.destroy();
