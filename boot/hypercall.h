@@ -14,6 +14,11 @@
 
 #include "boot.h"
 
+#ifdef MORGANA_TARGET_SPT
+/* On spt the same calls are system calls (spt/hypercall.h). */
+#include "spt/hypercall.h"
+#else
+
 static inline void hvt_hypercall(unsigned nr, void *arg) {
     /* "memory": the tender reads and writes *arg behind the compiler. */
     __asm__ __volatile__("outl %0, %1"
@@ -83,4 +88,5 @@ static inline NORETURN void hvt_halt(int status) {
     cpu_halt_forever(); /* a tender that returns from halt gets a stopped CPU */
 }
 
+#endif /* MORGANA_TARGET_SPT */
 #endif

@@ -11,10 +11,14 @@
  * of function references are small and rarely grow.
  */
 #include "boot.h"
+#include "hypercall.h"
 
 #define MAX_PAGES 65536ull
 #define FOUR_GIB 0x100000000ull
-#define TABLE_ARENA 32768 /* entries, 256 KiB */
+/* Entries (8 bytes each): AssemblyScript's one table holds the functions
+ * called indirectly, a few hundred; the arena is guest memory every image
+ * pays for, so it stays small (64 KiB). */
+#define TABLE_ARENA 8192
 
 uintptr_t wrt_stack_limit = (uintptr_t)morgana_stack_bottom + STACK_MARGIN;
 
@@ -24,11 +28,26 @@ static u64 mapped; /* bytes of memory 0 in the page tables: its size, or the pre
 static wrt_ref arena[TABLE_ARENA];
 static u32 arena_used;
 
+static u64 initial_bytes(void) {
+    return &app_memory0_initial_pages ? (u64)app_memory0_initial_pages * WRT_PAGE_SIZE : 0;
+}
+
 void memory_init(u64 mem_size) {
     u64 top = mem_size < FOUR_GIB ? mem_size : FOUR_GIB;
     u64 base = (uintptr_t)morgana_memory0;
     limit = top > base ? (top - base) & ~(u64)(WRT_PAGE_SIZE - 1) : 0;
     if (limit > MAX_PAGES * WRT_PAGE_SIZE) limit = MAX_PAGES * WRT_PAGE_SIZE;
+    /* The image and its Wasm memory's first pages must fit: say, in one
+     * line, what --mem would do (the same figure the build prints). */
+    if (initial_bytes() > limit) {
+        con_str("boot: ");
+        con_dec(mem_size >> 20);
+        con_str(" MiB of guest memory is too little for this image: give it --mem=");
+        con_dec(MORGANA_MIN_MEM_MIB(base + initial_bytes()));
+        con_str(" or more\n");
+        con_flush();
+        hvt_halt(1);
+    }
 }
 
 u64 memory_limit(void) { return limit; }
@@ -38,7 +57,7 @@ u64 memory_limit(void) { return limit; }
  * wrt_memory_init stops it). Until then nothing runs that could reach
  * them, so the guard below the memory's end holds from its first access. */
 u64 memory_premap(void) {
-    u64 initial = &app_memory0_initial_pages ? (u64)app_memory0_initial_pages * WRT_PAGE_SIZE : 0;
+    u64 initial = initial_bytes();
     mapped = initial <= limit ? initial : 0;
     return mapped;
 }

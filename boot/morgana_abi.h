@@ -111,6 +111,25 @@ struct morgana_ring {
 #define MORGANA_RING_SIZE(slots, slot_size) (MORGANA_RING_DATA(slots) + (uint64_t)(slots) * (slot_size))
 
 _Static_assert(sizeof(struct morgana_ring) == 16, "ring header is 16 bytes");
+/*
+ * The image's memory note: a PT_NOTE of its own, name "Morgana", type
+ * MORGANA_NOTE_MEMORY ("MEM1"), an 8-byte descriptor at offset 20 (ELF's
+ * 4-byte alignment, little endian): the guest memory in
+ * bytes the image needs (its segments, then its Wasm memory's initial
+ * pages above morgana_memory0). The linker script writes it; Morgana's
+ * tender reads it to say which --mem would do; Solo5 tenders skip notes
+ * not named "Solo5".
+ */
+#define MORGANA_NOTE_MEMORY 0x314d454d
+/* --mem is in MiB and hvt tenders round guest memory down to 2 MiB, so
+ * there the least --mem that holds `bytes` is rounded up to an even
+ * number; solo5-spt takes any number of MiB. */
+#ifdef MORGANA_TARGET_SPT
+#define MORGANA_MIN_MEM_MIB(bytes) (((bytes) + 0xfffffull) >> 20)
+#else
+#define MORGANA_MIN_MEM_MIB(bytes) ((((bytes) + 0x1fffffull) >> 21) << 1)
+#endif
+
 _Static_assert(sizeof(struct morgana_hc_netrings) == 40, "netrings call is 40 bytes");
 
 #endif

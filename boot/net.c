@@ -22,11 +22,21 @@
 /* Enough for a burst: the tender fills the receive ring in one exit, the
  * transmit ring is flushed in one. More would only cost memory. */
 #define MAX_SLOTS 256u
+/* The link stage says how many net devices the manifest declares: an
+ * image with none (hello) carries no pool, 1 MiB less guest memory. */
+#ifndef MORGANA_NET_DEVICES
+#define MORGANA_NET_DEVICES 1
+#endif
+/* Solo5 tenders never offer rings, and spt has only Solo5's. */
+#if MORGANA_NET_DEVICES == 0 || defined(MORGANA_TARGET_SPT)
+#define POOL_SIZE 0u
+#else
 #define POOL_SIZE (1u << 20)
+#endif
 
 /* Shared by the attached net devices that get rings. It lies below the
  * Wasm memory (out of reach of Wasm code), identity-mapped, below 4 GiB. */
-static u8 pool[POOL_SIZE] __attribute__((aligned(4096)));
+static u8 pool[POOL_SIZE ? POOL_SIZE : 1] __attribute__((aligned(4096)));
 
 struct netdev {
     struct morgana_ring *rx, *tx; /* NULL: plain hypercalls */
@@ -80,7 +90,7 @@ void net_init(void) {
     const struct mft_entry *e;
     for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
         if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) n++;
-    if (n == 0) return;
+    if (n == 0 || POOL_SIZE == 0) return;
     u64 used = 0, share = (POOL_SIZE / n) & ~(u64)(MORGANA_RING_ALIGN - 1);
     for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
         if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) rings_for(h, e, share, &used);

@@ -20,12 +20,14 @@
  * Chunks of 2 MiB with one right throughout are 2 MiB pages; the others
  * get a page table.
  *
- * From morgana_memory0 (2 MiB aligned, hvt.ld) on, only the Wasm memory's
- * current size is mapped (read and write, identity as well, so hypercalls
- * can be handed pointers into it). Nothing else is mapped above it, so the
- * whole guard reservation (8 GiB + 64 KiB) faults: generated code needs no
- * bounds checks. Whole 2 MiB chunks of the memory are 2 MiB pages (few TLB
- * misses); only the last, partial chunk goes through a page table.
+ * From morgana_memory0 (64 KiB aligned, hvt.ld, so that a small image
+ * fits a small guest) on, only the Wasm memory's current size is mapped
+ * (read and write, identity as well, so hypercalls can be handed pointers
+ * into it). Nothing else is mapped above it, so the whole guard
+ * reservation (8 GiB + 64 KiB) faults: generated code needs no bounds
+ * checks. Whole 2 MiB chunks of the memory are 2 MiB pages (few TLB
+ * misses); the chunk it shares with the image goes through that chunk's
+ * page table, and the last, partial chunk through a page table of its own.
  *
  * Ring 0 may be emulated, a microsecond an instruction (boot.h, "Rings"),
  * so the tables are built by ring 3 at native speed: ring 0 first maps the
@@ -122,27 +124,37 @@ static unsigned map_low_chunk(u64 chunk, unsigned tables) {
 }
 
 /* Map the Wasm memory's bytes [from, to); both are multiples of 64 KiB.
- * The tail page table starts zeroed (.bss) and is cleared only when it
- * moves on to a new chunk. Ring 3 while paging_build runs, ring 0 after. */
+ * Chunks are physical 2 MiB ranges: one the memory covers whole is a 2 MiB
+ * page; the one it shares with the image (below memory0, so mixed, with a
+ * page table from map_low_chunk) gets entries in that table; a last,
+ * partial one uses the tail table, which starts zeroed (.bss) and is
+ * cleared only when it moves on to a new chunk. Ring 3 while paging_build
+ * runs, ring 0 after. */
 static void map_memory(u64 from, u64 to) {
     static KERNEL u64 tail_chunk;
     static KERNEL int tail_used;
-    u64 base = (uintptr_t)morgana_memory0;
-    for (u64 c = from & ~(CHUNK - 1); c < to; c += CHUNK) {
-        if (to - c >= CHUNK) {
-            *pde(base + c) = (base + c) | P | W | U | PS | nx;
+    u64 base = (uintptr_t)morgana_memory0, lo = base + from, hi = base + to;
+    for (u64 c = lo & ~(CHUNK - 1); c < hi; c += CHUNK) {
+        u64 start = c > lo ? c : lo, end = hi - c > CHUNK ? c + CHUNK : hi;
+        u64 *pt;
+        if (c >= base && end - c == CHUNK) {
+            *pde(c) = c | P | W | U | PS | nx;
             continue;
         }
-        if (tail_used && c != tail_chunk) {
-            u64 *t = pt_tail;
-            u64 n = 512;
-            __asm__ __volatile__("rep stosq" : "+D"(t), "+c"(n) : "a"(0ull) : "memory");
+        if (c < base) {
+            pt = (u64 *)(uintptr_t)(*pde(c) & 0x000ffffffffff000ull);
+        } else {
+            if (tail_used && c != tail_chunk) {
+                u64 *t = pt_tail;
+                u64 n = 512;
+                __asm__ __volatile__("rep stosq" : "+D"(t), "+c"(n) : "a"(0ull) : "memory");
+            }
+            tail_chunk = c;
+            tail_used = 1;
+            pt = pt_tail;
+            *pde(c) = (uintptr_t)pt_tail | P | W | U;
         }
-        tail_chunk = c;
-        tail_used = 1;
-        for (u64 off = from > c ? from : c; off < to; off += PAGE_SIZE)
-            pt_tail[(off - c) / PAGE_SIZE] = (base + off) | P | W | U | nx;
-        *pde(base + c) = (uintptr_t)pt_tail | P | W | U;
+        for (u64 p = start; p < end; p += PAGE_SIZE) pt[(p - c) / PAGE_SIZE] = p | P | W | U | nx;
     }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `morgana` command.
  *
- *   morgana build [--target hvt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+ *   morgana build [--target hvt|spt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
  *   morgana lower IN.wasm [-o OUT.c] [--prefix P]
  *   morgana help
  *
@@ -12,15 +12,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { listApps, loadApp } from "./app/index.ts";
 import { buildApp, root } from "./build/index.ts";
+import { targetNames, type TargetName } from "./targets/index.ts";
 import { BuildError } from "./diagnostics.ts";
 import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
 import { buildTender } from "./tender/build.ts";
 
 const usage = `usage:
-  morgana build [--target hvt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+  morgana build [--target hvt|spt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
-      tender dist/morgana-hvt. --keep leaves the .wasm and .c files in
+      tender dist/morgana-hvt; with --target spt, into dist/NAME.spt for
+      Solo5's solo5-spt (no tender is built). --keep leaves the .wasm and .c files in
       build/apps/NAME/; --debug keeps debug information in the image. An app
       that embeds files names an option for their folder in app.json
       (--site DIR for the website, --zones DIR for dns).
@@ -75,7 +77,8 @@ async function build(argv: string[]): Promise<void> {
   check(p, ["--target", "--app", "--keep", "--debug", ...assetOptions]);
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
   const target = p.flags.get("--target")?.at(-1) ?? "hvt";
-  if (target !== "hvt") throw new UsageError(`unknown target "${target}" (the only target is hvt)`);
+  if (!(targetNames as string[]).includes(target))
+    throw new UsageError(`unknown target "${target}" (targets: ${targetNames.join(", ")})`);
   const names = p.flags.get("--app") ?? known;
   for (const n of names) {
     if (!known.includes(n)) {
@@ -89,10 +92,13 @@ async function build(argv: string[]): Promise<void> {
   }
   const log = (l: string) => console.log(l);
   const t0 = performance.now();
-  const tender = await buildTender();
-  log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), tender)}`);
+  // Morgana's tender is an hvt tender; spt images run on Solo5's solo5-spt.
+  if (target === "hvt") {
+    const tender = await buildTender();
+    log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), tender)}`);
+  }
   for (const n of names) {
-    await buildApp(path.join(appsDir, n), { keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), log, assetDirs });
+    await buildApp(path.join(appsDir, n), { keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), log, assetDirs, target: target as TargetName });
   }
   log(`built ${names.length} app${names.length === 1 ? "" : "s"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

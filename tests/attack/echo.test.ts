@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { Unikernel } from "../website/unikernel.ts";
 import { echoServed, peer } from "./peer.ts";
 
@@ -14,13 +14,14 @@ const usable = hasKvm && hasNetns;
 if (!hasKvm) warnNoKvm("attacks on echo.hvt");
 if (!hasNetns) warnNoNetns("attacks on echo.hvt");
 
-describe.skipIf(!usable)("echo.hvt refuses to reflect", () => {
+// Under every hvt tender: the bundled one and the real solo5-hvt.
+for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("echo.hvt refuses to reflect", tender))(`echo.hvt refuses to reflect on ${tender.name}`, () => {
   let ns: Netns;
   let echo: Unikernel;
 
   beforeAll(async () => {
     ns = await createNetns();
-    echo = await Unikernel.start(ns, appImage("echo"), { args: ["--ipv4=10.0.0.2/24"], ready: /\[echo\] echoing UDP/ });
+    echo = await Unikernel.start(ns, tender, appImage("echo", tender.target), { args: ["--ipv4=10.0.0.2/24"], ready: /\[echo\] echoing UDP/ });
   });
   afterAll(async () => {
     await echo?.stop();

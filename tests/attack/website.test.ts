@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { Unikernel } from "../website/unikernel.ts";
 import { peer } from "./peer.ts";
 
@@ -16,7 +16,8 @@ const usable = hasKvm && hasNetns;
 if (!hasKvm) warnNoKvm("attacks on website.hvt");
 if (!hasNetns) warnNoNetns("attacks on website.hvt");
 
-describe.skipIf(!usable)("website.hvt under attack", () => {
+// Under every hvt tender: the bundled one and the real solo5-hvt.
+for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("website.hvt under attack", tender))(`website.hvt under attack on ${tender.name}`, () => {
   let ns: Netns;
   let web: Unikernel;
   let idle: number;
@@ -41,7 +42,7 @@ describe.skipIf(!usable)("website.hvt under attack", () => {
 
   beforeAll(async () => {
     ns = await createNetns();
-    web = await Unikernel.start(ns, appImage("website"), { mem: 32 });
+    web = await Unikernel.start(ns, tender, appImage("website", tender.target), { mem: 32 });
     expect(await served()).toBe(true);
     idle = (await web.nextStats()).active;
   });

@@ -9,7 +9,8 @@
  * NSD runs one server process (server-count 1, like our one vCPU), with
  * minimal responses and its rate limit off, so both do the same work per
  * query. dns.hvt runs both ways Morgana's tender moves frames (net rings,
- * and one hypercall per frame: netpaths.ts), in the same rounds.
+ * and one hypercall per frame), and under the real solo5-hvt and (as
+ * dns.spt) solo5-spt 0.12.1 (netpaths.ts), in the same rounds.
  * Reported: queries per second and mean latency under dnsperf
  * (bounded: `SECONDS` a round, at most `OUTSTANDING` queries in flight),
  * the tender's exits per query (--x-exit-stats),
@@ -27,10 +28,10 @@ import type { ChildProcess } from "node:child_process";
 import { buildApp } from "../../toolchain/build/index.ts";
 import { root } from "../../toolchain/root.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
-import { tenderPath, hasKvm } from "../support/tender.ts";
+import { hasKvm } from "../support/tender.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
-import { netPaths } from "./netpaths.ts";
+import { netPaths, stopCounting } from "./netpaths.ts";
 import { linuxPeer } from "./linux-peer.ts";
 import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
@@ -68,16 +69,6 @@ function kill(c: ChildProcess | null): void {
   if (c?.pid !== undefined && c.exitCode === null) process.kill(c.pid, "SIGTERM");
 }
 
-/** Stops the tender and reads the hypercalls it counted (--x-exit-stats). */
-async function stopCounting(c: ChildProcess, stderr: () => string): Promise<number | undefined> {
-  if (c.exitCode === null && c.pid !== undefined) {
-    const closed = new Promise((r) => c.on("close", r));
-    process.kill(c.pid, "SIGTERM");
-    await closed;
-  }
-  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
-  return m ? Number(m[1]) : undefined;
-}
 
 export const dns: Suite = {
   name: "dns",
@@ -89,7 +80,8 @@ export const dns: Suite = {
     const built = await buildApp(path.join(root, "apps", "dns"));
     const image = built.image;
     const size = statSync(image).size;
-    const tender = await tenderPath();
+    const paths = netPaths();
+    const images = { hvt: image, spt: paths.some((p) => p.target === "spt") ? (await buildApp(path.join(root, "apps", "dns"), { target: "spt" })).image : "" };
     const work = mkdtempSync(path.join(tmpdir(), "bench-dns-"));
     const firstAnswer = buildFirstAnswer(work);
     const queries = path.join(work, "queries.txt");
@@ -101,7 +93,6 @@ export const dns: Suite = {
       `  logfile: "${work}/nsd.log"`, "  server-count: 1", "  verbosity: 0", "  minimal-responses: yes", "  rrl-ratelimit: 0",
       "remote-control:", "  control-enable: no", "zone:", "  name: morgana.test", "  zonefile: morgana.test.zone", "",
     ].join("\n"));
-    const paths = netPaths();
     const ours: Perf[][] = paths.map(() => []);
     const oursStart: number[][] = paths.map(() => []);
     const oursExits: number[][] = paths.map(() => []);
@@ -116,9 +107,9 @@ export const dns: Suite = {
           let err = "";
           try {
             await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
-            const stats = process.env.MORGANA_TENDER ? [] : ["--x-exit-stats"];
+            const stats = p.bundled ? ["--x-exit-stats"] : [];
             const timed = startTimed(firstAnswer, a, { kind: "dns", addr: "10.0.0.2", port: 53, what: "morgana.test" },
-              [tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...stats, ...p.tenderArgs, "--", image, "--ipv4=10.0.0.2/24"]);
+              [p.tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...stats, ...p.tenderArgs, "--", images[p.target], "--ipv4=10.0.0.2/24"]);
             guest = timed.child;
             guest.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
             oursStart[i].push(await timed.answered);
@@ -172,7 +163,7 @@ export const dns: Suite = {
       notes: [
         `target: image under 300 KB: ${kb < 300 ? "met" : "missed"} (${kb.toFixed(1)} KB)`,
         `target: at least half of NSD's rate: ${ratio >= 0.5 ? "met" : "missed"} (${(ratio * 100).toFixed(0)}%${paths.length > 1 ? `, ${paths[0].name}` : ""})`,
-        ...(paths.length > 1 ? ["net rings: frames through rings in guest memory, moved by the tender in the poll hypercall; hypercalls: --x-no-net-rings, one exit per frame as on solo5-hvt"] : []),
+        ...(paths.length > 1 ? ["net rings: frames through rings in guest memory, moved by the tender in the poll hypercall; hypercalls: --x-no-net-rings, one exit per frame as on solo5-hvt; solo5-hvt/solo5-spt: the real tenders (dns.spt on spt), exits not counted there"] : []),
       ],
     };
     return [table];

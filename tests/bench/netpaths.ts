@@ -1,21 +1,51 @@
 /**
- * The two ways an image moves frames on Morgana's tender, for suites that
- * compare them side by side in one run: through the net rings the tender
- * offers (the default), and one hypercall per frame, as on solo5-hvt
- * (`--x-no-net-rings`). Under $MORGANA_TENDER (maybe a real solo5-hvt,
- * which knows no --x- option) there is only the one path it gives.
+ * The ways an image can move frames, for suites that compare them side by
+ * side in one run: on Morgana's tender through the net rings it offers
+ * (the default) and one hypercall per frame (`--x-no-net-rings`); on the
+ * real solo5-hvt 0.12.1 (one hypercall per frame) and solo5-spt 0.12.1
+ * (one system call per frame, the spt image), where tests/support/solo5.ts
+ * could build them. Under $MORGANA_TENDER there is only the one path it
+ * gives.
  */
+import type { ChildProcess } from "node:child_process";
+import { defaultTenderPath } from "../../toolchain/tender/build.ts";
+import { tenders } from "../support/tender.ts";
+
 export interface NetPath {
   /** For table rows and progress lines. */
   name: string;
+  /** The tender binary. */
+  tender: string;
+  /** The image it boots: NAME.hvt or NAME.spt. */
+  target: "hvt" | "spt";
+  /** Morgana's tender: --x-exit-stats counts its exits. */
+  bundled: boolean;
   /** Tender options before KERNEL. */
   tenderArgs: string[];
 }
 
 export function netPaths(): NetPath[] {
-  if (process.env.MORGANA_TENDER) return [{ name: "$MORGANA_TENDER", tenderArgs: [] }];
+  const env = process.env.MORGANA_TENDER;
+  if (env) return [{ name: "$MORGANA_TENDER", tender: env, target: "hvt", bundled: false, tenderArgs: [] }];
+  const ours = { tender: defaultTenderPath, target: "hvt" as const, bundled: true };
+  const real = tenders().filter((t) => !t.bundled && !t.missing).map((t) => ({
+    name: t.name, tender: t.path, target: t.target, bundled: false, tenderArgs: [],
+  }));
   return [
-    { name: "net rings", tenderArgs: [] },
-    { name: "hypercalls", tenderArgs: ["--x-no-net-rings"] },
+    { name: "net rings", ...ours, tenderArgs: [] },
+    { name: "hypercalls", ...ours, tenderArgs: ["--x-no-net-rings"] },
+    ...real,
   ];
+}
+
+/** Stops a tender started with --x-exit-stats (SIGTERM, by its PID) and
+ * reads the hypercalls it counted from its stderr; undefined without. */
+export async function stopCounting(c: ChildProcess, stderr: () => string): Promise<number | undefined> {
+  if (c.exitCode === null && c.pid !== undefined) {
+    const closed = new Promise((r) => c.on("close", r));
+    process.kill(c.pid, "SIGTERM");
+    await closed;
+  }
+  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
+  return m ? Number(m[1]) : undefined;
 }

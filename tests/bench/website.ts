@@ -14,7 +14,8 @@
  * MTU 1500 and of MTU 65000 with a 256 KiB send buffer (each frame costs a
  * hypercall without net rings, and nginx's veth hands 64 KiB packets
  * inside the host), each both ways Morgana's tender moves frames (net
- * rings, and one hypercall per frame: netpaths.ts).
+ * rings, and one hypercall per frame) and under the real solo5-hvt and
+ * (the spt image) solo5-spt 0.12.1 (netpaths.ts).
  *
  * Also reported: the time from starting the tender (or nginx) to the first
  * successful HTTP response, measured by first-answer.c, which starts the
@@ -38,7 +39,7 @@ import { tenderPath, hasKvm } from "../support/tender.ts";
 import { parseWrk } from "../website/wrk.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
-import { netPaths } from "./netpaths.ts";
+import { netPaths, stopCounting } from "./netpaths.ts";
 import { linuxPeer } from "./linux-peer.ts";
 import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
@@ -52,7 +53,7 @@ const MTUS = [1500, 65000];
 /** Guest memory: 64 KiB + 64 KiB of buffers per connection, ~300 of them. */
 const MEM = 128;
 
-interface Run { rps: number; latencyMs: number; errors: number }
+interface Run { rps: number; latencyMs: number; errors: number; requests: number }
 
 /** A page of exactly `bytes` bytes of HTML. */
 function page(bytes: number, title: string): string {
@@ -72,7 +73,7 @@ async function wrk(ns: Netns, url: string, connections: number): Promise<Run> {
   const lat = /Latency\s+([\d.]+)(us|ms|s)/.exec(r.stdout);
   if (!lat || w.requests === 0) throw new Error(`wrk gave no result:\n${r.stdout}${r.stderr}`);
   const scale = lat[2] === "us" ? 0.001 : lat[2] === "s" ? 1000 : 1;
-  return { rps: w.rps, latencyMs: Number(lat[1]) * scale, errors: w.socketErrors + w.non2xx };
+  return { rps: w.rps, latencyMs: Number(lat[1]) * scale, errors: w.socketErrors + w.non2xx, requests: w.requests };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -157,6 +158,14 @@ export const website: Suite = {
     })).image;
     const defaultImage = (await buildApp(path.join(root, "apps", "website"))).image;
     const tender = await tenderPath();
+    const paths = netPaths();
+    // The bench site for solo5-spt too, when it is one of the paths.
+    const images = {
+      hvt: image,
+      spt: paths.some((p) => p.target === "spt") ? (await buildApp(path.join(root, "apps", "website"), {
+        outDir: path.join(root, "build", "bench", "website"), assetDirs: { site }, target: "spt",
+      })).image : "",
+    };
     const firstAnswer = buildFirstAnswer(work);
     writeFileSync(path.join(work, "nginx.conf"), [
       "user root;", "worker_processes 1;", "daemon off;", "master_process off;", `pid ${work}/nginx.pid;`,
@@ -169,8 +178,11 @@ export const website: Suite = {
     const runs = new Map<string, Run[]>();
     const add = (k: string, r: Run) => runs.set(k, [...(runs.get(k) ?? []), r]);
     const oursStart: number[] = [];
+    // Hypercalls per request on Morgana's tender (--x-exit-stats), over
+    // the four wrk runs of a boot: with one per frame this is what
+    // solo5-hvt's exits are too.
+    const exitsPerRequest = new Map<string, number[]>();
     const theirsStart: number[] = [];
-    const paths = netPaths();
     const ways = MTUS.flatMap((mtu) => paths.map((p, i) => ({ mtu, p, who: `ours${mtu}${i ? p.name : ""}` })));
     const label = (w: { mtu: number; p: { name: string } }) => `MTU ${w.mtu}${paths.length > 1 ? `, ${w.p.name}` : ""}`;
     try {
@@ -179,6 +191,8 @@ export const website: Suite = {
         for (const { mtu, p: netPath, who } of ways) {
           const a = await createNetns();
           let guest: ChildProcess | null = null;
+          let stderr = "";
+          let requests = 0;
           try {
             await a.exec(["ip", "link", "set", a.tap, "mtu", String(mtu)]);
             await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
@@ -186,9 +200,11 @@ export const website: Suite = {
             // at once: otherwise its tail waits for the peer's delayed ACK.
             const extra = mtu > 1500 ? ["--tcp-sndbuf=262144"] : [];
             const timed = startTimed(firstAnswer, a, { kind: "http", addr: "10.0.0.2", port: 80, what: "/index.html" },
-              [tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
-              `--net-mac:service=${MAC}`, ...netPath.tenderArgs, "--", image, "--ipv4=10.0.0.2/24", ...extra]);
+              [netPath.tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
+              `--net-mac:service=${MAC}`, ...(netPath.bundled ? ["--x-exit-stats"] : []), ...netPath.tenderArgs, "--",
+              images[netPath.target], "--ipv4=10.0.0.2/24", ...extra]);
             guest = timed.child;
+            guest.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
             const started = await timed.answered;
             if (who === "ours1500") oursStart.push(started);
             ctx.log(`round ${round}: website.hvt (${label({ mtu, p: netPath })}) answered ${started.toFixed(1)} ms after start`);
@@ -196,9 +212,12 @@ export const website: Suite = {
               for (const c of CONNECTIONS) {
                 const r = await wrk(a, `http://10.0.0.2${pg.path}`, c);
                 add(key(who, p, c), r);
+                requests += r.requests;
                 ctx.log(`round ${round}: website.hvt ${label({ mtu, p: netPath })} ${pg.name} ${c} conn: ${r.rps.toFixed(0)} req/s`);
               }
             }
+            const exits = guest && netPath.bundled ? await stopCounting(guest, () => stderr) : undefined;
+            if (exits !== undefined && requests > 0) exitsPerRequest.set(label({ mtu, p: netPath }), [...(exitsPerRequest.get(label({ mtu, p: netPath })) ?? []), exits / requests]);
           } finally {
             kill(guest);
             await a.destroy();
@@ -265,6 +284,7 @@ export const website: Suite = {
         notes: [
           `start to first response: website.hvt ${startMs.toFixed(1)} ms (tender start; ${oursStart.map((x) => x.toFixed(1)).join(", ")}), nginx ${median(theirsStart).toFixed(1)} ms`,
           `smallest --mem serving 100 connections at once on the 100 KiB page without error: ${smallest} MiB`,
+          `hypercalls per request, Morgana's tender, all four runs of a boot (--x-exit-stats; "hypercalls" is what solo5-hvt pays too): ${[...exitsPerRequest].map(([k, v]) => `${k} ${median(v).toFixed(2)}`).join("; ") || "-"}`,
           `200 connections, ${LOAD_SECONDS} s, --mem=32, 612 B page: ${load.requests} requests (${load.rps.toFixed(0)}/s), ${load.errors} errors; ` +
             `connections left after: ${load.activeAfter}; memory at most ${(load.peak / 1048576).toFixed(1)} MiB of ${(load.limit / 1048576).toFixed(1)} MiB`,
           `image: dist/website.hvt ${kb.toFixed(1)} KB (apps/website/site), bench image ${(statSync(image).size / 1024).toFixed(1)} KB`,

@@ -4,7 +4,7 @@
  * status.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, runImage, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { buildApp } from "./build.ts";
 
 warnNoKvm("tests/boot/boot.test.ts");
@@ -15,9 +15,9 @@ beforeAll(async () => {
   for (const app of ["hello", "exception", "abort", "entropy", "clock"]) images[app] = (await buildApp(app)).image;
 });
 
-describe.skipIf(!hasKvm)("boot", () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/boot.test.ts", tender))(`boot on ${tender.name}`, () => {
   test("greets with its command line and a plausible wall-clock time, exit 0", async () => {
-    const r = await runImage(images.hello, { args: ["--ipv4=10.0.0.2/24", "two words"] });
+    const r = await runImage(images.hello, { tender: tender.path, args: ["--ipv4=10.0.0.2/24", "two words"] });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const m = r.stdout.match(/^hello from morgana: \[(.*)\] walltime (\d+)\n$/);
@@ -27,19 +27,19 @@ describe.skipIf(!hasKvm)("boot", () => {
   });
 
   test("a CPU exception prints its vector, RIP and address, exit 255", async () => {
-    const r = await runImage(images.exception);
+    const r = await runImage(images.exception, { tender: tender.path });
     expect(r.status).toBe(255);
     expect(r.stdout).toMatch(/^before\nexception 6 at 0x[0-9a-f]+, address 0x0\n$/);
   });
 
   test("env.trace prints numbers; env.abort prints the message, place and function, exit 255", async () => {
-    const r = await runImage(images.abort);
+    const r = await runImage(images.abort, { tender: tender.path });
     expect(r.status).toBe(255);
     expect(r.stdout).toBe("trace: tick 1.5, 42\nabort: café closed at main.ts:12:34 in fail_here\n");
   });
 
   test("entropy gives bytes that differ between draws, and so does the jitter fallback", async () => {
-    const r = await runImage(images.entropy);
+    const r = await runImage(images.entropy, { tender: tender.path });
     expect(r.status).toBe(0);
     const draws = [...r.stdout.matchAll(/^entropy ([0-9a-f]{64})$/gm)].map((m) => m[1]);
     const jitter = [...r.stdout.matchAll(/^jitter ([0-9a-f]{16})$/gm)].map((m) => m[1]);
@@ -51,7 +51,7 @@ describe.skipIf(!hasKvm)("boot", () => {
   });
 
   test("the monotonic clock increases and poll returns at or after its deadline", async () => {
-    const r = await runImage(images.clock);
+    const r = await runImage(images.clock, { tender: tender.path });
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain("FAILED");
     expect(r.stdout.trim().split("\n")).toEqual([

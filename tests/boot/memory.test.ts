@@ -4,7 +4,7 @@
  * memory grows until the guest is full, never into the stack.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
+import { hasKvm, runImage, hvtTenders, skipReason, warnNoKvm } from "../support/tender.ts";
 import { buildApp } from "./build.ts";
 
 warnNoKvm("tests/boot/memory.test.ts");
@@ -15,9 +15,9 @@ beforeAll(async () => {
   for (const app of ["oob", "grow", "recursion"]) images[app] = (await buildApp(app)).image;
 });
 
-describe.skipIf(!hasKvm)("out-of-bounds memory access", () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`out-of-bounds memory access on ${tender.name}`, () => {
   test("without a fault, bytes up to the end are readable", async () => {
-    const r = await runImage(images.oob, { args: ["none"] });
+    const r = await runImage(images.oob, { tender: tender.path, args: ["none"] });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("last in-bounds byte: 170\nno trap\n");
   });
@@ -27,14 +27,14 @@ describe.skipIf(!hasKvm)("out-of-bounds memory access", () => {
     ["far", "oob_far"],
     ["import", "oob_import"],
   ])("%s past the end traps in %s, exit 255", async (mode, func) => {
-    const r = await runImage(images.oob, { args: [mode] });
+    const r = await runImage(images.oob, { tender: tender.path, args: [mode] });
     expect(r.status).toBe(255);
     expect(r.stdout).toContain(`\nwasm trap: out of bounds memory access in ${func}\n`);
     expect(r.stdout).not.toContain("no trap");
   });
 
   test("a store straddling the end traps and writes nothing", async () => {
-    const r = await runImage(images.oob, { args: ["store"] });
+    const r = await runImage(images.oob, { tender: tender.path, args: ["store"] });
     expect(r.status).toBe(255);
     expect(r.stdout).toBe(
       "last in-bounds byte: 170\nwasm trap: out of bounds memory access in oob_store\nafter trap: aaaaaaaa\n",
@@ -42,9 +42,9 @@ describe.skipIf(!hasKvm)("out-of-bounds memory access", () => {
   });
 });
 
-describe.skipIf(!hasKvm)("memory.grow", () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`memory.grow on ${tender.name}`, () => {
   test("grows until the guest is full, then returns -1; new pages are zero; the stack is untouched", async () => {
-    const r = await runImage(images.grow, { tenderArgs: ["--mem=32"], timeoutMs: 60_000 });
+    const r = await runImage(images.grow, { tender: tender.path, tenderArgs: ["--mem=32"], timeoutMs: 60_000 });
     expect(r.status).toBe(0);
     const m = r.stdout.match(/^grown (\d+) pages; size (\d+); limit (\d+); again (\d+)\nstack (\d+) memory (\d+) canary (\w+)\n$/);
     expect(m, r.stdout).not.toBeNull();
@@ -58,15 +58,15 @@ describe.skipIf(!hasKvm)("memory.grow", () => {
   });
 });
 
-describe.skipIf(!hasKvm)("stack exhaustion", () => {
+for (const tender of hvtTenders()) describe.skipIf(!!skipReason("tests/boot/memory.test.ts", tender))(`stack exhaustion on ${tender.name}`, () => {
   test("deep recursion through the stack check is `call stack exhausted`", async () => {
-    const r = await runImage(images.recursion, { args: ["checked"] });
+    const r = await runImage(images.recursion, { tender: tender.path, args: ["checked"] });
     expect(r.status).toBe(255);
     expect(r.stdout).toBe("wasm trap: call stack exhausted in recurse\n");
   });
 
   test("a function that skips the check is caught by the guard page as the same trap", async () => {
-    const r = await runImage(images.recursion, { args: ["leaf"] });
+    const r = await runImage(images.recursion, { tender: tender.path, args: ["leaf"] });
     expect(r.status).toBe(255);
     expect(r.stdout).toBe("wasm trap: call stack exhausted in unchecked\n");
   });

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import type { Netns } from "../support/netns.ts";
-import { tenderPath } from "../support/tender.ts";
+import type { Tender } from "../support/tender.ts";
 
 export interface Running {
   child: ChildProcess;
@@ -13,11 +13,11 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-/** Boot `image` with `args` on the namespace's tap; resolves once the
- * console matches `ready` (rejects if it exits first or after `timeoutMs`). */
-export async function bootImage(ns: Netns, image: string, args: string[], ready: RegExp, timeoutMs = 10_000, mac = "02:00:5e:10:20:53"): Promise<Running> {
-  const tender = await tenderPath();
-  const child = ns.spawn([tender, "--mem=64", `--net:service=${ns.tap}`, `--net-mac:service=${mac}`, "--", image, ...args]);
+/** Boot `image` under `tender` with `args` on the namespace's tap; resolves
+ * once the console matches `ready` (rejects if it exits first or after
+ * `timeoutMs`). */
+export async function bootImage(tender: Tender, ns: Netns, image: string, args: string[], ready: RegExp, timeoutMs = 10_000, mac = "02:00:5e:10:20:53"): Promise<Running> {
+  const child = ns.spawn([tender.path, "--mem=64", `--net:service=${ns.tap}`, `--net-mac:service=${mac}`, "--", image, ...args]);
   let out = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));

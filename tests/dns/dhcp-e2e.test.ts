@@ -3,7 +3,8 @@
  * namespace's tap only) leases an address to echo.hvt booted with
  * --dhcp=true; Linux pings the leased address; with T1 at 4 s the client
  * renews (unicast) within the test; dnsmasq's log shows the host name sent.
- * Everything runs in a namespace this file creates and removes.
+ * Everything runs in a namespace this file creates and removes, under every
+ * end-to-end tender (tests/support/tender.ts).
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,10 +13,9 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { hasNetns, warnNoNetns, withNetns, type Netns } from "../support/netns.ts";
 import { appImage } from "../support/images.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { skipReason, tenders } from "../support/tender.ts";
 import { bootImage } from "./boot.ts";
 
-warnNoKvm("dhcp end-to-end");
 warnNoNetns("dhcp end-to-end");
 
 /** dnsmasq serving DHCP only on the namespace's tap; its log collected. */
@@ -41,14 +41,14 @@ async function waitFor(what: () => string, re: RegExp, ms: number): Promise<RegE
   throw new Error(`no ${re} within ${ms} ms in:\n${what()}`);
 }
 
-describe.skipIf(!hasKvm || !hasNetns)("echo.hvt with --dhcp=true", () => {
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("dhcp end-to-end", tender))(`echo with --dhcp=true on ${tender.name}`, () => {
   test("leases an address from dnsmasq, answers ping there, renews at T1", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "dhcp-e2e-"));
     try {
       await withNetns(async (ns) => {
         const server = dnsmasq(ns, dir, ["--dhcp-option=option:T1,4", "--dhcp-option=option:T2,7"]);
         await waitFor(server.log, /DHCP, IP range/, 5_000);
-        const echo = await bootImage(ns, appImage("echo"), ["--dhcp=true", "--name=morgana-echo"], /\[dhcp\] leased/, 20_000, "02:00:5e:10:20:67");
+        const echo = await bootImage(tender, ns, appImage("echo", tender.target), ["--dhcp=true", "--name=morgana-echo"], /\[dhcp\] leased/, 20_000, "02:00:5e:10:20:67");
         const [, address] = /\[dhcp\] leased (10\.0\.0\.\d+)\/24 gateway 10\.0\.0\.1 from 10\.0\.0\.1 for 120 s/.exec(echo.output())!;
         expect(Number(address.split(".")[3])).toBeGreaterThanOrEqual(50);
         // The lease is dnsmasq's too, for our MAC and name.
@@ -69,7 +69,7 @@ describe.skipIf(!hasKvm || !hasNetns)("echo.hvt with --dhcp=true", () => {
 
   test("--dhcp=true with --ipv4 is refused before any traffic", async () => {
     await withNetns(async (ns) => {
-      await expect(bootImage(ns, appImage("echo"), ["--dhcp=true", "--ipv4=10.0.0.2/24"], /never/, 10_000))
+      await expect(bootImage(tender, ns, appImage("echo", tender.target), ["--dhcp=true", "--ipv4=10.0.0.2/24"], /never/, 10_000))
         .rejects.toThrow(/--dhcp=true takes the address from DHCP/);
     });
   });

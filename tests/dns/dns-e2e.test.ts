@@ -1,6 +1,7 @@
 /**
  * apps/dns end to end: dist/dns.hvt (serving apps/dns/zones/morgana.test.zone)
- * booted once under the tender on a tap in a namespace this file creates
+ * booted once under each tender of the smoke set (tests/support/tender.ts)
+ * on a tap in a namespace this file creates
  * and removes (Linux side 10.0.0.1, the image 10.0.0.2), asked by dig for
  * every record type, negative answers, a delegation, truncation, refused
  * names, and by a Node UDP probe for malformed messages; the image must
@@ -9,10 +10,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasNetns, warnNoNetns, createNetns, type Netns } from "../support/netns.ts";
 import { appImage } from "../support/images.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { skipReason, tenders } from "../support/tender.ts";
 import { bootImage, query, udpProbe, type Running } from "./boot.ts";
 
-warnNoKvm("dns end-to-end");
 warnNoNetns("dns end-to-end");
 
 const SERVER = "10.0.0.2";
@@ -31,10 +31,10 @@ const section = (out: string, name: string) => {
   return m ? m[1].split("\n").map((l) => l.replace(/\s+/g, " ").trim()) : [];
 };
 
-describe.skipIf(!hasKvm || !hasNetns)("dns.hvt", () => {
+for (const tender of tenders("smoke")) describe.skipIf(!hasNetns || !!skipReason("dns end-to-end", tender))(`dns on ${tender.name}`, () => {
   beforeAll(async () => {
     ns = await createNetns();
-    dns = await bootImage(ns, appImage("dns"), [`--ipv4=${SERVER}/24`], /\[dns\] serving/);
+    dns = await bootImage(tender, ns, appImage("dns", tender.target), [`--ipv4=${SERVER}/24`], /\[dns\] serving/);
   });
   afterAll(async () => {
     await ns?.destroy();

@@ -4,6 +4,7 @@
  * DHCP, whose lease names the DNS server), asked for A and AAAA records:
  * answers, several addresses, NXDOMAIN-like refusals, case-insensitive
  * names, the cache on a second lookup, the server from --dns-server or DHCP.
+ * Under every end-to-end tender (tests/support/tender.ts).
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,9 +12,8 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { hasNetns, warnNoNetns, withNetns, type Netns } from "../support/netns.ts";
 import { testImage } from "../support/images.ts";
-import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
+import { runImage, skipReason, tenders, type Tender } from "../support/tender.ts";
 
-warnNoKvm("resolver end-to-end");
 warnNoNetns("resolver end-to-end");
 
 // many.lan has 40 addresses: 640 bytes of answer, over the 512 a query
@@ -45,16 +45,16 @@ async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>): Promise<T> {
   }
 }
 
-async function resolve(ns: Netns, args: string[]): Promise<string> {
-  const r = await runImage(testImage("resolve"), { netns: ns.name, tenderArgs: ["--mem=64", `--net:service=${ns.tap}`], args, timeoutMs: 30_000 });
+async function resolve(tender: Tender, ns: Netns, args: string[]): Promise<string> {
+  const r = await runImage(testImage("resolve", tender.target), { tender: tender.path, netns: ns.name, tenderArgs: ["--mem=64", `--net:service=${ns.tap}`], args, timeoutMs: 30_000 });
   expect(r.status, r.stdout + r.stderr).toBe(0);
   return r.stdout;
 }
 
-describe.skipIf(!hasKvm || !hasNetns)("Resolver against dnsmasq", () => {
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("resolver end-to-end", tender))(`Resolver against dnsmasq on ${tender.name}`, () => {
   test("A lookups with --dns-server: one and several addresses, case ignored, then the cache", async () => {
     await withDnsmasq(async (ns) => {
-      const out = await resolve(ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=alpha.lan,beta.lan,Alpha.LAN,nothing.lan"]);
+      const out = await resolve(tender, ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=alpha.lan,beta.lan,Alpha.LAN,nothing.lan"]);
       expect(out).toMatch(/resolved alpha\.lan A: 10\.0\.0\.10 ttl 60\n/);
       expect(out).toMatch(/resolved beta\.lan A: 10\.0\.0\.11 10\.0\.0\.12 ttl 60\n/);
       expect(out).toMatch(/resolved Alpha\.LAN A: 10\.0\.0\.10 ttl 60\n/);
@@ -68,7 +68,7 @@ describe.skipIf(!hasKvm || !hasNetns)("Resolver against dnsmasq", () => {
 
   test("AAAA with the server leased by DHCP", async () => {
     await withDnsmasq(async (ns) => {
-      const out = await resolve(ns, ["--dhcp=true", "--type=AAAA", "--lookup=alpha.lan"]);
+      const out = await resolve(tender, ns, ["--dhcp=true", "--type=AAAA", "--lookup=alpha.lan"]);
       expect(out).toMatch(/\[dhcp\] leased 10\.0\.0\.\d+\/24/);
       expect(out).toMatch(/resolver servers 1/);
       expect(out).toMatch(/resolved alpha\.lan AAAA: fd00::10 ttl 60\n/);
@@ -77,7 +77,7 @@ describe.skipIf(!hasKvm || !hasNetns)("Resolver against dnsmasq", () => {
 
   test("an answer truncated over UDP is asked again over TCP and comes whole", async () => {
     await withDnsmasq(async (ns) => {
-      const out = await resolve(ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=many.lan"]);
+      const out = await resolve(tender, ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=many.lan"]);
       const line = /resolved many\.lan A: ([\d. ]+) ttl 60\n/.exec(out);
       expect(line, out).not.toBe(null);
       expect(line![1].trim().split(" ").length).toBe(40);
@@ -87,7 +87,7 @@ describe.skipIf(!hasKvm || !hasNetns)("Resolver against dnsmasq", () => {
 
   test("a server that does not answer: retries, then a timeout", async () => {
     await withNetns(async (ns) => {
-      const out = await resolve(ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=alpha.lan"]);
+      const out = await resolve(tender, ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--lookup=alpha.lan"]);
       expect(out).toMatch(/resolved alpha\.lan A: error timeout/);
     });
   });

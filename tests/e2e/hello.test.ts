@@ -1,18 +1,19 @@
 /**
  * The pipeline's headline: apps/hello, built by `npm run build` (here by the
- * global setup), boots under the tender ($MORGANA_TENDER or ours), prints a
- * greeting, its command line and the wall-clock time, and exits with 0.
+ * global setup), boots under every tender of the smoke set (ours, the real
+ * solo5-hvt 0.12.1 and 0.9.3), prints a greeting, its command line and the
+ * wall-clock time, and exits with 0.
  */
 import { describe, expect, test } from "vitest";
 import { appImage } from "../support/images.ts";
-import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
+import { runImage, skipReason, tenders } from "../support/tender.ts";
 
-warnNoKvm("hello end-to-end");
+for (const tender of tenders("smoke")) describe.skipIf(!!skipReason("hello end-to-end", tender))(`hello on ${tender.name}`, () => {
+  const image = appImage("hello", tender.target);
 
-describe.skipIf(!hasKvm)("hello.hvt", () => {
   test("greets, echoes its arguments, tells the time and exits with 0", async () => {
     const before = Date.now();
-    const r = await runImage(appImage("hello"), { args: ["alpha", "beta"] });
+    const r = await runImage(image, { tender: tender.path, args: ["alpha", "beta"] });
     const after = Date.now();
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
@@ -27,7 +28,7 @@ describe.skipIf(!hasKvm)("hello.hvt", () => {
   });
 
   test("with no arguments the command line is empty", async () => {
-    const r = await runImage(appImage("hello"));
+    const r = await runImage(image, { tender: tender.path });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("command line: \n");
   });

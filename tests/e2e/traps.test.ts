@@ -2,13 +2,12 @@
  * Every kind of Wasm trap, and an AssemblyScript abort, stops the unikernel
  * with one console line naming the trap and the Wasm function it happened
  * in, then exit status 255. The test app (tests/apps/traps) provokes the
- * trap named on its command line, each in a function of its own.
+ * trap named on its command line, each in a function of its own. Under
+ * every end-to-end tender (tests/support/tender.ts).
  */
 import { describe, expect, test } from "vitest";
 import { testImage } from "../support/images.ts";
-import { hasKvm, runImage, warnNoKvm } from "../support/tender.ts";
-
-warnNoKvm("trap end-to-end");
+import { runImage, skipReason, tenders } from "../support/tender.ts";
 
 const fn = (name: string) => `tests/apps/traps/main/${name}`;
 const cases: [arg: string, line: string][] = [
@@ -26,9 +25,11 @@ const cases: [arg: string, line: string][] = [
   ["abort", `abort: the assertion under test at tests/apps/traps/main.ts:61:3 in ${fn("failAssertion")}`],
 ];
 
-describe.skipIf(!hasKvm)("traps", () => {
+for (const tender of tenders()) describe.skipIf(!!skipReason("trap end-to-end", tender))(`traps on ${tender.name}`, () => {
+  const image = testImage("traps", tender.target);
+
   test.each(cases)("%s: one line naming the trap and the function, exit 255", async (arg, line) => {
-    const r = await runImage(testImage("traps"), { args: [arg] });
+    const r = await runImage(image, { tender: tender.path, args: [arg] });
     expect(r.status).toBe(255);
     const out = r.stdout.trimEnd().split("\n");
     expect(out[0]).toBe(`provoking: ${arg}`);
@@ -39,7 +40,7 @@ describe.skipIf(!hasKvm)("traps", () => {
   });
 
   test("without a trap to provoke, the app finishes normally", async () => {
-    const r = await runImage(testImage("traps"), { args: ["none"] });
+    const r = await runImage(image, { tender: tender.path, args: ["none"] });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("no trap");
   });

@@ -8,13 +8,21 @@
  * - `tenderPath()`: the tender to boot with: $MORGANA_TENDER if set (e.g. a
  *   real solo5-hvt, so the same suite judges compatibility), else Morgana's
  *   own, built on demand by toolchain/tender/build.ts.
+ * - `tenders(set)`: the tenders an end-to-end suite runs under, each test
+ *   name saying which: Morgana's own and the real Solo5 ones built from
+ *   the releases by tests/support/solo5.ts ("e2e": morgana-hvt,
+ *   solo5-hvt 0.12.1 and solo5-spt 0.12.1; "smoke" adds solo5-hvt 0.9.3;
+ *   `hvtTenders()` those that boot hand-written hvt guests). With $MORGANA_TENDER
+ *   set, only that one. `skipReason(tender)` says why one cannot run here
+ *   (no KVM, not built) and warns once, so a suite skips visibly.
  * - `runImage(image, opts)`: boot an image to completion and collect its
  *   exit status and output; a run that outlives its timeout is killed (by
  *   its PID) and reported as a failure.
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { buildTender } from "../../toolchain/tender/build.ts";
+import { buildTender, defaultTenderPath } from "../../toolchain/tender/build.ts";
+import { solo5Missing, solo5Tender } from "./solo5.ts";
 
 function kvmUsable(): boolean {
   try {
@@ -38,6 +46,61 @@ export async function tenderPath(): Promise<string> {
   const env = process.env.MORGANA_TENDER;
   if (env) return env;
   return buildTender();
+}
+
+/** A tender an end-to-end suite runs under. */
+export interface Tender {
+  /** For test names: "morgana-hvt", "solo5-hvt 0.12.1", … */
+  name: string;
+  /** The images it boots (dist/NAME.hvt or dist/NAME.spt). */
+  target: "hvt" | "spt";
+  path: string;
+  /** Morgana's own tender: net rings, TSO, exit statistics. */
+  bundled: boolean;
+  /** Why it is not there ("" when it is). */
+  missing: string;
+}
+
+const solo5 = (version: string, target: "hvt" | "spt"): Tender => ({
+  name: `solo5-${target} ${version}`,
+  target,
+  path: solo5Tender(version, target),
+  bundled: false,
+  missing: solo5Missing(version, target),
+});
+
+/**
+ * The tenders a suite runs under: "e2e" every end-to-end suite (Morgana's
+ * tender, the real solo5-hvt and solo5-spt 0.12.1), "smoke" the smoke set
+ * (hello, echo, website, dns) that also runs under solo5-hvt 0.9.3.
+ */
+export function tenders(set: "e2e" | "smoke" = "e2e"): Tender[] {
+  const env = process.env.MORGANA_TENDER;
+  if (env) return [{ name: env, target: "hvt", path: env, bundled: false, missing: "" }];
+  const list: Tender[] = [
+    { name: "morgana-hvt", target: "hvt", path: defaultTenderPath, bundled: true, missing: "" },
+    solo5("0.12.1", "hvt"),
+    solo5("0.12.1", "spt"),
+  ];
+  if (set === "smoke") list.push(solo5("0.9.3", "hvt"));
+  return list;
+}
+
+/** The hvt tenders of the "e2e" set: for guests built for hvt only
+ * (tests/boot's hand-written C guests). */
+export const hvtTenders = (): Tender[] => tenders().filter((t) => t.target === "hvt");
+
+const warned = new Set<string>();
+/** Why `tender` cannot run here ("" when it can); warns once per suite
+ * and tender, so a skipped suite says so. */
+export function skipReason(suite: string, tender: Tender): string {
+  const why = tender.target === "hvt" && !hasKvm ? "/dev/kvm is not available (or not read/writable)" : tender.missing;
+  const key = `${suite}\0${tender.name}`;
+  if (why && !warned.has(key)) {
+    warned.add(key);
+    console.warn(`${suite} on ${tender.name}: skipped: ${why}`);
+  }
+  return why;
 }
 
 export interface RunOptions {

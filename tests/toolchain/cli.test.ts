@@ -43,7 +43,9 @@ describe("morgana build", () => {
   });
 
   test("an unknown target or option is a usage error, exit 2", async () => {
-    expect((await morgana(["build", "--target", "spt"])).code).toBe(2);
+    const t = await morgana(["build", "--target", "xen"]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/unknown target "xen" \(targets: hvt, spt\)/);
     const r = await morgana(["build", "--frobnicate"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option --frobnicate/);

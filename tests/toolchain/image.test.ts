@@ -1,6 +1,7 @@
 /**
- * The images `npm run build` makes, read back as the hvt tenders read them:
- * ELF64 x86-64 executables whose ABI1 note says hvt v2, whose MFT1 note
+ * The images `npm run build` makes for each target, read back as the Solo5
+ * tenders read them: ELF64 x86-64 executables whose ABI1 note says hvt v2
+ * (or spt v2, for dist/NAME.spt), whose MFT1 note
  * lists exactly the devices of app.json after the reserved entry, with no
  * segment both writable and executable and every load address at or above
  * 0x100000, and no debug information.
@@ -16,8 +17,10 @@ import { appImage } from "../support/images.ts";
 const ABI1 = 0x31494241;
 const MFT1 = 0x3154464d;
 
-describe.each(listApps(path.join(root, "apps")))("dist/%s.hvt", (name) => {
-  const bytes = readFileSync(appImage(name));
+const images = listApps(path.join(root, "apps")).flatMap((name) => (["hvt", "spt"] as const).map((target) => [name, target] as const));
+
+describe.each(images)("dist/%s.%s", (name, target) => {
+  const bytes = readFileSync(appImage(name, target));
   const elf = readElf(bytes);
   const app = loadApp(path.join(root, "apps", name));
 
@@ -27,11 +30,11 @@ describe.each(listApps(path.join(root, "apps")))("dist/%s.hvt", (name) => {
     expect(elf.machine).toBe(EM_X86_64);
   });
 
-  test("its ABI1 note says hvt, version 2", () => {
+  test(`its ABI1 note says ${target}, version 2`, () => {
     const notes = findNotes(elf, ABI1, 4);
     expect(notes).toHaveLength(1);
     const d = new DataView(notes[0].desc.buffer, notes[0].desc.byteOffset, notes[0].desc.byteLength);
-    expect([d.getUint32(0, true), d.getUint32(4, true)]).toEqual([1, 2]);
+    expect([d.getUint32(0, true), d.getUint32(4, true)]).toEqual([target === "hvt" ? 1 : 2, 2]);
   });
 
   test("its MFT1 note lists exactly the declared devices after the reserved entry", () => {

@@ -6,11 +6,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { skipReason, tenders } from "../support/tender.ts";
 import { Unikernel } from "./unikernel.ts";
 
-const usable = hasKvm && hasNetns;
-if (!hasKvm) warnNoKvm("website under a SYN flood");
 if (!hasNetns) warnNoNetns("website under a SYN flood");
 
 /** Sends COUNT SYNs to 10.0.0.2:80 from 10.0.0.99 (an address nobody in
@@ -36,13 +34,13 @@ for i in range(count):
 print("sent", count)
 `;
 
-describe.skipIf(!usable)("website.hvt under a SYN flood", () => {
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("website under a SYN flood", tender))(`website under a SYN flood on ${tender.name}`, () => {
   let ns: Netns;
   let web: Unikernel;
 
   beforeAll(async () => {
     ns = await createNetns();
-    web = await Unikernel.start(ns, appImage("website"), { mem: 32 });
+    web = await Unikernel.start(ns, tender, appImage("website", tender.target), { mem: 32 });
   });
   afterAll(async () => {
     await web?.stop();

@@ -7,22 +7,20 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { skipReason, tenders } from "../support/tender.ts";
 import { Unikernel } from "./unikernel.ts";
 import { parseWrk } from "./wrk.ts";
 
-const usable = hasKvm && hasNetns;
-if (!hasKvm) warnNoKvm("website under load");
 if (!hasNetns) warnNoNetns("website under load");
 const SECONDS = Number(process.env.MORGANA_LOAD_SECONDS ?? 5);
 
-describe.skipIf(!usable)("website.hvt under load", () => {
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("website under load", tender))(`website under load on ${tender.name}`, () => {
   let ns: Netns;
   let web: Unikernel;
 
   beforeAll(async () => {
     ns = await createNetns();
-    web = await Unikernel.start(ns, appImage("website"), { mem: 32 });
+    web = await Unikernel.start(ns, tender, appImage("website", tender.target), { mem: 32 });
   });
   afterAll(async () => {
     await web?.stop();

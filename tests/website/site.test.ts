@@ -12,13 +12,11 @@ import { gunzipSync } from "node:zlib";
 import { root } from "../../toolchain/root.ts";
 import { appImage } from "../support/images.ts";
 import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
-import { hasKvm, warnNoKvm } from "../support/tender.ts";
+import { skipReason, tenders } from "../support/tender.ts";
 import { Unikernel } from "./unikernel.ts";
 
 const SITE = path.join(root, "apps", "website", "site");
 const URL = "http://10.0.0.2";
-const usable = hasKvm && hasNetns;
-if (!hasKvm) warnNoKvm("website end to end");
 if (!hasNetns) warnNoNetns("website end to end");
 
 function siteFiles(dir = SITE, rel = ""): string[] {
@@ -29,14 +27,14 @@ function siteFiles(dir = SITE, rel = ""): string[] {
 }
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-describe.skipIf(!usable)("website.hvt", () => {
+for (const tender of tenders("smoke")) describe.skipIf(!hasNetns || !!skipReason("website end to end", tender))(`website on ${tender.name}`, () => {
   let ns: Netns;
   let web: Unikernel;
   let tmp: string;
 
   beforeAll(async () => {
     ns = await createNetns();
-    web = await Unikernel.start(ns, appImage("website"));
+    web = await Unikernel.start(ns, tender, appImage("website", tender.target));
     tmp = mkdtempSync(path.join(tmpdir(), "website-"));
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 /**
- * website.hvt running under the tender in a namespace the test made, with
+ * website.hvt running under a tender (tests/support/tender.ts) in a namespace the test made, with
  * its console read as it runs: `waitFor` a line, `stats()` of the latest
  * "stats …" line (apps/website prints one every --stats seconds), `stop()`
  * by its PID.
  */
 import type { ChildProcess } from "node:child_process";
-import { tenderPath } from "../support/tender.ts";
+import type { Tender } from "../support/tender.ts";
 
 export interface Spawner {
   spawn(cmd: string[]): ChildProcess;
@@ -21,15 +21,14 @@ export class Unikernel {
     this.exited = new Promise((resolve) => child.on("close", (code) => resolve(code)));
   }
 
-  /** Boot `image` on `tap` in `ns`, and wait until it serves (prints
-   * `ready`; website's line unless told). */
-  static async start(ns: Spawner, image: string,
+  /** Boot `image` under `tender` on `tap` in `ns`, and wait until it
+   * serves (prints `ready`; website's line unless told). */
+  static async start(ns: Spawner, tender: Tender, image: string,
     opts: { tap?: string; mem?: number; args?: string[]; ready?: RegExp } = {}): Promise<Unikernel> {
-    const tender = await tenderPath();
     const tenderArgs = [`--net:service=${opts.tap ?? "tap0"}`];
     if (opts.mem) tenderArgs.unshift(`--mem=${opts.mem}`);
     const args = opts.args ?? ["--ipv4=10.0.0.2/24", "--stats=1"];
-    const u = new Unikernel(ns.spawn([tender, ...tenderArgs, "--", image, ...args]));
+    const u = new Unikernel(ns.spawn([tender.path, ...tenderArgs, "--", image, ...args]));
     await u.waitFor(opts.ready ?? /\[website\] serving/, 10_000);
     return u;
   }

@@ -17,6 +17,7 @@ import { compile } from "../compile/index.ts";
 import { link } from "../link/index.ts";
 import { lower } from "../lower/index.ts";
 import { optimise } from "../optimise/index.ts";
+import { targets, type TargetName } from "../targets/index.ts";
 
 export { root };
 
@@ -31,6 +32,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Asset folders given on the command line, by option: { site: "./my-site" }. */
   assetDirs?: Record<string, string>;
+  /** The tender interface (toolchain/targets): dist/NAME.hvt or dist/NAME.spt. */
+  target?: TargetName;
 }
 
 export interface StageTiming {
@@ -43,6 +46,8 @@ export interface BuildResult {
   name: string;
   image: string;
   bytes: number;
+  /** The least --mem (MiB) the image boots in. */
+  minMem: number;
   stages: StageTiming[];
   /** Where the intermediate files are, if kept. */
   workDir?: string;
@@ -89,11 +94,12 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
     const dir = given ? path.resolve(given) : path.join(app.dir, spec.dir);
     assets = await stage("assets", () => packAssets(collectAssets(spec, dir)), (r) => `${path.relative(process.cwd(), dir) || "."} ${kb(r.length)}`);
   }
-  const image = path.join(outDir, `${app.name}.hvt`);
+  const target = targets[opts.target ?? "hvt"];
+  const image = path.join(outDir, `${app.name}.${target.ext}`);
   const linked = await stage(
     "link",
-    () => link({ appC, devices: app.devices, out: image, buildDir: path.join(workDir, "obj"), debug: opts.debug, assets, optimizeForSize: app.optimize === "size" }),
-    (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}`,
+    () => link({ appC, devices: app.devices, out: image, buildDir: path.join(workDir, "obj"), debug: opts.debug, assets, optimizeForSize: app.optimize === "size", target: target.name }),
+    (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}, boots in --mem=${r.minMem} or more`,
   );
   if (opts.keep) {
     await rm(keptDir, { recursive: true, force: true });
@@ -101,5 +107,5 @@ export async function buildApp(appDir: string, opts: BuildOptions = {}): Promise
   } else {
     await rm(workDir, { recursive: true, force: true });
   }
-  return { name: app.name, image: linked.image, bytes: linked.bytes, stages, workDir: opts.keep ? keptDir : undefined };
+  return { name: app.name, image: linked.image, bytes: linked.bytes, minMem: linked.minMem, stages, workDir: opts.keep ? keptDir : undefined };
 }

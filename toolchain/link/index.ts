@@ -16,12 +16,14 @@
  * no compiler is E_CC_MISSING; a bad device list is E_MANIFEST.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../root.ts";
 import { BuildError } from "../diagnostics.ts";
 import { loweredCodeFlags } from "../lower/flags.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
+import { targets, type TargetName } from "../targets/index.ts";
+import { imageMemory, initialMemoryBytes, minimumMem } from "./memory.ts";
 
 export interface LinkOptions {
   /** The lowered application, prefix `app`. */
@@ -39,6 +41,8 @@ export interface LinkOptions {
   /** Compile the application's C for size (-Os) rather than speed (-O2):
    * app.json's `"optimize": "size"`. */
   optimizeForSize?: boolean;
+  /** The tender interface the image is for (toolchain/targets); hvt by default. */
+  target?: TargetName;
 }
 
 
@@ -89,12 +93,12 @@ const appFlags = [
   runtimeDir,
 ];
 
-function linkFlags(debug: boolean): string[] {
+function linkFlags(debug: boolean, linkerScript: string): string[] {
   return [
     "-nostdlib",
     "-static",
     "-no-pie",
-    "-Wl,-T," + path.join(bootDir, "hvt.ld"),
+    "-Wl,-T," + linkerScript,
     "-Wl,--gc-sections",
     "-Wl,-z,max-page-size=0x1000",
     "-Wl,-z,common-page-size=0x1000",
@@ -135,13 +139,19 @@ function assetsSource(bin: string): string {
   ].join("\n");
 }
 
-/** The boot sources: every .c and .S in boot/. */
+/** The boot sources of the hvt target: every .c and .S in boot/. */
 export async function bootSources(): Promise<string[]> {
-  const names = await readdir(bootDir);
-  return names.filter((n) => n.endsWith(".c") || n.endsWith(".S")).sort().map((n) => path.join(bootDir, n));
+  return targets.hvt.bootSources();
 }
 
-export async function link(opts: LinkOptions): Promise<{ image: string; bytes: number }> {
+export interface LinkResult {
+  image: string;
+  bytes: number;
+  /** The least --mem (MiB) the image boots in (its memory note). */
+  minMem: number;
+}
+
+export async function link(opts: LinkOptions): Promise<LinkResult> {
   const debug = opts.debug ?? false;
   const buildDir = path.resolve(opts.buildDir);
   const bootObjDir = path.join(buildDir, "boot");
@@ -154,7 +164,12 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   await writeFile(assets, assetsSource(path.join(buildDir, "assets.bin")));
 
   const g = debug ? ["-g"] : [];
-  const sources = await bootSources();
+  const target = targets[opts.target ?? "hvt"];
+  // What the image's size depends on: its net devices (boot/net.c's ring
+  // pool) and its Wasm memory's initial pages (the memory note, hvt.ld).
+  const netDevices = `-DMORGANA_NET_DEVICES=${opts.devices.filter((d) => d.type === "net").length}`;
+  const initialBytes = initialMemoryBytes(await readFile(opts.appC, "utf8"));
+  const sources = await target.bootSources();
   // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
   // "Rings"); only the files that need floating point, which run in ring 3, may.
   const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
@@ -162,9 +177,9 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   // hvt.ld places code from the object named morgana_app.o first.
   const appObj = path.join(buildDir, "morgana_app.o");
   await Promise.all([
-    run(["-c", ...codeFlags, ...g, ...bootFlags, "-mgeneral-regs-only", ...withoutSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...codeFlags, ...g, ...bootFlags, ...withSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...(opts.optimizeForSize ? codeFlags.map((f) => (f === "-O2" ? "-Os" : f)) : codeFlags), ...g, ...appFlags,
+    run(["-c", ...codeFlags, ...g, ...bootFlags, ...target.bootDefines, netDevices, "-mgeneral-regs-only", ...withoutSse], bootObjDir, "compiling boot/"),
+    run(["-c", ...codeFlags, ...g, ...bootFlags, ...target.bootDefines, netDevices, ...withSse], bootObjDir, "compiling boot/"),
+    run(["-c", ...(opts.optimizeForSize ? codeFlags.map((f) => (f === "-O2" ? "-Os" : f)) : codeFlags), ...g, ...appFlags, ...target.appDefines,
       path.resolve(opts.appC), "-o", appObj], buildDir, `compiling ${opts.appC}`),
   ]);
   const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
@@ -172,7 +187,10 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   // Linked under a private name and renamed: a tender or test reading the
   // image meanwhile sees the old one or the new one, never half of one.
   const partial = `${image}.${process.pid}.partial`;
-  await run([...linkFlags(debug), ...g, appObj, ...bootObjs, manifest, assets, "-o", partial], buildDir, "linking the image");
+  await run([...linkFlags(debug, target.linkerScript), `-Wl,--defsym=morgana_memory0_initial_bytes=${initialBytes}`, ...g, appObj, ...bootObjs, manifest, assets, "-o", partial], buildDir, "linking the image");
+  const elf = new Uint8Array(await readFile(partial));
+  const needs = imageMemory(elf);
+  if (needs === undefined) throw new BuildError("E_CC", `the linked image has no memory note (${target.linkerScript} writes it)`);
   await rename(partial, image);
-  return { image, bytes: (await stat(image)).size };
+  return { image, bytes: elf.length, minMem: minimumMem(needs, target.name) };
 }

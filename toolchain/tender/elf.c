@@ -142,12 +142,14 @@ static uint64_t load_segment(struct tender *t, struct image *im, unsigned i,
 }
 
 /*
- * The first note of a PT_NOTE header, if it is a Solo5 note of this type:
+ * The first note of a PT_NOTE header, if it is a note of this name ("Solo5",
+ * or Morgana's own, both 8 bytes with the NUL and padding) and type:
  * returns its descriptor's file offset and size (after `pad` alignment
  * bytes). solo5-hvt reads only the first note of each PT_NOTE header.
  */
-static bool find_note(struct image *im, uint32_t type, uint32_t pad,
-                      uint64_t *off, uint32_t *size)
+static bool find_named_note(struct image *im, const char *name,
+                            uint32_t type, uint32_t pad, uint64_t *off,
+                            uint32_t *size)
 {
     for (unsigned i = 0; i < im->eh.e_phnum; i++) {
         const Elf64_Phdr *p = &im->ph[i];
@@ -157,22 +159,47 @@ static bool find_note(struct image *im, uint32_t type, uint32_t pad,
         if (!read_at(im, &n, sizeof n, p->p_offset))
             die(EXIT_REFUSED, "%s: PT_NOTE header %u lies outside the file",
                 im->path, i);
-        if (n.h.n_namesz != sizeof SOLO5_NOTE_NAME ||
-            memcmp(n.name, SOLO5_NOTE_NAME, sizeof SOLO5_NOTE_NAME) != 0 ||
+        size_t namesz = strlen(name) + 1;
+        if (n.h.n_namesz != namesz || memcmp(n.name, name, namesz) != 0 ||
             n.h.n_type != type)
             continue;
         if (n.h.n_descsz < pad || p->p_filesz - NOTE_HDR < n.h.n_descsz)
-            die(EXIT_REFUSED, "%s: the Solo5 note of type 0x%x is larger than "
-                "its PT_NOTE segment %u", im->path, type, i);
+            die(EXIT_REFUSED, "%s: the %s note of type 0x%x is larger than "
+                "its PT_NOTE segment %u", im->path, name, type, i);
         *off = p->p_offset + NOTE_HDR + pad;
         *size = n.h.n_descsz - pad;
         uint64_t end;
         if (__builtin_add_overflow(*off, *size, &end) || end > im->size)
-            die(EXIT_REFUSED, "%s: the Solo5 note of type 0x%x lies outside "
-                "the file (truncated image?)", im->path, type);
+            die(EXIT_REFUSED, "%s: the %s note of type 0x%x lies outside "
+                "the file (truncated image?)", im->path, name, type);
         return true;
     }
     return false;
+}
+
+static bool find_note(struct image *im, uint32_t type, uint32_t pad,
+                      uint64_t *off, uint32_t *size)
+{
+    return find_named_note(im, SOLO5_NOTE_NAME, type, pad, off, size);
+}
+
+/* Morgana's images say how much guest memory they need (morgana_abi.h,
+ * MORGANA_NOTE_MEMORY): refuse a smaller guest in one line naming the
+ * --mem that would do, rather than let the guest fail later. */
+static void check_memory_note(struct tender *t, struct image *im)
+{
+    uint64_t off, needs = 0;
+    uint32_t size;
+    if (!find_named_note(im, "Morgana", MORGANA_NOTE_MEMORY, 0, &off, &size) ||
+        size != sizeof needs)
+        return; /* not one of ours, or an older one: the segments still say */
+    read_at(im, &needs, sizeof needs, off);
+    if (needs > t->mem_size)
+        die(EXIT_REFUSED, "%s: needs %llu KiB of guest memory, more than "
+            "--mem=%llu gives; run it with --mem=%llu or more", im->path,
+            (unsigned long long)(needs >> 10),
+            (unsigned long long)(t->mem_size >> 20),
+            (unsigned long long)MORGANA_MIN_MEM_MIB(needs));
 }
 
 static void check_abi(struct image *im)
@@ -233,6 +260,7 @@ void elf_load(struct tender *t)
     check_header(&im);
     check_abi(&im);
     read_manifest(t, &im);
+    check_memory_note(t, &im);
 
     uint64_t end = 0;
     bool entry_ok = false;

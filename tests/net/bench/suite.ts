@@ -20,9 +20,8 @@ import { buildApp } from "../../../toolchain/build/index.ts";
 import { link } from "../../../toolchain/link/index.ts";
 import { root } from "../../../toolchain/root.ts";
 import { createNetns, type Netns } from "../../support/netns.ts";
-import { tenderPath } from "../../support/tender.ts";
 import type { Suite, SuiteContext, Table } from "../../bench/suite.ts";
-import { netPaths, type NetPath } from "../../bench/netpaths.ts";
+import { netPaths, stopCounting, type NetPath } from "../../bench/netpaths.ts";
 
 const here = path.join(root, "tests/net/bench");
 const out = path.join(root, "build/bench/net");
@@ -36,9 +35,8 @@ interface Image {
 /** Boot `image` in `ns`; resolves once it prints its ready line. Its
  * stderr collects in `stderr` (the exit counts, at the end). */
 async function boot(ns: Netns, image: Image, path: NetPath): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const tender = await tenderPath();
-  const stats = process.env.MORGANA_TENDER ? [] : ["--x-exit-stats"];
-  const child = ns.spawn([tender, "--mem=64", `--net:service=${ns.tap}`, ...stats, ...path.tenderArgs, "--", image.path]);
+  const stats = path.bundled ? ["--x-exit-stats"] : [];
+  const child = ns.spawn([path.tender, "--mem=64", `--net:service=${ns.tap}`, ...stats, ...path.tenderArgs, "--", image.path]);
   let text = "";
   let err = "";
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
@@ -54,17 +52,6 @@ async function boot(ns: Netns, image: Image, path: NetPath): Promise<{ child: Ch
     child.on("close", () => reject(new Error(`${image.name} exited: ${text}${err}`)));
   });
   return { child, stderr: () => err };
-}
-
-/** Hypercalls the tender counted (its --x-exit-stats line), once it exited. */
-async function exits(child: ChildProcess, stderr: () => string): Promise<number | undefined> {
-  if (child.exitCode === null && child.pid !== undefined) {
-    const closed = new Promise((r) => child.on("close", r));
-    process.kill(child.pid, "SIGTERM");
-    await closed;
-  }
-  const m = /exit stats: hypercalls (\d+)/.exec(stderr());
-  return m ? Number(m[1]) : undefined;
 }
 
 /** Average round trip in µs of a flood ping, checking every reply came. */
@@ -123,7 +110,8 @@ export const net: Suite = {
       { name: "UDP echo 64 B, mean µs (one at a time)", run: (ns: Netns) => udp(ns, udprtt, 64, COUNT), exchanges: COUNT },
       { name: "UDP echo 64 B, echoes/s (32 in flight)", run: (ns: Netns) => udpRate(ns, udprate, 64, RATE_COUNT, 32), exchanges: RATE_COUNT },
     ];
-    const paths = netPaths();
+    // The hand-written responders are hvt guests: the hvt tenders only.
+    const paths = netPaths().filter((p) => p.target === "hvt");
     const configs = paths.flatMap((p) => images.map((image) => ({ image, path: p, name: `${image.name}, ${p.name}` })));
     const rounds = ctx.rounds ?? 5;
     const results = tests.map(() => configs.map(() => [] as number[]));
@@ -134,7 +122,7 @@ export const net: Suite = {
         try {
           const { child, stderr } = await boot(ns, config.image, config.path);
           for (const [t, test] of tests.entries()) results[t][i].push(await test.run(ns));
-          const n = await exits(child, stderr);
+          const n = await stopCounting(child, stderr);
           if (n !== undefined) exitCounts[i].push(n / tests.reduce((a, t) => a + t.exchanges, 0));
         } finally {
           await ns.destroy();
