@@ -10,9 +10,10 @@ import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
 import { dnsDiff } from "./dns-diff.ts";
 import { website } from "./website.ts";
+import { versus } from "./versus.ts";
 import { net } from "../net/bench/suite.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, versus];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];
