@@ -16,7 +16,9 @@
  * no compiler is E_CC_MISSING; a bad device list is E_MANIFEST.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../root.ts";
 import { BuildError } from "../diagnostics.ts";
@@ -39,6 +41,12 @@ export interface LinkOptions {
   /** Compile the application's C for size (-Os) rather than speed (-O2):
    * app.json's `"optimize": "size"`. */
   optimizeForSize?: boolean;
+  /** Further C files of the application (a split lowering), compiled in
+   * parallel with `appC`. */
+  appUnits?: string[];
+  /** The optimisation flag for the application's C, e.g. "-O1" in the
+   * development profile; overrides optimizeForSize. */
+  appOptLevel?: string;
 }
 
 
@@ -141,11 +149,51 @@ export async function bootSources(): Promise<string[]> {
   return names.filter((n) => n.endsWith(".c") || n.endsWith(".S")).sort().map((n) => path.join(bootDir, n));
 }
 
+/**
+ * The boot objects for one flag set, compiled once and shared by every
+ * build that uses the same compiler, flags and boot sources: they live in
+ * build/boot-objects/KEY/, KEY hashing all of that. A set is compiled in a
+ * private folder and renamed into place, so parallel builds never see half
+ * of one (the loser of a race throws its copy away).
+ */
+export async function bootObjects(debug: boolean): Promise<string[]> {
+  const sources = await bootSources();
+  const g = debug ? ["-g"] : [];
+  // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
+  // "Rings"); only the files that need floating point, which run in ring 3, may.
+  const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
+  const withoutSse = sources.filter((s) => !bootSseFiles.has(path.basename(s)));
+  const commands = [
+    ["-c", ...codeFlags, ...g, ...bootFlags, "-mgeneral-regs-only", ...withoutSse],
+    ["-c", ...codeFlags, ...g, ...bootFlags, ...withSse],
+  ].filter((c) => c.some((a) => sources.includes(a)));
+  const hash = createHash("sha256").update(compiler()).update(JSON.stringify(commands));
+  const inputs = [
+    ...(await readdir(bootDir)).sort().map((n) => path.join(bootDir, n)),
+    ...(await readdir(runtimeDir)).filter((n) => n.endsWith(".h")).sort().map((n) => path.join(runtimeDir, n)),
+  ];
+  for (const f of inputs) {
+    if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
+  }
+  const dir = path.join(root, "build", "boot-objects", hash.digest("hex").slice(0, 16));
+  const objects = sources.map((s) => path.join(dir, path.basename(s).replace(/\.[cS]$/, ".o")));
+  if (existsSync(dir)) return objects;
+  await mkdir(path.dirname(dir), { recursive: true });
+  const scratch = await mkdtemp(`${dir}.partial-`);
+  try {
+    await Promise.all(commands.map((c) => run(c, scratch, "compiling boot/")));
+    await rename(scratch, dir);
+  } catch (e) {
+    await rm(scratch, { recursive: true, force: true });
+    if (!existsSync(dir)) throw e;
+  }
+  return objects;
+}
+
 export async function link(opts: LinkOptions): Promise<{ image: string; bytes: number }> {
   const debug = opts.debug ?? false;
   const buildDir = path.resolve(opts.buildDir);
-  const bootObjDir = path.join(buildDir, "boot");
-  await mkdir(bootObjDir, { recursive: true });
+  await mkdir(buildDir, { recursive: true });
   await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
   const manifest = path.join(buildDir, "manifest.s");
   await writeFile(manifest, manifestNote(opts.devices));
@@ -154,20 +202,18 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   await writeFile(assets, assetsSource(path.join(buildDir, "assets.bin")));
 
   const g = debug ? ["-g"] : [];
-  const sources = await bootSources();
-  // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
-  // "Rings"); only the files that need floating point, which run in ring 3, may.
-  const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
-  const withoutSse = sources.filter((s) => !bootSseFiles.has(path.basename(s)));
-  // hvt.ld places code from the object named morgana_app.o first.
+  const optLevel = opts.appOptLevel ?? (opts.optimizeForSize ? "-Os" : "-O2");
+  const appFlagsAll = [...codeFlags.map((f) => (f === "-O2" ? optLevel : f)), ...g, ...appFlags];
+  // hvt.ld places code from the object named morgana_app.o first; the
+  // objects of a split application are first joined into it (ld -r).
   const appObj = path.join(buildDir, "morgana_app.o");
-  await Promise.all([
-    run(["-c", ...codeFlags, ...g, ...bootFlags, "-mgeneral-regs-only", ...withoutSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...codeFlags, ...g, ...bootFlags, ...withSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...(opts.optimizeForSize ? codeFlags.map((f) => (f === "-O2" ? "-Os" : f)) : codeFlags), ...g, ...appFlags,
-      path.resolve(opts.appC), "-o", appObj], buildDir, `compiling ${opts.appC}`),
+  const units = [opts.appC, ...(opts.appUnits ?? [])].map((u) => path.resolve(u));
+  const unitObjs = units.length === 1 ? [appObj] : units.map((_, i) => path.join(buildDir, `morgana_app_${i}.o`));
+  const [bootObjs] = await Promise.all([
+    bootObjects(debug),
+    ...units.map((u, i) => run(["-c", ...appFlagsAll, u, "-o", unitObjs[i]], buildDir, `compiling ${u}`)),
   ]);
-  const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
+  if (units.length > 1) await run(["-nostdlib", "-r", ...unitObjs, "-o", appObj], buildDir, "joining the application's objects");
   const image = path.resolve(opts.out);
   // Linked under a private name and renamed: a tender or test reading the
   // image meanwhile sees the old one or the new one, never half of one.
