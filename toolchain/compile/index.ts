@@ -30,6 +30,9 @@ export interface CompileResult {
   wasm: Uint8Array;
   /** Non-fatal diagnostics, formatted. */
   warnings: string[];
+  /** Every file the compiler looked for, relative to baseDir, with its
+   * text, or null if it did not exist (what the build cache checks). */
+  files: Map<string, string | null>;
 }
 
 interface Diagnostic {
@@ -63,6 +66,7 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
   const stderr: string[] = [];
   // What asc read, by its normalized path, to place diagnostics.
   const sources = new Map<string, string>();
+  const files = new Map<string, string | null>();
 
   const argv = [
     entry,
@@ -84,8 +88,10 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
         try {
           text = await readFile(full, "utf8");
         } catch {
+          files.set(rel, null);
           return null;
         }
+        files.set(rel, text);
       }
       sources.set(rel, text);
       return text;
@@ -124,5 +130,5 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
     const why = result.error?.message ?? "no module was produced";
     throw new BuildError("E_ASC", `${why}${stderr.length ? "\n" + stderr.join("") : ""}`);
   }
-  return { wasm, warnings };
+  return { wasm, warnings, files };
 }
