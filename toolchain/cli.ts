@@ -1,7 +1,7 @@
 /**
  * The `morgana` command.
  *
- *   morgana build [--target hvt] [--profile release|dev] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+ *   morgana build [--target hvt] [--profile release|dev] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
  *   morgana lower IN.wasm [-o OUT.c] [--prefix P]
  *   morgana help
  *
@@ -21,11 +21,12 @@ import { lower } from "./lower/index.ts";
 import { projectRoot } from "./project.ts";
 
 const usage = `usage:
-  morgana build [--target ${targetNames.join("|")}] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+  morgana build [--target ${targetNames.join("|")}] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
       tender dist/morgana-hvt. --profile dev optimises less for a faster
       build; release (the default) is what ships. An app whose inputs did
-      not change since its last build is taken from build/cache/. --keep
+      not change since its last build is taken from build/cache/ (not with
+      --no-cache). --keep
       leaves the .wasm and .c files in build/apps/NAME/; --debug keeps debug
       information in the image. An app that embeds files names an option for
       their folder in app.json (--site DIR for the website, --zones DIR for dns).
@@ -93,7 +94,7 @@ function peekOption(appsDir: string, name: string): string | undefined {
  */
 async function build(argv: string[]): Promise<number> {
   const fixed = ["--target", "--profile", "--app"];
-  const booleans = ["--keep", "--debug"];
+  const booleans = ["--keep", "--debug", "--no-cache"];
   const p = parse(argv, (n) => !booleans.includes(n));
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
   const target = last(p, "--target") ?? "hvt";
@@ -134,7 +135,7 @@ async function build(argv: string[]): Promise<number> {
   }
   const log = (l: string) => console.log(l);
   const opts: BuildOptions = {
-    keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project,
+    keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), cache: !p.flags.has("--no-cache"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project,
   };
 
   // Everything that can be checked without compiling, for every app, first.

@@ -10,8 +10,9 @@ import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
 import { website } from "./website.ts";
 import { net } from "../net/bench/suite.ts";
+import { build } from "./build.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, website];
+const suites: Suite[] = [kernels, hello, net, dns, website, build];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

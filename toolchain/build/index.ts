@@ -165,7 +165,7 @@ export async function buildApp(appDir: string | PreparedApp, opts: BuildOptions 
     const linked = await stage(
       "link",
       () => target.link({ appC, appUnits, devices: app.devices, out: prepared.image, buildDir: path.join(workDir, "obj"), debug: opts.debug,
-        assets: prepared.assets?.pack, appOptLevel: profile.cOptLevel(app.optimize) }),
+        assets: prepared.assets?.pack, appOptLevel: profile.cOptLevel(app.optimize), bootCacheDir: path.join(project, "build", "boot-objects") }),
       (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}`,
     );
     await slot.store(linked.image, hashSources(compiled.files));

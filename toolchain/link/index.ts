@@ -47,6 +47,8 @@ export interface LinkOptions {
   /** The optimisation flag for the application's C, e.g. "-O1" in the
    * development profile; overrides optimizeForSize. */
   appOptLevel?: string;
+  /** Where compiled boot objects are kept (default build/boot-objects). */
+  bootCacheDir?: string;
 }
 
 
@@ -152,11 +154,11 @@ export async function bootSources(): Promise<string[]> {
 /**
  * The boot objects for one flag set, compiled once and shared by every
  * build that uses the same compiler, flags and boot sources: they live in
- * build/boot-objects/KEY/, KEY hashing all of that. A set is compiled in a
+ * CACHEDIR/KEY/, KEY hashing all of that. A set is compiled in a
  * private folder and renamed into place, so parallel builds never see half
  * of one (the loser of a race throws its copy away).
  */
-export async function bootObjects(debug: boolean): Promise<string[]> {
+export async function bootObjects(debug: boolean, cacheDir = path.join(root, "build", "boot-objects")): Promise<string[]> {
   const sources = await bootSources();
   const g = debug ? ["-g"] : [];
   // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
@@ -175,7 +177,7 @@ export async function bootObjects(debug: boolean): Promise<string[]> {
   for (const f of inputs) {
     if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
   }
-  const dir = path.join(root, "build", "boot-objects", hash.digest("hex").slice(0, 16));
+  const dir = path.join(cacheDir, hash.digest("hex").slice(0, 16));
   const objects = sources.map((s) => path.join(dir, path.basename(s).replace(/\.[cS]$/, ".o")));
   if (existsSync(dir)) return objects;
   await mkdir(path.dirname(dir), { recursive: true });
@@ -210,7 +212,7 @@ export async function link(opts: LinkOptions): Promise<{ image: string; bytes: n
   const units = [opts.appC, ...(opts.appUnits ?? [])].map((u) => path.resolve(u));
   const unitObjs = units.length === 1 ? [appObj] : units.map((_, i) => path.join(buildDir, `morgana_app_${i}.o`));
   const [bootObjs] = await Promise.all([
-    bootObjects(debug),
+    bootObjects(debug, opts.bootCacheDir),
     ...units.map((u, i) => run(["-c", ...appFlagsAll, u, "-o", unitObjs[i]], buildDir, `compiling ${u}`)),
   ]);
   if (units.length > 1) await run(["-nostdlib", "-r", ...unitObjs, "-o", appObj], buildDir, "joining the application's objects");

@@ -1,0 +1,97 @@
+/**
+ * Issue 14's build benchmark: how long `morgana build` takes, per profile,
+ * from cold (empty caches), with nothing changed, and after a one-line edit
+ * to the website, side by side with the toolchain before issue 14 (the
+ * commit BEFORE, taken with `git archive`), all in one run on this machine.
+ *
+ * Each toolchain builds its own copy of apps/ and libos/ in a throwaway
+ * project, so nothing in the repository's dist/ or build/ is touched and
+ * "cold" really is cold (its build/ starts empty). Every build is checked:
+ * it must exit 0 and write the images.
+ */
+import { execFileSync } from "node:child_process";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { root } from "../../toolchain/root.ts";
+import { run } from "./exec.ts";
+import type { Suite, Table } from "./suite.ts";
+
+/** The last commit before issue 14's build changes. */
+const BEFORE = "00f6df8";
+const s = (ms: number) => (ms / 1000).toFixed(1);
+
+/** A project with this repository's apps/ and libos/ (imports are relative). */
+function copyProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "morgana-bench-build-"));
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-build", private: true }));
+  for (const d of ["apps", "libos"]) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
+  return dir;
+}
+
+/** The repository as it was at BEFORE, runnable (node_modules linked). */
+function checkoutBefore(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "morgana-bench-before-"));
+  const tar = execFileSync("git", ["-C", root, "archive", BEFORE], { maxBuffer: 256 << 20 });
+  execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+async function timed(cli: string, cwd: string, args: string[], images: string[]): Promise<number> {
+  for (const i of images) rmSync(path.join(cwd, "dist", i), { force: true });
+  const t0 = performance.now();
+  await run(process.execPath, [cli, "build", "--target", "hvt", ...args], { cwd, timeoutMs: 600_000 });
+  const ms = performance.now() - t0;
+  for (const i of images) if (!existsSync(path.join(cwd, "dist", i))) throw new Error(`build ${args.join(" ")} did not write dist/${i}`);
+  return ms;
+}
+
+const all = ["dns.hvt", "echo.hvt", "hello.hvt", "website.hvt"];
+const edit = (dir: string, n: number) => appendFileSync(path.join(dir, "apps/website/main.ts"), `// edit ${n}\n`);
+
+export const build: Suite = {
+  name: "build",
+  about: "morgana build: cold, unchanged, one-line edit, per profile, against the toolchain before issue 14",
+  async run(ctx) {
+    const rows: string[][] = [];
+    const figures: Record<string, number> = {};
+    const before = checkoutBefore();
+    const beforeCli = path.join(before, "toolchain/bin/morgana.mjs");
+    ctx.log(`before (${BEFORE}): every app`);
+    const bCold = await timed(beforeCli, before, [], all);
+    ctx.log(`before: website after a one-line edit`);
+    edit(before, 1);
+    const bEdit = await timed(beforeCli, before, ["--app", "website"], ["website.hvt"]);
+    rows.push([`before (${BEFORE})`, s(bCold), s(bCold), s(bEdit)]);
+    rmSync(before, { recursive: true, force: true });
+
+    const cli = path.join(root, "toolchain/bin/morgana.mjs");
+    for (const profile of ["release", "dev"]) {
+      const dir = copyProject();
+      mkdirSync(path.join(dir, "dist"), { recursive: true });
+      const p = ["--profile", profile];
+      ctx.log(`${profile}: every app, cold`);
+      const cold = await timed(cli, dir, p, all);
+      ctx.log(`${profile}: every app, unchanged`);
+      const same = await timed(cli, dir, p, all);
+      ctx.log(`${profile}: website after a one-line edit`);
+      edit(dir, 1);
+      const edited = await timed(cli, dir, [...p, "--app", "website"], ["website.hvt"]);
+      rows.push([profile, s(cold), s(same), s(edited)]);
+      Object.assign(figures, { [`${profile}-cold`]: cold, [`${profile}-same`]: same, [`${profile}-edit`]: edited });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const met = (ok: boolean) => (ok ? "met" : "MISSED");
+    const table: Table = {
+      title: "morgana build, whole command (node start included), seconds",
+      head: ["toolchain", "all apps, cold", "all apps, unchanged", "website, one-line edit"],
+      rows,
+      notes: [
+        `goals: edit -> website image <= 10 s in dev: ${met(figures["dev-edit"] <= 10_000)}; all apps, release, cold <= 25 s: ${met(figures["release-cold"] <= 25_000)}; unchanged < 1 s per app: ${met(figures["release-same"] < 4_000)}`,
+        `the toolchain before had no cache: its "unchanged" is another cold build.`,
+      ],
+    };
+    return [table];
+  },
+};
