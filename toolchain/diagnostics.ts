@@ -12,6 +12,7 @@ export interface SourceLocation {
 
 export const catalogue = {
   E_ASC: "Fix the AssemblyScript source at the location shown.",
+  E_HOST_API: "A unikernel runs without an operating system or browser under it: use the replacement named above (libos/platform has the console, clocks, timers, arguments and exit).",
   E_APP_NOT_FOUND: "Name one of the folders under apps/ (each needs a main.ts).",
   E_APP_DESCRIPTION: "Fix apps/NAME/app.json; see README.md, 'Writing an app'.",
   E_APP_JSON_MISSING: "Create app.json beside the app's main.ts; see README.md, 'Writing an app'.",

@@ -11,6 +11,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import asc from "assemblyscript/dist/asc.js";
 import { BuildError, type SourceLocation } from "../diagnostics.ts";
+import { parseModule } from "../lower/wasm/module.ts";
+import { explainDiagnostic, findUse, hostApiMessage, hostImports } from "./host-apis.ts";
 
 export interface CompileOptions {
   /** The entry file, e.g. apps/hello/main.ts. */
@@ -104,14 +106,16 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
     stderr: { write: (s: string) => (stderr.push(String(s)), true) } as never,
     reportDiagnostic: (d: Diagnostic) => {
       let location: SourceLocation | undefined;
+      let lineText = "";
       const file = d.range?.source?.normalizedPath;
       if (d.range && file !== undefined) {
         const text = sources.get(file);
         const at = text === undefined ? { line: 0, column: 0 } : lineColumn(text, d.range.start);
         location = { file, ...at };
+        lineText = text?.split("\n")[at.line - 1] ?? "";
       }
       const where = location ? `${location.file}:${location.line}:${location.column}: ` : "";
-      const text = `${where}AS${d.code}: ${d.message}`;
+      const text = `${where}AS${d.code}: ${explainDiagnostic(d.code, d.message, lineText) ?? d.message}`;
       if (d.category === ERROR) errors.push({ text, location });
       else warnings.push(text);
     },
@@ -129,6 +133,18 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
   if (result.error || !(wasm instanceof Uint8Array)) {
     const why = result.error?.message ?? "no module was produced";
     throw new BuildError("E_ASC", `${why}${stderr.length ? "\n" + stderr.join("") : ""}`);
+  }
+  // Host APIs asc's standard library imports from "env" (console.log,
+  // Date.now, ...) would otherwise fail only when the image is linked.
+  const host = hostImports(parseModule(wasm).imports);
+  if (host.length) {
+    const err = (i: { module: string; field: string }) => {
+      const what = i.module === "env" ? i.field : `${i.module}.${i.field}`;
+      return { message: hostApiMessage(i.field.split(".")[0], what), location: findUse(i.field, files) };
+    };
+    const [first, ...rest] = host.map(err);
+    throw new BuildError("E_HOST_API", first.message, first.location,
+      rest.map((r) => `${r.location ? `${r.location.file}:${r.location.line}:${r.location.column}: ` : ""}${r.message}`));
   }
   return { wasm, warnings, files };
 }
