@@ -17,7 +17,7 @@ export default defineConfig({
       "tests/dns/{dhcp-client,dhcp-wire,dns-wire,resolver,server}.test.ts",
       "tests/lower/{codegen,refuse}.test.ts",
       "tests/boot/manifest.test.ts",
-      "tests/toolchain/{compile,optimise,typecheck,messages}.test.ts",
+      "tests/toolchain/{compile,optimise,typecheck,messages,warnings}.test.ts",
     ],
     // tcpdump.test.ts reads a capture back with tcpdump: a Linux tool, not gcc.
     testTimeout: 120_000,

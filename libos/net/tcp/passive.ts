@@ -189,7 +189,7 @@ export function establish(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool
 export function reuseTimeWait(layer: TcpLayer, c: TcpConnection, seg: TcpRepr): bool {
   const o = seg.options;
   const newer = c.tsOk && o.timestamps ? seqGt(o.tsVal, c.tsRecent) : seqGt(seg.seq, c.rcvNxt);
-  if (!newer || !layer.listenerOn(c.localPort) !== null) return false;
+  if (!newer || layer.listenerOn(c.localPort) === null) return false;
   layer.counters.timeWaitReused++;
   layer.destroy(c, CloseReason.Normal);
   listenInput(layer, layer.listenerOn(c.localPort)!, seg, c.remoteAddress);
