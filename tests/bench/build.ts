@@ -3,14 +3,11 @@
  * from cold (empty caches), with nothing changed, and after a one-line edit
  * to the website, side by side with the toolchain before issue 14 (the
  * commit BEFORE, taken with `git archive`), all in one run on this machine.
- *
- * Each toolchain builds its own copy of apps/ and libos/ in a throwaway
- * project, so nothing in the repository's dist/ or build/ is touched and
- * "cold" really is cold (its build/ starts empty). Every build is checked:
- * it must exit 0 and write the images.
+ * Each toolchain builds in a copy of its own tree (checkout below). Every
+ * build is checked: it must exit 0 and write the images.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { root } from "../../toolchain/root.ts";
@@ -21,19 +18,19 @@ import type { Suite, Table } from "./suite.ts";
 const BEFORE = "00f6df8";
 const s = (ms: number) => (ms / 1000).toFixed(1);
 
-/** A project with this repository's apps/ and libos/ (imports are relative). */
-function copyProject(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "morgana-bench-build-"));
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-build", private: true }));
-  for (const d of ["apps", "libos"]) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
-  return dir;
-}
-
-/** The repository as it was at BEFORE, runnable (node_modules linked). */
-function checkoutBefore(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "morgana-bench-before-"));
-  const tar = execFileSync("git", ["-C", root, "archive", BEFORE], { maxBuffer: 256 << 20 });
-  execFileSync("tar", ["-x", "-C", dir], { input: tar });
+/** A runnable copy of a Morgana tree (node_modules linked): the
+ * repository as it was at BEFORE, or as it is now. A copy, so that
+ * nothing in the repository's dist/ or build/ is touched, "cold" really is
+ * cold (its build/ starts empty), and editing the tree while the benchmark
+ * runs changes nothing it measures. */
+function checkout(commit?: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `morgana-bench-${commit ?? "now"}-`));
+  if (commit) {
+    const tar = execFileSync("git", ["-C", root, "archive", commit], { maxBuffer: 256 << 20 });
+    execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  } else {
+    for (const d of ["apps", "libos", "boot", "toolchain", "package.json"]) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
+  }
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
   return dir;
 }
@@ -56,7 +53,7 @@ export const build: Suite = {
   async run(ctx) {
     const rows: string[][] = [];
     const figures: Record<string, number> = {};
-    const before = checkoutBefore();
+    const before = checkout(BEFORE);
     const beforeCli = path.join(before, "toolchain/bin/morgana.mjs");
     ctx.log(`before (${BEFORE}): every app`);
     const bCold = await timed(beforeCli, before, [], all);
@@ -66,10 +63,9 @@ export const build: Suite = {
     rows.push([`before (${BEFORE})`, s(bCold), s(bCold), s(bEdit)]);
     rmSync(before, { recursive: true, force: true });
 
-    const cli = path.join(root, "toolchain/bin/morgana.mjs");
     for (const profile of ["release", "dev"]) {
-      const dir = copyProject();
-      mkdirSync(path.join(dir, "dist"), { recursive: true });
+      const dir = checkout();
+      const cli = path.join(dir, "toolchain/bin/morgana.mjs");
       const p = ["--profile", profile];
       ctx.log(`${profile}: every app, cold`);
       const cold = await timed(cli, dir, p, all);
