@@ -3,12 +3,15 @@
  *
  *   morgana build [--target hvt] [--profile release|dev] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
  *   morgana lower IN.wasm [-o OUT.c] [--prefix P]
+ *   morgana new NAME
+ *   morgana boot APP [TENDER OPTIONS] [-- ARGS]
  *   morgana help
  *
  * Exit status: 0 on success, 1 on a build error (printed as
  * `file:line:column: error CODE: message` plus a hint), 2 on a usage error.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { listApps, loadApp } from "./app/index.ts";
@@ -18,6 +21,7 @@ import { targetNames, targets } from "./build/targets.ts";
 import { BuildError } from "./diagnostics.ts";
 import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
+import { scaffold } from "./new/index.ts";
 import { projectRoot } from "./project.ts";
 
 const usage = `usage:
@@ -32,6 +36,13 @@ const usage = `usage:
       their folder in app.json (--site DIR for the website, --zones DIR for dns).
   morgana lower IN.wasm [-o OUT.c] [--prefix P]
       Lower any WebAssembly module to C (and OUT.h); see toolchain/lower/README.md.
+  morgana new NAME
+      Make ./NAME, a project that depends on morgana: one app (a UDP echo),
+      package.json with the scripts build, boot and test, a tsconfig.json for
+      editors, a test and a README.
+  morgana boot APP [TENDER OPTIONS] [-- ARGS]
+      Boot dist/APP.hvt on Morgana's tender, e.g.
+      morgana boot echo --net:service=tap0 -- --ipv4=10.0.0.2/24
   morgana help`;
 
 class UsageError extends Error {}
@@ -169,6 +180,26 @@ function report(errors: unknown[]): number {
   return 1;
 }
 
+function newCommand(argv: string[]): void {
+  if (argv.length !== 1 || argv[0].startsWith("-")) throw new UsageError("new takes one project name");
+  const dir = scaffold(argv[0]);
+  console.log(`made ${path.relative(process.cwd(), dir) || "."}: cd ${argv[0]} && npm install && npm run build && npm test`);
+}
+
+/** Boots an app's image on Morgana's tender, the terminal attached. */
+async function bootCommand(argv: string[]): Promise<number> {
+  const [app, ...rest] = argv;
+  if (!app || app.startsWith("-")) throw new UsageError("boot takes the name of a built app first");
+  const split = rest.indexOf("--");
+  const tenderArgs = split < 0 ? rest : rest.slice(0, split);
+  const guestArgs = split < 0 ? [] : rest.slice(split + 1);
+  const image = path.join(projectRoot(), "dist", `${app}.${targets.hvt.extension}`);
+  if (!existsSync(image)) throw new BuildError("E_APP_NOT_FOUND", `${image} does not exist; build it first: npx morgana build --app ${app}`);
+  const tender = await targets.hvt.buildHost!();
+  const child = spawn(tender, [...tenderArgs, "--", image, ...guestArgs], { stdio: "inherit" });
+  return await new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+}
+
 function lowerCommand(argv: string[]): void {
   const p = parse(argv, (n) => ["-o", "--prefix"].includes(n));
   check(p, ["-o", "--prefix"]);
@@ -201,6 +232,11 @@ export async function main(argv: string[]): Promise<number> {
       case "lower":
         lowerCommand(rest);
         return 0;
+      case "new":
+        newCommand(rest);
+        return 0;
+      case "boot":
+        return await bootCommand(rest);
       case undefined:
       case "help":
       case "--help":

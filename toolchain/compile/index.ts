@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import asc from "assemblyscript/dist/asc.js";
 import { BuildError, type SourceLocation } from "../diagnostics.ts";
+import { root } from "../root.ts";
 import { parseModule } from "../lower/wasm/module.ts";
 import { explainDiagnostic, findUse, hostApiMessage, hostImports } from "./host-apis.ts";
 
@@ -59,6 +60,19 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 const ERROR = 3; // asc's DiagnosticCategory: Pedantic, Info, Warning, Error
 
+/**
+ * Morgana's libraries as a package: `import { println } from
+ * "morgana/platform"` makes asc look for node_modules/morgana/platform.ts
+ * and then node_modules/morgana/platform/index.ts (asc resolves package
+ * imports through node_modules folders, not package.json); both mean
+ * libos/platform/ of this Morgana, wherever the app is. The file to read
+ * for `file`, or undefined when it is not such an import.
+ */
+export function packageFile(file: string): string | undefined {
+  const m = /[\\/]node_modules[\\/]morgana[\\/](.+)$/.exec(file);
+  return m ? path.join(root, "libos", m[1]) : undefined;
+}
+
 export async function compile(opts: CompileOptions): Promise<CompileResult> {
   const baseDir = path.resolve(opts.baseDir ?? process.cwd());
   const entry = path.relative(baseDir, path.resolve(baseDir, opts.entry));
@@ -83,19 +97,26 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
   ];
   const result = await asc.main(argv, {
     readFile: async (file: string, dir: string) => {
-      const full = path.resolve(dir, file);
-      const rel = path.relative(baseDir, full);
+      const asked = path.resolve(dir, file);
+      const rel = path.relative(baseDir, asked);
       let text: string | null = opts.virtualFiles?.[rel] ?? null;
       if (text === null) {
+        // What the file really is (a package import of morgana's libraries
+        // is read from libos/), as the build cache must check it.
+        const full = packageFile(asked) ?? asked;
+        const real = path.relative(baseDir, full);
         try {
           text = await readFile(full, "utf8");
         } catch {
-          files.set(rel, null);
+          files.set(real, null);
           return null;
         }
-        files.set(rel, text);
+        files.set(real, text);
       }
       sources.set(rel, text);
+      // asc names a package's files ~lib/PACKAGE/...: diagnostics look them up so.
+      const pkg = /(?:^|[\\/])node_modules[\\/](.*)$/.exec(rel);
+      if (pkg) sources.set(`~lib/${pkg[1].split(path.sep).join("/")}`, text);
       return text;
     },
     writeFile: (name: string, contents: Uint8Array | string) => {
