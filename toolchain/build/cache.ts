@@ -13,7 +13,7 @@
  * the source list; both are written under private names and renamed.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findPackage } from "../project.ts";
@@ -75,6 +75,9 @@ function unchanged(project: string, recorded: SourceHashes): boolean {
   return true;
 }
 
+/** Entries kept per app: enough for both profiles, with and without debug. */
+const KEEP = 4;
+
 export class CacheSlot {
   readonly entry: string;
   readonly image: string;
@@ -99,7 +102,8 @@ export class CacheSlot {
     }
   }
 
-  /** Remember `image`, built from `sources`. */
+  /** Remember `image`, built from `sources`; forget all but the newest
+   * KEEP entries of the same app (other profiles, earlier toolchains). */
   async store(image: string, sources: SourceHashes): Promise<void> {
     await mkdir(path.dirname(this.entry), { recursive: true });
     const tmp = `.${process.pid}.partial`;
@@ -107,6 +111,16 @@ export class CacheSlot {
     await rename(this.image + tmp, this.image);
     await writeFile(this.entry + tmp, JSON.stringify({ key: this.key, sources }, null, 1));
     await rename(this.entry + tmp, this.entry);
+    const dir = path.dirname(this.entry);
+    const name = path.basename(this.entry).replace(/-[0-9a-f]{24}\.json$/, "");
+    const entries = readdirSync(dir)
+      .filter((f) => f.startsWith(`${name}-`) && /^-[0-9a-f]{24}\.json$/.test(f.slice(name.length)))
+      .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of entries.slice(KEEP)) {
+      const base = path.join(dir, f.replace(/\.json$/, ""));
+      for (const g of readdirSync(dir).filter((x) => path.join(dir, x).startsWith(`${base}.`))) rmSync(path.join(dir, g), { force: true });
+    }
   }
 }
 
