@@ -3,7 +3,7 @@
  * changed (its sources and the files they import, app.json, its assets, the
  * profile); otherwise the image comes back from build/cache/ unchanged.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { morgana, project } from "./project.ts";
@@ -50,5 +50,10 @@ describe("build cache", () => {
     expect(compiled(await build("--profile", "dev"))).toBe(true);
     expect(cached(await build("--profile", "release"))).toBe(true);
     expect(cached(await build("--profile", "dev"))).toBe(true);
+
+    // Older entries go: at most four per app stay (this is the fifth key).
+    expect(compiled(await build("--debug"))).toBe(true);
+    const entries = readdirSync(path.join(dir, "build/cache/hvt")).filter((f) => f.endsWith(".json"));
+    expect(entries).toHaveLength(4);
   });
 });
