@@ -4,10 +4,10 @@
  * and says what to write instead (not a link error about a C symbol, not
  * asc's bare "Type expected").
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { compile } from "../../toolchain/compile/index.ts";
 import { BuildError } from "../../toolchain/diagnostics.ts";
 
@@ -16,6 +16,7 @@ async function failure(source: string): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), "morgana-messages-"));
   mkdirSync(path.join(dir, "apps/broken"), { recursive: true });
   writeFileSync(path.join(dir, "apps/broken/main.ts"), source);
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   try {
     await compile({ entry: "apps/broken/main.ts", baseDir: dir });
   } catch (e) {

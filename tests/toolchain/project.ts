@@ -4,18 +4,27 @@
  * from inside it (the project is the nearest folder with a package.json).
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { afterAll } from "vitest";
 import { root } from "../../toolchain/root.ts";
 
 const run = promisify(execFile);
 export const cli = path.join(root, "toolchain/bin/morgana.mjs");
 
-/** A project holding `files` (paths relative to it); returns its folder. */
+const made: string[] = [];
+// Registered while the importing test file is collected: runs after it.
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A project holding `files` (paths relative to it), removed after the
+ * test file; returns its folder. */
 export function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "morgana-project-"));
+  made.push(dir);
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "test-project", private: true }));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
