@@ -39,9 +39,9 @@ export function resolveTarget(target: string): Resolved | null {
   const query = q >= 0 && q == end ? t.substring(q, h > q ? h : t.length) : "";
   const decoded = percentDecode(rawPath);
   if (decoded === null) return null;
-  const parts = decoded!.split("/");
+  const parts = decoded.split("/");
   const out: string[] = [];
-  let directory = decoded!.endsWith("/");
+  let directory = decoded.endsWith("/");
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (p.length == 0 || p == ".") {

@@ -22,6 +22,7 @@ import path from "node:path";
 import { buildApp } from "../../toolchain/build/index.ts";
 import { root } from "../../toolchain/root.ts";
 import { linuxPeer, SERVER_ADDR } from "../bench/linux-peer.ts";
+import { tenders } from "../support/tender.ts";
 import { bootImage } from "./boot.ts";
 import { type Corpus, type Query } from "./corpus.ts";
 import { buildQuery, describe, parseMessage, type Message } from "./message.ts";
@@ -102,7 +103,8 @@ export async function runDiff(corpus: Corpus, opts: { deadlineMs: number; log: (
     opts.log(`building dns.hvt with the corpus's ${corpus.zones.length} zones`);
     const built = await buildApp(path.join(root, "apps", "dns"), { outDir: path.join(work, "dist"), assetDirs: { zones: path.join(work, "zones") } });
     nsdChild = peer.server.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
-    await bootImage(peer.client, built.image, [`--ipv4=${OURS}/24`], /\[dns\] serving/);
+    // On the first tender of the suite (Morgana's, unless MORGANA_TENDER names one).
+    await bootImage(tenders()[0], peer.client, built.image, [`--ipv4=${OURS}/24`], /\[dns\] serving/);
     // NSD is up once it answers a query.
     for (let i = 0; i < 50; i++) {
       const r = await peer.client.exec(["dig", `@${SERVER_ADDR}`, "+tries=1", "+time=1", "+short", corpus.zones[0], "SOA"], { timeoutMs: 5000 });
