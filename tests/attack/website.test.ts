@@ -44,7 +44,7 @@ for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("webs
     ns = await createNetns();
     web = await Unikernel.start(ns, tender, appImage("website", tender.target), { mem: 32 });
     expect(await served()).toBe(true);
-    idle = (await web.nextStats()).active;
+    idle = (await web.nextStats())["tcpload.active"];
   });
   afterAll(async () => {
     await web?.stop();
@@ -94,7 +94,7 @@ for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("webs
     // SYN-ACKs give up (~60 s): bounded by the backlog meanwhile, and
     // gone afterwards (waited for with MORGANA_ATTACK_LONG=1 only: a
     // minute is too long for CI).
-    expect((await web.nextStats()).active).toBeLessThanOrEqual(200);
+    expect((await web.nextStats())["tcpload.active"]).toBeLessThanOrEqual(200);
     if (process.env.MORGANA_ATTACK_LONG) {
       const end = Date.now() + 120_000;
       let s = await web.nextStats();
