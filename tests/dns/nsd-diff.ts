@@ -120,7 +120,7 @@ export async function runDiff(corpus: Corpus, opts: { deadlineMs: number; log: (
       if (left <= 0) throw new Error(`the run passed its deadline of ${opts.deadlineMs} ms after ${from} queries`);
       writeFileSync(input, JSON.stringify({
         servers: [OURS, SERVER_ADDR], deadlineMs: left,
-        queries: chunk.map((q) => ({ hex: Buffer.from(buildQuery(q.name, q.type, { klass: q.klass, edns: q.edns, flags: (q.opcode ?? 0) << 11 })).toString("hex"), tcp: q.tcp })),
+        queries: chunk.map((q) => ({ hex: Buffer.from(buildQuery(q.name, q.type, { klass: q.klass, edns: q.edns, flags: ((q.opcode ?? 0) << 11) | (q.flags ?? 0) })).toString("hex"), tcp: q.tcp })),
       }));
       opts.log(`asking both servers queries ${from + 1}-${from + chunk.length} of ${corpus.queries.length}`);
       const r = await peer.client.exec([process.execPath, path.join(root, "tests/dns/ask-client.mjs"), input, output], { timeoutMs: left + 30_000 });
@@ -146,5 +146,5 @@ export async function runDiff(corpus: Corpus, opts: { deadlineMs: number; log: (
 /** One line per difference, for a failing test's message. */
 export function formatDifference(d: Difference): string {
   const q = d.query;
-  return `${q.name} ${q.type}${q.klass ? ` class ${q.klass}` : ""}${q.opcode ? ` opcode ${q.opcode}` : ""}${q.edns ? ` edns ${q.edns.udp}${q.edns.do ? " do" : ""}` : ""}${q.tcp ? " tcp" : ""}: ${d.field}\n    ours: ${d.ours}\n    nsd:  ${d.nsd}`;
+  return `${q.name} ${q.type}${q.klass ? ` class ${q.klass}` : ""}${q.opcode ? ` opcode ${q.opcode}` : ""}${q.flags ? ` flags 0x${q.flags.toString(16)}` : ""}${q.edns ? ` edns ${q.edns.udp}${q.edns.do ? " do" : ""}` : ""}${q.tcp ? " tcp" : ""}: ${d.field}\n    ours: ${d.ours}\n    nsd:  ${d.nsd}`;
 }
