@@ -16,7 +16,7 @@ if (!nsd) console.warn("dns differential test against NSD: skipped: nsd is not i
 describe.skipIf(!hasKvm || !hasNetns || !nsd)("dns.hvt against NSD", () => {
   test("the short corpus: no difference but the deliberate ones", async () => {
     const corpus = generateCorpus({ seed: 1, largeNames: 300, largeSample: 60 });
-    const s = await runDiff(corpus, { deadlineMs: 60_000, log: () => {} });
+    const s = await runDiff(corpus, { deadlineMs: 120_000, log: () => {} });
     console.log(`dns diff: ${s.queries} queries in ${s.seconds.toFixed(1)} s; deliberate differences: ${JSON.stringify(s.explained)}`);
     expect(s.queries).toBeGreaterThan(4000);
     expect(s.unexplained.map(formatDifference).join("\n")).toBe("");
