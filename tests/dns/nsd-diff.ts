@@ -101,13 +101,21 @@ export async function runDiff(corpus: Corpus, opts: { deadlineMs: number; log: (
     writeFileSync(path.join(work, "nsd.conf"), nsdConf(work, corpus.zones));
     opts.log(`building dns.hvt with the corpus's ${corpus.zones.length} zones`);
     const built = await buildApp(path.join(root, "apps", "dns"), { outDir: path.join(work, "dist"), assetDirs: { zones: path.join(work, "zones") } });
-    nsdChild = peer.server.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
+    const nsd = peer.server.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
+    nsdChild = nsd;
+    let nsdOut = "";
+    nsd.stdout?.setEncoding("utf8").on("data", (d: string) => (nsdOut += d));
+    nsd.stderr?.setEncoding("utf8").on("data", (d: string) => (nsdOut += d));
     await bootImage(peer.client, built.image, [`--ipv4=${OURS}/24`], /\[dns\] serving/);
-    // NSD is up once it answers a query.
-    for (let i = 0; i < 50; i++) {
+    // NSD is up once it answers a query; it has 20 s, and failing to start
+    // ends the run at once with what it said.
+    const nsdDeadline = Date.now() + 20_000;
+    for (;;) {
+      const log = () => `${nsdOut}${readFileSync(path.join(work, "nsd.log"), { encoding: "utf8", flag: "a+" })}`;
+      if (nsd.exitCode !== null) throw new Error(`NSD exited with ${nsd.exitCode}:\n${log()}`);
       const r = await peer.client.exec(["dig", `@${SERVER_ADDR}`, "+tries=1", "+time=1", "+short", corpus.zones[0], "SOA"], { timeoutMs: 5000 });
       if (r.stdout.trim()) break;
-      if (i === 49) throw new Error(`NSD does not answer:\n${readFileSync(path.join(work, "nsd.log"), "utf8")}`);
+      if (Date.now() > nsdDeadline) throw new Error(`NSD does not answer after 20 s:\n${log()}`);
     }
     const explained: Record<string, number> = {};
     const unexplained: Difference[] = [];
