@@ -8,7 +8,7 @@
  * zone, case variants, and a large generated zone), and the queries to
  * ask of them: every owner under many types, names that do not exist,
  * names under wildcards and cuts, names outside every zone, random case,
- * EDNS sizes 512/1232/4096 or none, DO, and TCP.
+ * EDNS sizes 512/1232/4096 or none, DO, RD and CD, and TCP.
  */
 
 export interface Query {
@@ -16,6 +16,8 @@ export interface Query {
   type: number;
   klass?: number;
   opcode?: number;
+  /** Header flags to set besides the opcode (RD, CD). */
+  flags?: number;
   edns?: { udp: number; do: boolean };
   tcp: boolean;
 }
@@ -285,6 +287,7 @@ export function generateCorpus(opts: { seed: number; largeNames: number; largeSa
       name: r.chance(0.3) ? mixCase(name, r) : name,
       type,
       edns: e === 0 ? undefined : { udp: [512, 1232, 4096, 1232][e - 1], do: r.chance(0.2) },
+      flags: (r.chance(0.2) ? 0x0100 : 0) | (r.chance(0.1) ? 0x0010 : 0), // RD, CD
       tcp: r.chance(0.1),
     };
   };

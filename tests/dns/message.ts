@@ -184,7 +184,7 @@ const FLAG_NAMES: [number, string][] = [[0x8000, "qr"], [0x0400, "aa"], [0x0200,
 export function describe(msg: Message): { header: string; answer: string[]; authority: string[]; additional: string[] } {
   const rr = (r: Rr) => `${r.name.toLowerCase()} ${r.ttl} ${r.klass} ${r.type} ${r.rdata}`;
   const flags = FLAG_NAMES.filter(([b]) => msg.flags & b).map(([, n]) => n).join(" ");
-  const e = msg.edns ? ` edns(v${msg.edns.version}${msg.edns.do ? " do" : ""})` : "";
+  const e = msg.edns ? ` edns(v${msg.edns.version}${msg.edns.do ? " do" : ""}${msg.edns.options ? ` options ${msg.edns.options}` : ""})` : "";
   return {
     header: `rcode=${msg.rcode} opcode=${msg.opcode} flags=[${flags}] q=${msg.question.map((q) => `${q.name} ${q.klass} ${q.type}`).join(",")}${e}`,
     answer: msg.answer.map(rr).sort(),
