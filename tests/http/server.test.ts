@@ -4,38 +4,12 @@
 // timeouts that close a connection, and backpressure when the client
 // stops reading.
 import { describe, expect, test } from "vitest";
-import { MS, SECOND, TcpTest, type Segment } from "../tcp/helpers.ts";
+import { MS, SECOND } from "../tcp/helpers.ts";
+import { httpClient, statuses, text } from "./client.ts";
 
-const ENTRY = "tests/http/as/http.ts";
-const text = (out: Segment[]) => out.map((s) => s.text).join("");
-const statuses = (t: string) => [...t.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);
 
-async function client(config: Record<string, number | bigint> = {}, kind = 1, assets?: { name: string; bytes: Uint8Array }[]) {
-  const t = await TcpTest.boot({ entry: ENTRY, bootArg: kind, config, assets });
-  const { our, peer } = t.handshake(80, { mss: 1460 });
-  let seq = peer;
-  let ack = our;
-  /** What the server sent is what the next segment acknowledges. */
-  const track = (out: Segment[]) => {
-    for (const s of out) {
-      const end = s.seq + s.data.length + (s.flags.includes("F") ? 1 : 0);
-      if (end - ack > 0) ack = end;
-    }
-    return out;
-  };
-  /** Send bytes as one segment (advertising `win`); what came back. */
-  const send = (data: string, win = 65535) => {
-    const out = t.send(t.seg({ seq, ack, data, win }));
-    seq += Buffer.byteLength(data, "latin1");
-    return track(out);
-  };
-  return {
-    t, send, track,
-    ack: () => track(t.send(t.seg({ seq, ack }))),
-    seq: () => seq,
-    our: () => ack,
-  };
-}
+const client = (config: Record<string, number | bigint> = {}, kind = 1, assets?: { name: string; bytes: Uint8Array }[]) =>
+  httpClient({ config, kind, assets });
 
 describe("requests", () => {
   test("a request in pieces is answered once it is whole", async () => {
