@@ -211,10 +211,10 @@ class HttpConnection extends FlowHandler implements ResponseSink {
     const config = this.server.config;
     const f = this.flow;
     while (this.state == READING) {
-      if (f.writeSpace < HEAD_MAX) return f.unread > 0; // `writable` comes back
       const data = f.received();
       const n = data.byteLength;
       if (n == 0) return false;
+      if (f.writeSpace < HEAD_MAX) return true; // `writable` comes back
       if (this.requestStart == NONE) {
         this.requestStart = now();
         this.rearm();

@@ -1,14 +1,13 @@
 /**
  * `npm run bench -- versus`: website.hvt and dns.hvt as committed (HEAD)
- * against those of other commits (MORGANA_VERSUS_REF, comma separated), and
- * against the same apps built from another commit (MORGANA_VERSUS_REF,
- * default 00f6df8, the last commit before the libos API was reshaped),
- * both serving the same generated site (a 612-byte and a 100 KiB page), booted one
- * after the other in alternating rounds on the same tender, tap and
- * namespace, under the same load: wrk on the 612-byte and the 100 KiB page
+ * against the same apps built from other commits (MORGANA_VERSUS_REF,
+ * comma separated; default 00f6df8, the last commit before the libos API
+ * was reshaped), all serving the same generated site (a 612-byte and a
+ * 100 KiB page), booted one after the other in alternating rounds on the
+ * same tender, tap and namespace, under the same load: wrk on both pages
  * with 100 connections, dnsperf with 64 queries in flight. The question it
- * answers: did a change to the libos cost anything per request? Ratios are
- * new / old within one run.
+ * answers: did a change to the libos cost anything per request? Ratios
+ * are to the first commit named, within one run.
  *
  * Each commit is taken with `git archive` into a temporary folder that
  * shares this tree's node_modules, and built with its own toolchain, so

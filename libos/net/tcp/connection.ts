@@ -132,6 +132,10 @@ export class TcpConnection {
    * challenge): such ACKs are rate-limited per connection (layer.ts). */
   lastInvalidAck: i64 = i64.MIN_VALUE;
 
+  /** The application was told of less send space than the buffer holds
+   * (a short write or fill, or writeSpace read): `writable` is due when
+   * an acknowledgement frees some (Flow's promise). */
+  wantWritable: bool = false;
   /** Waiting in the layer's flush list. */
   queued: bool = false;
   /** Not in the layer's table any more. */
@@ -203,6 +207,7 @@ export class TcpConnection {
   writeBytes(ptr: usize, len: i32): i32 {
     const space = this.sendSpace;
     const n = len < space ? len : space;
+    if (n < len) this.wantWritable = true;
     if (n <= 0) return 0;
     this.snd!.write(ptr, n);
     this.layer.schedule(this);
@@ -213,6 +218,7 @@ export class TcpConnection {
    * how many it wrote. */
   fill(src: ByteSource, max: i32): i32 {
     const space = this.sendSpace;
+    if (space < max) this.wantWritable = true;
     if (space <= 0 || max <= 0) return 0;
     const n = this.snd!.fill(src, max);
     if (n > 0) this.layer.schedule(this);
