@@ -77,6 +77,19 @@ export class TcpCounters extends Counters {
   /** ACKs not sent for out-of-window or PAWS-failing segments: one per
    * connection per ackLimitInterval (Linux tcp_invalid_ratelimit). */
   invalidAcksLimited: u64 = 0;
+  /** Orphans (connections the application closed) dropped after
+   * orphanRetries retransmissions. */
+  orphanTimeouts: u64 = 0;
+  /** Orphans dropped after orphanRetries zero-window probes. */
+  orphanProbeTimeouts: u64 = 0;
+  /** Connections dropped after maxRetries unanswered zero-window probes. */
+  probeTimeouts: u64 = 0;
+  /** Orphans reset, oldest first, to make room for a new connection
+   * when the table was full. */
+  orphansReclaimed: u64 = 0;
+  /** Connections a listener's acceptor could spare (an idle one) reset to
+   * make room for a new connection when the table was full. */
+  idleReclaimed: u64 = 0;
   /** Full collections run because the heap grew past half the limit. */
   collections: u64 = 0;
 
@@ -103,6 +116,9 @@ export class TcpCounters extends Counters {
       this.item("closedNormal", this.closedNormal) + this.item("closedReset", this.closedReset) +
       this.item("closedTimeout", this.closedTimeout) + this.item("closedAborted", this.closedAborted) +
       this.item("collections", this.collections) + this.item("dropSynFin", this.dropSynFin) +
-      this.item("optionsIgnored", this.optionsIgnored) + this.item("invalidAcksLimited", this.invalidAcksLimited);
+      this.item("optionsIgnored", this.optionsIgnored) + this.item("invalidAcksLimited", this.invalidAcksLimited) +
+      this.item("orphanTimeouts", this.orphanTimeouts) + this.item("orphanProbeTimeouts", this.orphanProbeTimeouts) +
+      this.item("probeTimeouts", this.probeTimeouts) + this.item("orphansReclaimed", this.orphansReclaimed) +
+      this.item("idleReclaimed", this.idleReclaimed);
   }
 }
