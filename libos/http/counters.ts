@@ -23,6 +23,9 @@ export class HttpCounters extends Counters {
   /** Connections that ended by a reset or a timeout rather than closing. */
   closedAbnormally: u64 = 0;
   bodyBytes: u64 = 0;
+  /** Idle connections given up to the transport for new clients when it
+   * had no room (spareFlow). */
+  idleReclaimed: u64 = 0;
 
   list(): string {
     return this.item("connections", this.connections) + this.item("open", this.open) + this.item("requests", this.requests) +
@@ -31,6 +34,7 @@ export class HttpCounters extends Counters {
       this.item("errors", this.errors) + this.item("requestTimeouts", this.requestTimeouts) +
       this.item("idleTimeouts", this.idleTimeouts) + this.item("sendTimeouts", this.sendTimeouts) +
       this.item("deferred", this.deferred) + this.item("handlerTimeouts", this.handlerTimeouts) +
-      this.item("closedAbnormally", this.closedAbnormally) + this.item("bodyBytes", this.bodyBytes);
+      this.item("closedAbnormally", this.closedAbnormally) + this.item("bodyBytes", this.bodyBytes) +
+      this.item("idleReclaimed", this.idleReclaimed);
   }
 }
