@@ -5,6 +5,9 @@
 // keep-alive connections likewise); orphans that cannot finish (answers
 // stalled behind a shut window, closed by HTTP) are reset, the oldest
 // first. Before, every new SYN was dropped until a slot freed itself.
+// And the send timeout (30 s) measures bytes acknowledged only (item 5): a
+// client that stops reading pipelined answers but drips 2 bytes every 5 s
+// is reset; before, it was closed as idle and its orphan probed forever.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
@@ -31,15 +34,15 @@ describe.skipIf(!usable)("website.hvt with a full connection table", () => {
   }
 
   /** holder.py with `kind`, its connections held (killed after the case). */
-  async function hold(kind: string): Promise<{ child: ChildProcess; held: number }> {
-    const child = ns.spawn(["/usr/bin/python3", HOLDER, "10.0.0.2", "80", String(MAX), kind, "30"]);
+  async function hold(kind: string, count = MAX, seconds = 30): Promise<{ child: ChildProcess; held: number; out: () => string }> {
+    const child = ns.spawn(["/usr/bin/python3", HOLDER, "10.0.0.2", "80", String(count), kind, String(seconds)]);
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     const end = Date.now() + 20_000;
     while (!/holding \d+/.test(out) && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     const m = out.match(/holding (\d+)/);
     if (!m) throw new Error(`holder.py ${kind} did not report: ${out}`);
-    return { child, held: Number(m[1]) };
+    return { child, held: Number(m[1]), out: () => out };
   }
 
   function release(child: ChildProcess): void {
@@ -92,4 +95,23 @@ describe.skipIf(!usable)("website.hvt with a full connection table", () => {
       release(child);
     }
   }, 60_000);
+
+  test("a client that stops reading its pipelined answers but drips 2 bytes every 5 s is reset after the send timeout", async () => {
+    const { child, held, out } = await hold("drip", 1, 60);
+    try {
+      expect(held).toBe(1);
+      const end = Date.now() + 70_000;
+      while (!/(reset|open) after/.test(out()) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+      const m = out().match(/(reset|open) after ([\d.]+) s/);
+      console.log(`drip: ${m?.[0]}`);
+      expect(m?.[1]).toBe("reset");
+      // 30 s without an acknowledged byte, seen at the next drip.
+      expect(Number(m![2])).toBeGreaterThanOrEqual(29);
+      expect(Number(m![2])).toBeLessThanOrEqual(41);
+      const s = await web.nextStats();
+      expect(s["http.sendTimeouts"]).toBeGreaterThanOrEqual(1);
+    } finally {
+      release(child);
+    }
+  }, 90_000);
 });
