@@ -55,6 +55,11 @@ export abstract class FlowHandler {
 export abstract class FlowAcceptor {
   /** The handler for `f`, or null to refuse it (it is reset). */
   abstract accept(f: Flow): FlowHandler | null;
+  /** A flow of this service it can do without now (one idle between
+   * requests, the longest idle first), for the transport to reset when it
+   * has no room for a new one; null for none. The transport knows nothing
+   * of what the flows carry: only the service can tell which are idle. */
+  spareFlow(): Flow | null { return null; }
 }
 
 /** Something that writes bytes on demand, straight into a flow's send

@@ -88,23 +88,14 @@ export class UdpCounters extends Counters {
   dropSend: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("datagramsIn", this.datagramsIn);
-
     v.count("dropTruncated", this.dropTruncated);
-
     v.count("dropBadLength", this.dropBadLength);
-
     v.count("dropBadChecksum", this.dropBadChecksum);
-
     v.count("dropBadPort", this.dropBadPort);
-
     v.count("dropNoSocket", this.dropNoSocket);
-
     v.count("datagramsOut", this.datagramsOut);
-
     v.count("dropTooLong", this.dropTooLong);
-
     v.count("dropSend", this.dropSend);
 
   }

@@ -98,6 +98,12 @@ export class TcpConnection {
   retries: i32 = 0;
   /** The retransmission timer is probing a zero window. */
   persisting: bool = false;
+  /** Zero-window probes since the window closed, and of them those sent
+   * with nothing heard from the peer since the one before. */
+  probes: i32 = 0;
+  probesUnanswered: i32 = 0;
+  /** When the last zero-window probe went out. */
+  lastProbe: i64 = 0;
   /** The retransmission timer is set for a tail loss probe (RFC 8985). */
   probing: bool = false;
   /** A tail loss probe went out since the last new acknowledgement. */
@@ -247,6 +253,7 @@ export class TcpConnection {
    * from now on are acknowledged and dropped, and the handler hears only
    * `closed`. Unlike abort(), bytes already written are still delivered. */
   close(): void {
+    if (!this.appClosed && !this.dead && !this.inTimeWait) this.layer.orphaned(this);
     this.appClosed = true;
     const r = this.rcv;
     if (r !== null) r.consume(r.unread);
