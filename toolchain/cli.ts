@@ -16,6 +16,7 @@ import { BuildError } from "./diagnostics.ts";
 import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
 import { buildTender } from "./tender/build.ts";
+import { runCommand, runUsage } from "./targets/node/cli.ts";
 
 const usage = `usage:
   morgana build [--target hvt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
@@ -26,6 +27,7 @@ const usage = `usage:
       (--site DIR for the website, --zones DIR for dns).
   morgana lower IN.wasm [-o OUT.c] [--prefix P]
       Lower any WebAssembly module to C (and OUT.h); see toolchain/lower/README.md.
+${runUsage}
   morgana help`;
 
 class UsageError extends Error {}
@@ -130,6 +132,8 @@ export async function main(argv: string[]): Promise<number> {
       case "lower":
         lowerCommand(rest);
         return 0;
+      case "run":
+        return await runCommand(rest);
       case undefined:
       case "help":
       case "--help":

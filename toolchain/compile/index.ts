@@ -28,6 +28,8 @@ export interface CompileOptions {
 
 export interface CompileResult {
   wasm: Uint8Array;
+  /** The source map, when extraFlags asked for one (--sourceMap). */
+  sourceMap?: string;
   /** Non-fatal diagnostics, formatted. */
   warnings: string[];
 }
@@ -124,5 +126,7 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
     const why = result.error?.message ?? "no module was produced";
     throw new BuildError("E_ASC", `${why}${stderr.length ? "\n" + stderr.join("") : ""}`);
   }
-  return { wasm, warnings };
+  const map = outputs.get("out.wasm.map");
+  const sourceMap = map === undefined ? undefined : typeof map === "string" ? map : Buffer.from(map).toString("utf8");
+  return { wasm, warnings, sourceMap };
 }
