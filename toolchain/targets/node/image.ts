@@ -190,7 +190,11 @@ export class NodeImage {
     return {
       abort: (msg: number, file: number, line: number, col: number) => {
         const m = this.memory;
-        this.print(`abort: ${guestString(m, msg) ?? "(no message)"} at ${guestString(m, file) ?? "?"}:${line}:${col}\n`);
+        const at = `${guestString(m, file) ?? "?"}:${line}:${col}`;
+        // An abort in the standard library (an index out of range) names
+        // ~lib; the caller in our sources is where the mistake is.
+        const caller = at.startsWith("~lib/") ? this.traps.locate(new Error().stack) : null;
+        this.print(`abort: ${guestString(m, msg) ?? "(no message)"} at ${at}${caller ? ` (called from ${caller})` : ""}\n`);
         throw new Halt(255);
       },
       seed: () => Math.random() * Number.MAX_SAFE_INTEGER,

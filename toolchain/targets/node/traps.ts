@@ -16,13 +16,19 @@ export class TrapLocator {
   }
 
   /** "apps/x/main.ts:12:5" for the innermost frame of our own code in
-   * `stack`, or null. */
+   * `stack`; where the map has no line for it (top-level statements are
+   * mapped sparsely), "the top level of apps/x/main" or "apps/x/main/f"
+   * from the frame's function name; null when no frame is ours. */
   locate(stack: string | undefined): string | null {
-    if (!this.map || !stack) return null;
-    for (const m of stack.matchAll(/wasm-function\[\d+\]:0x([0-9a-f]+)/g)) {
-      const e = this.map.findEntry(0, parseInt(m[1], 16)) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-      if (!e.originalSource || e.originalSource.includes("~lib/")) continue;
-      return `${e.originalSource}:${e.originalLine! + 1}:${e.originalColumn! + 1}`;
+    if (!stack) return null;
+    for (const m of stack.matchAll(/at (\S+) \(wasm:\/\/[^)]*wasm-function\[\d+\]:0x([0-9a-f]+)\)/g)) {
+      const name = m[1];
+      if (name.startsWith("~lib/") || name === "~start") continue;
+      const e = this.map?.findEntry(0, parseInt(m[2], 16)) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+      if (e?.originalSource && !e.originalSource.startsWith("~lib/")) {
+        return `${e.originalSource}:${e.originalLine! + 1}:${e.originalColumn! + 1}`;
+      }
+      return name.startsWith("start:") ? `the top level of ${name.slice(6)}.ts` : `function ${name}`;
     }
     return null;
   }
