@@ -10,8 +10,9 @@ import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
 import { website } from "./website.ts";
 import { net } from "../net/bench/suite.ts";
+import { nodeEdit } from "./node-edit.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, website];
+const suites: Suite[] = [kernels, hello, net, dns, website, nodeEdit];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

@@ -8,12 +8,17 @@ import { root } from "../../root.ts";
 import { listApps, loadApp } from "../../app/index.ts";
 import { checkBind, parsePortMap, runApp } from "./run.ts";
 
-export const runUsage = `  morgana run APP [--watch] [--bind ADDRESS] [--map-port GUEST=HOST]... [--OPTION DIR] [-- BOOT ARGS]
-      Build apps/APP for the node target (Wasm in Node, no gcc, no KVM, no
+export const runUsage = `  morgana run APP|DIR [--watch] [--bind ADDRESS] [--map-port GUEST=HOST]... [--OPTION DIR] [-- BOOT ARGS]
+      Build apps/APP (or the app in DIR) for the node target (Wasm in Node, no gcc, no KVM, no
       root) and run it on the host's sockets: TCP and UDP on ADDRESS
       (127.0.0.1 by default), each guest port on the same host port unless
       mapped (--map-port 53=5353). Boot arguments are the same as on hvt
       (-- --port=8080). --watch rebuilds and restarts on every save.`;
+
+/** An app's name (apps/NAME) or a folder path (with a '/'). */
+function appDir(app: string): string {
+  return app.includes("/") ? path.resolve(app) : path.join(root, "apps", app);
+}
 
 export async function runCommand(argv: string[]): Promise<number> {
   const dash = argv.indexOf("--");
@@ -38,13 +43,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     } else if (name === "--watch") watch = true;
     else if (name === "--bind") bind = value() ?? "";
     else if (name === "--map-port") maps.push(value() ?? "");
-    else if (app && loadApp(path.join(root, "apps", app)).assets?.option === name.slice(2)) assetDirs[name.slice(2)] = value() ?? "";
+    else if (app && loadApp(appDir(app)).assets?.option === name.slice(2)) assetDirs[name.slice(2)] = value() ?? "";
     else return fail(`unknown option ${name} (boot arguments go after --, e.g. morgana run website -- --port=8080)`);
   }
   if (!app) return fail(`which app? (apps: ${apps.join(", ")})`);
-  if (!apps.includes(app)) return fail(`no app "${app}" under apps/ (apps: ${apps.join(", ")})`);
+  if (!app.includes("/") && !apps.includes(app)) return fail(`no app "${app}" under apps/ (apps: ${apps.join(", ")}; or give a folder path)`);
   try {
-    return await runApp({ app, bootArgs, watch, bind: checkBind(bind), ports: parsePortMap(maps), assetDirs });
+    return await runApp({ appDir: appDir(app), bootArgs, watch, bind: checkBind(bind), ports: parsePortMap(maps), assetDirs });
   } catch (e) {
     if (e instanceof Error && /^--/.test(e.message)) return fail(e.message);
     throw e;

@@ -1,9 +1,9 @@
 /**
- * `morgana run APP [--watch] [--bind ADDRESS] [--map-port GUEST=HOST]...
+ * `morgana run APP|DIR [--watch] [--bind ADDRESS] [--map-port GUEST=HOST]...
  *  [--OPTION DIR] [-- BOOT ARGUMENTS]`: build APP for the node target and
  * run it in this process, on host sockets. Boot arguments are the same as
  * on hvt (--port=8080, --log=debug, --stats=5). --watch rebuilds and
- * restarts when a file under apps/APP or libos changes; a build error is
+ * restarts when a file under the app's folder or libos changes; a build error is
  * printed and the last good image keeps running.
  *
  * Exit status: the image's (0, 1, 255) without --watch.
@@ -16,7 +16,8 @@ import { buildNode } from "./build.ts";
 import { NodeImage } from "./image.ts";
 
 export interface RunOptions {
-  app: string;
+  /** The app's folder (main.ts, app.json). */
+  appDir: string;
   bootArgs: string[];
   watch: boolean;
   bind: string;
@@ -49,7 +50,7 @@ const log = (line: string) => console.error(`morgana run: ${line}`);
 /** Build the app; null after printing a build error. */
 async function build(o: RunOptions): Promise<(() => NodeImage) | null> {
   try {
-    const b = await buildNode(path.join(root, "apps", o.app), { assetDirs: o.assetDirs });
+    const b = await buildNode(o.appDir, { assetDirs: o.assetDirs });
     for (const w of b.warnings) log(`warning: ${w}`);
     log(`${b.name} built in ${(b.ms / 1000).toFixed(2)} s (wasm ${(b.wasm.length / 1024).toFixed(0)} KB), on ${o.bind}`);
     const module = await WebAssembly.compile(b.wasm as Uint8Array<ArrayBuffer>);
@@ -79,7 +80,7 @@ export async function runApp(o: RunOptions): Promise<number> {
     image?.stop();
     image = next();
   };
-  for (const dir of [path.join(root, "apps", o.app), path.join(root, "libos"), ...Object.values(o.assetDirs)]) {
+  for (const dir of [o.appDir, path.join(root, "libos"), ...Object.values(o.assetDirs)]) {
     // Editors write a file in several steps: one rebuild per burst.
     watch(dir, { recursive: true }, () => {
       if (timer) clearTimeout(timer);
