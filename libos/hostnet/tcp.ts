@@ -6,11 +6,13 @@
 // into the FlowHandler's calls.
 //
 // Events reach handlers from the event loop, never from inside the call
-// that caused them (as TCP and the in-memory pipe deliver theirs), so a
-// handler that consumes from `readable` is not re-entered.
+// that caused them (flow/deferred.ts, as TCP and the in-memory pipe
+// deliver theirs), so a handler that consumes from `readable` is not
+// re-entered.
 import { ByteSource, CloseReason, Flow, FlowAcceptor, FlowHandler } from "../flow/index";
+import { DeferredFlow } from "../flow/deferred";
 import { StreamTransport } from "../net/transport";
-import { Timer, moveWindow, now } from "../platform/index";
+import { moveWindow } from "../platform/index";
 import { IpAddress, IpEndpoint } from "../wire/index";
 import {
   hostTcpAbort, hostTcpClose, hostTcpConnect, hostTcpListen, hostTcpRead, hostTcpShutdown,
@@ -20,32 +22,16 @@ import {
 /** Receive buffer per flow: what received() can show at once. */
 const RECEIVE_BUFFER: i32 = 65536;
 
-/** Delivers a flow's pending events from the loop. */
-class Deliver extends Timer {
-  constructor(readonly flow: HostFlow) { super(); }
-  fire(time: i64): void { this.flow.deliver(); }
-}
-
-export class HostFlow extends Flow {
+export class HostFlow extends DeferredFlow {
   private readonly buf: Uint8Array = new Uint8Array(RECEIVE_BUFFER);
   private readonly view: Uint8Array = new Uint8Array(0);
   private start: i32 = 0;
   private end: i32 = 0;
-  private readonly timer!: Deliver;
   private opened: bool = false;
   private shut: bool = false;
-  private appClosed: bool = false;
-  private dead: bool = false;
-  private wantConnected: bool = false;
-  private wantReadable: bool = false;
-  private wantWritable: bool = false;
-  private wantPeerClosed: bool = false;
-  private wantClosed: bool = false;
-  private reason: CloseReason = CloseReason.Normal;
 
   constructor(readonly transport: HostStreams, readonly sock: i32, readonly localEnd: IpEndpoint, readonly remoteEnd: IpEndpoint) {
     super();
-    this.timer = new Deliver(this);
   }
 
   get local(): IpEndpoint { return this.localEnd; }
@@ -66,7 +52,7 @@ export class HostFlow extends Flow {
     this.start += min(n, this.end - this.start);
     if (this.start == this.end) this.start = this.end = 0;
     // Room again: what the host still holds comes in, heard next turn.
-    if (this.pull() > 0) this.notify();
+    if (this.pull() > 0) this.schedule();
   }
 
   write(data: Uint8Array, offset: i32 = 0, len: i32 = -1): i32 {
@@ -112,30 +98,27 @@ export class HostFlow extends Flow {
   open(): void {
     this.opened = true;
     this.wantConnected = true;
-    this.notify();
+    this.schedule();
   }
 
   readable(): void {
-    if (this.pull() > 0) this.notify();
+    if (this.pull() > 0) this.schedule();
   }
 
   writable(): void {
     this.wantWritable = true;
-    this.notify();
+    this.schedule();
   }
 
   peerClosed(): void {
     this.wantPeerClosed = true;
-    this.notify();
+    this.schedule();
   }
 
   ended(reason: CloseReason): void {
     if (this.dead) return;
-    this.dead = true;
-    this.reason = reason;
-    this.wantClosed = true;
     this.transport.forget(this.sock);
-    this.notify();
+    this.finish(reason);
   }
 
   /** Take what the host holds into the buffer; how many bytes. */
@@ -156,36 +139,6 @@ export class HostFlow extends Flow {
     this.end += n;
     this.wantReadable = true;
     return n;
-  }
-
-  private notify(): void {
-    if (!this.timer.armed) this.timer.armAt(now());
-  }
-
-  /** The timer: tell the handler what happened, in a stream's order. */
-  deliver(): void {
-    const h = this.handler;
-    if (h === null) return;
-    if (this.wantConnected) {
-      this.wantConnected = false;
-      h.connected(this);
-    }
-    if (this.wantReadable && !this.dead && !this.appClosed) {
-      this.wantReadable = false;
-      h.readable(this);
-    }
-    if (this.wantWritable && !this.dead) {
-      this.wantWritable = false;
-      h.writable(this);
-    }
-    if (this.wantPeerClosed && !this.dead) {
-      this.wantPeerClosed = false;
-      h.peerClosed(this);
-    }
-    if (this.wantClosed) {
-      this.wantClosed = false;
-      h.closed(this, this.reason);
-    }
   }
 }
 
