@@ -17,11 +17,12 @@ import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
 import { buildTender } from "./tender/build.ts";
 import { runCommand, runUsage } from "./targets/node/cli.ts";
+import { buildNodeApp } from "./targets/node/build.ts";
 
 const usage = `usage:
-  morgana build [--target hvt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+  morgana build [--target hvt|node] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
-      tender dist/morgana-hvt. --keep leaves the .wasm and .c files in
+      tender dist/morgana-hvt; --target node: dist/NAME.node.wasm (see run). --keep leaves the .wasm and .c files in
       build/apps/NAME/; --debug keeps debug information in the image. An app
       that embeds files names an option for their folder in app.json
       (--site DIR for the website, --zones DIR for dns).
@@ -77,7 +78,7 @@ async function build(argv: string[]): Promise<void> {
   check(p, ["--target", "--app", "--keep", "--debug", ...assetOptions]);
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
   const target = p.flags.get("--target")?.at(-1) ?? "hvt";
-  if (target !== "hvt") throw new UsageError(`unknown target "${target}" (the only target is hvt)`);
+  if (target !== "hvt" && target !== "node") throw new UsageError(`unknown target "${target}" (targets: hvt, node)`);
   const names = p.flags.get("--app") ?? known;
   for (const n of names) {
     if (!known.includes(n)) {
@@ -91,6 +92,11 @@ async function build(argv: string[]): Promise<void> {
   }
   const log = (l: string) => console.log(l);
   const t0 = performance.now();
+  if (target === "node") {
+    for (const n of names) await buildNodeApp(path.join(appsDir, n), { log, assetDirs });
+    log(`built ${names.length} app${names.length === 1 ? "" : "s"} for node in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return;
+  }
   const tender = await buildTender();
   log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), tender)}`);
   for (const n of names) {

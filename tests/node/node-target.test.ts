@@ -5,6 +5,7 @@
  * over UDP, dns answers dig over UDP and TCP; a trap or an abort names the
  * TypeScript file:line; --dhcp is refused with a message saying why.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -89,5 +90,34 @@ describe("node target", () => {
     const r = await app("apps/echo", "--dhcp=true", new Map([[7, await freePort()]]));
     expect(await r.image.exited).toBe(1);
     expect(r.console()).toContain("--dhcp: the node target has no DHCP");
+  });
+});
+
+describe("morgana run, the one command", () => {
+  test("builds echo and serves it; the process is ended by its PID", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(ROOT, "toolchain/bin/morgana.mjs"), "run", "echo", "--map-port", `7=${port}`, "--", "--log=info"],
+      { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    try {
+      const end = Date.now() + 60_000;
+      while (!out.includes("echoing UDP on 127.0.0.1:7")) {
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`morgana run did not start echo:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const { stdout } = await exec("bash", ["-c", `printf ping | timeout 5 socat -t2 - UDP:127.0.0.1:${port}`]);
+      expect(stdout).toBe("ping");
+      expect(out).toMatch(/morgana run: echo built in [\d.]+ s/);
+    } finally {
+      process.kill(child.pid!);
+    }
+  });
+
+  test("a bad option is a usage error that says what to do", async () => {
+    const r = await exec(process.execPath, [path.join(ROOT, "toolchain/bin/morgana.mjs"), "run", "echo", "--port=8080"]).catch((e) => e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option --port (boot arguments go after --, e.g. morgana run website -- --port=8080)");
   });
 });

@@ -9,6 +9,7 @@
  * imports libos/hostnet first (its top level registers the host-socket
  * stack before main's runs) and exports hostTurn for the runtime.
  */
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../../root.ts";
 import { loadApp } from "../../app/index.ts";
@@ -51,4 +52,18 @@ export async function buildNode(appDir: string, opts: NodeBuildOptions = {}): Pr
     assets = collectAssets(app.assets, given ? path.resolve(given) : path.join(app.dir, app.assets.dir));
   }
   return { name: app.name, wasm, sourceMap, assets, warnings, ms: performance.now() - t0 };
+}
+
+/** `morgana build --target node`: dist/NAME.node.wasm and its source map
+ * (.wasm.map), for inspecting or running elsewhere; `morgana run` builds
+ * in memory and needs neither. The assets stay in the app's folder. */
+export async function buildNodeApp(appDir: string, opts: NodeBuildOptions & { outDir?: string; log?: (line: string) => void } = {}): Promise<string> {
+  const b = await buildNode(appDir, opts);
+  const outDir = path.resolve(opts.outDir ?? path.join(root, "dist"));
+  await mkdir(outDir, { recursive: true });
+  const wasm = path.join(outDir, `${b.name}.node.wasm`);
+  await writeFile(wasm, b.wasm);
+  if (b.sourceMap) await writeFile(`${wasm}.map`, b.sourceMap);
+  opts.log?.(`  ${b.name.padEnd(12)} node      ${(b.ms / 1000).toFixed(2).padStart(6)} s  ${path.relative(process.cwd(), wasm)} ${(b.wasm.length / 1024).toFixed(1)} KB`);
+  return wasm;
 }
