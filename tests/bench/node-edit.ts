@@ -9,24 +9,16 @@
  * Also: the cold start, from `morgana run` to the first answer.
  */
 import { spawn } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { root } from "../../toolchain/root.ts";
+import { copyApp, freePort } from "../node/support.ts";
 import { median, minimum } from "./stats.ts";
 import type { Suite } from "./suite.ts";
 
 const GOAL_MS = 3000;
 const POLL_MS = 10;
 const GIVE_UP_MS = 60_000;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Poll until the URL answers 200 with `body` (any body when null); ms taken from `since`. */
 async function firstAnswer(url: string, body: string | null, since: number): Promise<number> {
@@ -48,11 +40,7 @@ export const nodeEdit: Suite = {
   about: "website on the node target: edit to first answer under morgana run --watch, and cold start (issue 13)",
   async run(ctx) {
     const rounds = ctx.rounds ?? 5;
-    const dir = path.join(root, "build/edit-website");
-    rmSync(dir, { recursive: true, force: true });
-    cpSync(path.join(root, "apps/website"), dir, { recursive: true });
-    const main = path.join(dir, "main.ts");
-    const original = readFileSync(main, "utf8");
+    const { dir, main, source: original } = copyApp("website", "edit-website");
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/hello.txt`;
     const t0 = performance.now();

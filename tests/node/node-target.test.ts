@@ -5,12 +5,11 @@
  * over UDP, dns answers dig over UDP and TCP; a trap or an abort names the
  * TypeScript file:line; --dhcp is refused with a message saying why.
  */
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { ROOT } from "../harness/build.ts";
-import { exec, freePort, start, waitFor, type Running } from "./support.ts";
+import { copyApp, exec, freePort, morganaRun, start, waitFor, type Running } from "./support.ts";
 
 const running: Running[] = [];
 afterEach(() => {
@@ -93,25 +92,39 @@ describe("node target", () => {
   });
 });
 
+/** One datagram "ping" through socat to 127.0.0.1:port; what came back. */
+async function echo(port: number): Promise<string> {
+  return (await exec("bash", ["-c", `printf ping | timeout 5 socat -t2 - UDP:127.0.0.1:${port}`])).stdout;
+}
+
 describe("morgana run, the one command", () => {
   test("builds echo and serves it; the process is ended by its PID", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, "toolchain/bin/morgana.mjs"), "run", "echo", "--map-port", `7=${port}`, "--", "--log=info"],
-      { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
+    const run = morganaRun(["echo", "--map-port", `7=${port}`, "--", "--log=info"]);
     try {
-      const end = Date.now() + 60_000;
-      while (!out.includes("echoing UDP on 127.0.0.1:7")) {
-        if (Date.now() > end || child.exitCode !== null) throw new Error(`morgana run did not start echo:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const { stdout } = await exec("bash", ["-c", `printf ping | timeout 5 socat -t2 - UDP:127.0.0.1:${port}`]);
-      expect(stdout).toBe("ping");
-      expect(out).toMatch(/morgana run: echo built in [\d.]+ s/);
+      await run.until("echoing UDP on 127.0.0.1:7");
+      expect(await echo(port)).toBe("ping");
+      expect(run.output()).toMatch(/morgana run: echo built in [\d.]+ s/);
     } finally {
-      process.kill(child.pid!);
+      run.stop();
+    }
+  });
+
+  test("--watch rebuilds and restarts on a save; a build error keeps the running image", async () => {
+    const { dir, main, source } = copyApp("echo", "watch-echo");
+    const port = await freePort();
+    const run = morganaRun([dir, "--watch", "--map-port", `7=${port}`]);
+    try {
+      await run.until("echoing UDP on");
+      writeFileSync(main, source + "const broken: i32 = \"not a number\";\n");
+      await run.until("error E_ASC");
+      expect(await echo(port)).toBe("ping");
+      writeFileSync(main, source.replace("echoing UDP on", "echoing again UDP on"));
+      await run.until("echoing again UDP on");
+      expect(await echo(port)).toBe("ping");
+    } finally {
+      run.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

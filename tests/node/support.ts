@@ -4,7 +4,8 @@
  * talked to by real tools (curl, socat, dig) over loopback: no namespace,
  * no root, no KVM needed. Every port is a free one above 1024.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -55,4 +56,45 @@ export async function waitFor(r: Running, text: string, ms = 10_000): Promise<vo
     if (Date.now() > end) throw new Error(`no "${text}" on the console after ${ms} ms; it says:\n${r.console()}`);
     await new Promise((res) => setTimeout(res, 20));
   }
+}
+
+export interface RunCommand {
+  /** Everything it printed so far, stdout and stderr. */
+  output: () => string;
+  /** Wait until `text` shows in its output; throws if it exits first. */
+  until: (text: string, ms?: number) => Promise<void>;
+  /** End it, by its PID. */
+  stop: () => void;
+}
+
+/** `morgana run ARGS…` as a process of its own. */
+export function morganaRun(args: string[]): RunCommand {
+  const child = spawn(process.execPath, [path.join(ROOT, "toolchain/bin/morgana.mjs"), "run", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  return {
+    output: () => out,
+    until: async (text, ms = 60_000) => {
+      const end = Date.now() + ms;
+      while (!out.includes(text)) {
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`no "${text}" from morgana run ${args.join(" ")}:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    stop: () => {
+      if (child.exitCode === null) process.kill(child.pid!);
+    },
+  };
+}
+
+/** A fresh copy of apps/NAME at build/COPY, two folders deep as apps/NAME
+ * is, so that its imports of libos resolve: for editing under --watch.
+ * Its folder, its main.ts and that file's text. */
+export function copyApp(name: string, copy: string): { dir: string; main: string; source: string } {
+  const dir = path.join(ROOT, "build", copy);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(path.join(ROOT, "apps", name), dir, { recursive: true });
+  const main = path.join(dir, "main.ts");
+  return { dir, main, source: readFileSync(main, "utf8") };
 }
