@@ -6,6 +6,7 @@
  * TypeScript file:line; --dhcp is refused with a message saying why.
  */
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import dgram from "node:dgram";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { ROOT } from "../harness/build.ts";
@@ -83,6 +84,19 @@ describe("node target", () => {
       expect(await r.image.exited).toBe(255);
       expect(r.console()).toContain(says + where(mistake));
     });
+  });
+
+  test("a host port taken already stops the image with a message naming it", async () => {
+    const port = await freePort();
+    const taken = dgram.createSocket("udp4");
+    await new Promise<void>((r) => taken.bind(port, "127.0.0.1", r));
+    try {
+      const r = await app("apps/echo", "", new Map([[7, port]]));
+      expect(await r.image.exited).toBe(1);
+      expect(r.console()).toContain(`cannot open UDP 127.0.0.1:${port} (guest port 7): EADDRINUSE`);
+    } finally {
+      taken.close();
+    }
   });
 
   test("--dhcp is refused: the host's addresses are used", async () => {
