@@ -23,12 +23,15 @@ import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
 import { scaffold } from "./new/index.ts";
 import { projectRoot } from "./project.ts";
+import { runCommand, runUsage } from "./targets/node/cli.ts";
+import { buildNodeApp } from "./targets/node/build.ts";
 
 const usage = `usage:
-  morgana build [--target ${targetNames.join("|")}] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
+  morgana build [--target ${targetNames.join("|")}|node] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
       tender dist/morgana-hvt; with --target spt, into dist/NAME.spt for
-      Solo5's solo5-spt (no tender is built). --profile dev optimises less for a faster
+      Solo5's solo5-spt (no tender is built); with --target node, into
+      dist/NAME.node.wasm for Node (see run). --profile dev optimises less for a faster
       build; release (the default) is what ships. An app whose inputs did
       not change since its last build is taken from build/cache/ (not with
       --no-cache). --keep
@@ -44,6 +47,7 @@ const usage = `usage:
   morgana boot APP [TENDER OPTIONS] [-- ARGS]
       Boot dist/APP.hvt on Morgana's tender, e.g.
       morgana boot echo --net:service=tap0 -- --ipv4=10.0.0.2/24
+${runUsage}
   morgana help`;
 
 class UsageError extends Error {}
@@ -110,7 +114,7 @@ async function build(argv: string[]): Promise<number> {
   const p = parse(argv, (n) => !booleans.includes(n));
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
   const target = last(p, "--target") ?? "hvt";
-  if (!targets[target]) throw new UsageError(`unknown target "${target}" (targets: ${targetNames.join(", ")})`);
+  if (!targets[target] && target !== "node") throw new UsageError(`unknown target "${target}" (targets: ${[...targetNames, "node"].join(", ")})`);
   const profile = last(p, "--profile") ?? "release";
   if (!profileNames.includes(profile as ProfileName)) throw new UsageError(`unknown profile "${profile}" (profiles: ${profileNames.join(", ")})`);
   const project = projectRoot();
@@ -146,6 +150,17 @@ async function build(argv: string[]): Promise<number> {
     if (v !== undefined) assetDirs[o.slice(2)] = v;
   }
   const log = (l: string) => console.log(l);
+  if (target === "node") {
+    // The development target: Wasm for Node, no lowering, no gcc
+    // (toolchain/targets/node).
+    const t0 = performance.now();
+    for (const a of loaded) {
+      if (a.error) return report([a.error]);
+      await buildNodeApp(path.join(appsDir, a.name), { log, assetDirs });
+    }
+    log(`built ${loaded.length} app${loaded.length === 1 ? "" : "s"} for node in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return 0;
+  }
   const opts: BuildOptions = {
     keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), cache: !p.flags.has("--no-cache"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project,
   };
@@ -238,6 +253,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case "boot":
         return await bootCommand(rest);
+      case "run":
+        return await runCommand(rest);
       case undefined:
       case "help":
       case "--help":

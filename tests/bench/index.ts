@@ -13,8 +13,9 @@ import { website } from "./website.ts";
 import { versus } from "./versus.ts";
 import { net } from "../net/bench/suite.ts";
 import { build } from "./build.ts";
+import { nodeEdit } from "./node-edit.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

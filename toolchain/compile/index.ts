@@ -31,6 +31,8 @@ export interface CompileOptions {
 
 export interface CompileResult {
   wasm: Uint8Array;
+  /** The source map, when extraFlags asked for one (--sourceMap). */
+  sourceMap?: string;
   /** Non-fatal diagnostics, formatted. */
   warnings: string[];
   /** Every file the compiler looked for, relative to baseDir, with its
@@ -167,5 +169,7 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
     throw new BuildError("E_HOST_API", first.message, first.location,
       rest.map((r) => `${r.location ? `${r.location.file}:${r.location.line}:${r.location.column}: ` : ""}${r.message}`));
   }
-  return { wasm, warnings, files };
+  const map = outputs.get("out.wasm.map");
+  const sourceMap = map === undefined ? undefined : typeof map === "string" ? map : Buffer.from(map).toString("utf8");
+  return { wasm, warnings, files, sourceMap };
 }
