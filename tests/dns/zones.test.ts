@@ -221,7 +221,7 @@ describe("zone compiler: every type NSD's parser takes, to its wire form", () =>
     expect(one(`IPSECKEY 10 0 2 . ${b64}`)[2]).toBe("0a0002" + key);
     expect(one(`IPSECKEY 10 1 2 192.0.2.38 ${b64}`)[2]).toBe("0a0102c0000226" + key);
     expect(one(`IPSECKEY 10 2 2 2001:0DB8:0:8002::2000:1 ${b64}`)[2]).toBe("0a020220010db8000080020000000020000001" + key);
-    expect(one(`IPSECKEY 10 3 2 mygateway.example.com. ${b64}`)[2]).toBe("0a0302096d7967617465776179076578616d706c6503636f6d00" + key);
+    expect(one(`IPSECKEY 10 3 2 MyGateway.example.com. ${b64}`)[2]).toBe("0a0302096d7967617465776179076578616d706c6503636f6d00" + key);
     expect(one("IPSECKEY 10 1 0 192.0.2.3")[2]).toBe("0a0100c0000203");
     expect(one("NID 10 0014:4fff:ff20:ee64")).toEqual(["104", "60", "000a00144fffff20ee64"]);
     expect(one("L32 10 10.1.2.0")).toEqual(["105", "60", "000a0a010200"]);

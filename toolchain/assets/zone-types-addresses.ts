@@ -44,10 +44,14 @@ function ipseckey(f: Token[], at: Token, h: Helpers): Uint8Array {
   fieldCount(f, at, 4, Infinity, "IPSECKEY takes precedence, gateway type, algorithm, a gateway and optionally a public key in base64");
   const kind = h.number(f[1], 255);
   // Type 0 has no gateway: its field (RFC 4025 §3.1 writes ".") is read and ignored, as NSD does.
-  const gateway = kind === 0 ? [] : kind === 1 ? h.ipv4(f[3]) : kind === 2 ? h.ipv6(f[3]) : kind === 3 ? h.name(f[3]) : null;
+  // A gateway name is written in lower case, as NSD writes it (its names, but for RRSIG's, SIG's and NSEC's, pass through
+  // its case-folding name parser): case in a name has no meaning (RFC 4343), and the wire forms stay equal.
+  const gateway = kind === 0 ? [] : kind === 1 ? h.ipv4(f[3]) : kind === 2 ? h.ipv6(f[3]) : kind === 3 ? lower(h.name(f[3])) : null;
   if (gateway === null) throw new ZoneError(`IPSECKEY gateway type ${kind}: only 0 (none), 1 (IPv4), 2 (IPv6) and 3 (a name) exist (RFC 4025 §2.3)`, f[1].line, f[1].column);
   return bytes([h.number(f[0], 255), kind, h.number(f[2], 255)], gateway, f.length > 4 ? base64(f.slice(4), at) : []);
 }
+
+const lower = (name: Uint8Array) => name.map((c) => (c >= 65 && c <= 90 ? c | 0x20 : c));
 
 /** RFC 6742 §2.1: 64 bits as four groups of 1-4 hex digits joined by ':'. */
 function ilnp64(t: Token): number[] {
