@@ -269,6 +269,7 @@ describe("zone compiler: errors at file, line and column", () => {
     ["an L64 of three groups", HEAD + "x L64 10 2001:db8:1140\n", 6, 10, /not four groups of 1 to 4 hex digits/],
     ["\\# IPSECKEY whose gateway runs past the end", HEAD + "x IPSECKEY \\# 5 0a02020102\n", 6, 12, /the gateway runs past the end; IPSECKEY RDATA is/],
     ["\\# APL item cut short", HEAD + "x APL \\# 6 000118030a00\n", 6, 7, /APL item's address runs past the end/],
+    ["OPT as zone data", HEAD + "x TYPE41 \\# 0\n", 6, 3, /OPT is EDNS's pseudo-record/],
     ["ISDN with three strings", HEAD + "x ISDN 1 2 3\n", 6, 3, /ISDN takes an address string and an optional subaddress string \(3 fields given\)/],
   ];
   for (const [what, text, line, column, message] of cases) {
