@@ -7,9 +7,11 @@
  * SVCB and HTTPS (RFC 9460 §2.1), URI (RFC 7553), AFSDB (RFC 1183), KX
  * (RFC 2230), CERT (RFC 4398), RRSIG (RFC 4034 §3.2), DHCID (RFC 4701),
  * NSEC3 and NSEC3PARAM (RFC 5155 §3.3, §4.3), CSYNC (RFC 7477), ZONEMD
- * (RFC 8976), EUI48 and EUI64 (RFC 7043). zonefile.ts calls
- * `parseMoreRdata` with its own token helpers; every mistake is a
- * ZoneError at the token.
+ * (RFC 8976), EUI48 and EUI64 (RFC 7043), and those sharing their forms:
+ * SIG and KEY (RFC 2535), SMIMEA (RFC 8162), AVC, DLV (RFC 4431); the
+ * old types and the address types are in zone-types-historic.ts and
+ * zone-types-addresses.ts. zonefile.ts calls `parseMoreRdata` with its
+ * own token helpers; every mistake is a ZoneError at the token.
  */
 import { ZoneError } from "./zone-error.ts";
 import { ADDRESS_TYPES, parseAddressRdata } from "./zone-types-addresses.ts";
