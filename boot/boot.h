@@ -81,6 +81,10 @@ void paging_map_memory(u64 from, u64 to);
 void memory_init(u64 mem_size);
 u64 memory_limit(void);
 u64 memory_premap(void);
+/* Stops the image with "out of memory: ..." if a memory.grow was refused
+ * (the allocator's `unreachable` after one is how AssemblyScript runs out);
+ * returns otherwise. `func` names where it happened. */
+void memory_check_exhausted(const char *func);
 /* The bytes [ptr, ptr + len) of memory 0, or a Wasm out-of-bounds trap
  * naming the function that contains code address `caller`. */
 u8 *memory_at(u32 ptr, u64 len, uintptr_t caller);

@@ -72,8 +72,28 @@ static void put_number(f64 x) {
     if (e) con_str("e+"), con_dec(e);
 }
 
+/* Bytes of the AssemblyScript string at `ptr` (0 for null). */
+static u32 string_bytes(u32 ptr, uintptr_t caller) {
+    u32 bytes = 0;
+    if (ptr) __builtin_memcpy(&bytes, memory_at(ptr - 4, 4, caller), 4);
+    return bytes;
+}
+
 void app_import_env__abort(u32 msg, u32 file, u32 line, u32 col) {
     uintptr_t caller = CALLER();
+    /* AssemblyScript's shadow stack (managed locals) grows down towards
+     * the static data; its check aborts with "stack overflow" at 1:1 of a
+     * source file, strings the overflow has already overwritten: only a
+     * stack overflow aborts at 1:1 with no file name. */
+    if (line == 1 && col == 1 && string_bytes(file, caller) == 0) {
+        const char *f = function_at(caller);
+        con_str("call stack exhausted in ");
+        con_str(f ? f : "?");
+        con_str(" (AssemblyScript's shadow stack, which holds managed locals: a recursion too deep; make it a loop,"
+                " or give app.json \"compilerFlags\": [\"--stackSize\", \"131072\"])\n");
+        con_flush();
+        hvt_halt(255);
+    }
     con_str("abort: ");
     put_string(msg, caller);
     con_str(" at ");

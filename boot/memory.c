@@ -24,6 +24,8 @@ uintptr_t wrt_stack_limit = (uintptr_t)morgana_stack_bottom + STACK_MARGIN;
 
 static wrt_memory *memory0;
 static u64 limit;
+static u64 guest_mem; /* the tender's --mem, in bytes */
+static int grow_refused;
 static u64 mapped; /* bytes of memory 0 in the page tables: its size, or the premap before it starts */
 static wrt_ref arena[TABLE_ARENA];
 static u32 arena_used;
@@ -33,6 +35,7 @@ static u64 initial_bytes(void) {
 }
 
 void memory_init(u64 mem_size) {
+    guest_mem = mem_size;
     u64 top = mem_size < FOUR_GIB ? mem_size : FOUR_GIB;
     u64 base = (uintptr_t)morgana_memory0;
     limit = top > base ? (top - base) & ~(u64)(WRT_PAGE_SIZE - 1) : 0;
@@ -52,6 +55,22 @@ void memory_init(u64 mem_size) {
 
 u64 memory_limit(void) { return limit; }
 
+void memory_check_exhausted(const char *func) {
+    if (!grow_refused || !memory0) return;
+    u64 mib = 1 << 20;
+    con_str("out of memory: heap ");
+    con_dec(memory0->size / mib);
+    con_str(" MiB of ");
+    con_dec(limit / mib);
+    con_str(" MiB, in ");
+    con_str(func ? func : "?");
+    con_str("; boot with --mem=");
+    con_dec(2 * ((guest_mem + mib - 1) / mib));
+    con_str(" (twice this guest's memory, in MiB) or keep less\n");
+    con_flush();
+    hvt_halt(255);
+}
+
 /* How much of memory 0 paging_build maps before the application starts:
  * the pages it starts with, when the guest has room for them (otherwise
  * wrt_memory_init stops it). Until then nothing runs that could reach
@@ -70,7 +89,10 @@ u8 *memory_at(u32 ptr, u64 len, uintptr_t caller) {
 u32 wrt_memory_grow(wrt_memory *m, u32 delta) {
     u64 old = m->pages, pages = old + delta;
     u64 max = m->max_pages == WRT_NO_MAX ? MAX_PAGES : m->max_pages;
-    if (pages > max || pages * WRT_PAGE_SIZE > limit) return 0xffffffffu;
+    if (pages > max || pages * WRT_PAGE_SIZE > limit) {
+        grow_refused = 1;
+        return 0xffffffffu;
+    }
     u64 size = pages * WRT_PAGE_SIZE;
     /* Page tables are ring 0's: ask it (boot.h, "Rings"), unless
      * paging_build mapped these pages already. */

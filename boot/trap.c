@@ -29,9 +29,19 @@ const char *function_at(uintptr_t addr) {
     return name;
 }
 
+static int starts_with(const char *s, const char *prefix) {
+    if (!s) return 0;
+    while (*prefix)
+        if (*s++ != *prefix++) return 0;
+    return 1;
+}
+
 NORETURN void wrt_trap(wrt_trap_kind kind, const char *func) {
     static int active;
     if (active++) hvt_halt(255);
+    /* AssemblyScript's allocator reaches `unreachable` when memory.grow is
+     * refused: say what that means. */
+    if (kind == WRT_TRAP_UNREACHABLE && starts_with(func, "~lib/rt/")) memory_check_exhausted(func);
     con_str("wasm trap: ");
     con_str(wrt_trap_message(kind));
     con_str(" in ");

@@ -1,33 +1,53 @@
 /**
  * The `morgana` command.
  *
- *   morgana build [--target hvt|spt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+ *   morgana build [--target hvt|spt] [--profile release|dev] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
  *   morgana lower IN.wasm [-o OUT.c] [--prefix P]
+ *   morgana new NAME
+ *   morgana boot APP [TENDER OPTIONS] [-- ARGS]
  *   morgana help
  *
  * Exit status: 0 on success, 1 on a build error (printed as
  * `file:line:column: error CODE: message` plus a hint), 2 on a usage error.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { listApps, loadApp } from "./app/index.ts";
-import { buildApp, root } from "./build/index.ts";
-import { targetNames, type TargetName } from "./targets/index.ts";
+import { buildApp, inParallel, prepareApp, type BuildOptions, type PreparedApp } from "./build/index.ts";
+import { profileNames, type ProfileName } from "./build/profiles.ts";
+import { targetNames, targets } from "./build/targets.ts";
 import { BuildError } from "./diagnostics.ts";
 import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
-import { buildTender } from "./tender/build.ts";
+import { scaffold } from "./new/index.ts";
+import { projectRoot } from "./project.ts";
+import { runCommand, runUsage } from "./targets/node/cli.ts";
+import { buildNodeApp } from "./targets/node/build.ts";
 
 const usage = `usage:
-  morgana build [--target hvt|spt] [--app NAME]... [--keep] [--debug] [--OPTION DIR]
+  morgana build [--target ${targetNames.join("|")}|node] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
       tender dist/morgana-hvt; with --target spt, into dist/NAME.spt for
-      Solo5's solo5-spt (no tender is built). --keep leaves the .wasm and .c files in
-      build/apps/NAME/; --debug keeps debug information in the image. An app
-      that embeds files names an option for their folder in app.json
-      (--site DIR for the website, --zones DIR for dns).
+      Solo5's solo5-spt (no tender is built); with --target node, into
+      dist/NAME.node.wasm for Node (see run). --profile dev optimises less for a faster
+      build; release (the default) is what ships. An app whose inputs did
+      not change since its last build is taken from build/cache/ (not with
+      --no-cache). --keep
+      leaves the .wasm and .c files in build/apps/NAME/; --debug keeps debug
+      information in the image. An app that embeds files names an option for
+      their folder in app.json (--site DIR for the website, --zones DIR for dns).
   morgana lower IN.wasm [-o OUT.c] [--prefix P]
       Lower any WebAssembly module to C (and OUT.h); see toolchain/lower/README.md.
+  morgana new NAME
+      Make ./NAME, a project that depends on morgana: one app (a UDP echo),
+      package.json with the scripts build, boot and test, a tsconfig.json for
+      editors, a test and a README.
+  morgana boot APP [TENDER OPTIONS] [-- ARGS]
+      Boot dist/APP.hvt on Morgana's tender, e.g.
+      morgana boot echo --net:service=tap0 -- --ipv4=10.0.0.2/24
+${runUsage}
   morgana help`;
 
 class UsageError extends Error {}
@@ -37,8 +57,10 @@ interface Parsed {
   positional: string[];
 }
 
-/** `--name=value`, `--name value` for options that take one, and `--flag`. */
-function parse(argv: string[], withValue: string[]): Parsed {
+/** `--name=value`, `--name value` for options that take one, and `--flag`.
+ * An option that takes a value but has none is recorded with the value
+ * null, so that an unknown option is reported as unknown first. */
+function parse(argv: string[], takesValue: (name: string) => boolean): Parsed {
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -50,9 +72,9 @@ function parse(argv: string[], withValue: string[]): Parsed {
     const eq = a.indexOf("=");
     const name = eq < 0 ? a : a.slice(0, eq);
     let value = eq < 0 ? "" : a.slice(eq + 1);
-    if (eq < 0 && withValue.includes(name)) {
-      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
-      value = argv[++i];
+    if (eq < 0 && takesValue(name)) {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("-")) value = "\0";
+      else value = argv[++i];
     }
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
@@ -63,48 +85,139 @@ function check(p: Parsed, known: string[]): void {
   for (const f of p.flags.keys()) {
     if (!known.includes(f)) throw new UsageError(`unknown option ${f} (known: ${known.join(", ")})`);
   }
+  for (const [f, values] of p.flags) {
+    if (values.includes("\0")) throw new UsageError(`${f} needs a value`);
+  }
 }
 
-async function build(argv: string[]): Promise<void> {
-  const appsDir = path.join(root, "apps");
-  const known = listApps(appsDir);
-  // Apps may declare an option naming their assets folder (--site DIR).
-  const assetOptions = known.flatMap((n) => {
-    const o = loadApp(path.join(appsDir, n)).assets?.option;
-    return o ? [`--${o}`] : [];
-  });
-  const p = parse(argv, ["--target", "--app", ...assetOptions]);
-  check(p, ["--target", "--app", "--keep", "--debug", ...assetOptions]);
+/** The one value of an option, the last if given twice. */
+const last = (p: Parsed, name: string) => p.flags.get(name)?.at(-1);
+
+/** The asset option of an app, without failing on a broken app: only for
+ * messages about options that apply to other apps. */
+function peekOption(appsDir: string, name: string): string | undefined {
+  try {
+    return loadApp(path.join(appsDir, name)).assets?.option;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks the whole command line before reading any app but the selected
+ * ones, so that a broken app elsewhere hides no usage error: target,
+ * profile, app names, then options against the apps that take them.
+ */
+async function build(argv: string[]): Promise<number> {
+  const fixed = ["--target", "--profile", "--app"];
+  const booleans = ["--keep", "--debug", "--no-cache"];
+  const p = parse(argv, (n) => !booleans.includes(n));
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
-  const target = p.flags.get("--target")?.at(-1) ?? "hvt";
-  if (!(targetNames as string[]).includes(target))
-    throw new UsageError(`unknown target "${target}" (targets: ${targetNames.join(", ")})`);
+  const target = last(p, "--target") ?? "hvt";
+  if (!targets[target] && target !== "node") throw new UsageError(`unknown target "${target}" (targets: ${[...targetNames, "node"].join(", ")})`);
+  const profile = last(p, "--profile") ?? "release";
+  if (!profileNames.includes(profile as ProfileName)) throw new UsageError(`unknown profile "${profile}" (profiles: ${profileNames.join(", ")})`);
+  const project = projectRoot();
+  const appsDir = path.join(project, "apps");
+  const known = listApps(appsDir);
   const names = p.flags.get("--app") ?? known;
   for (const n of names) {
     if (!known.includes(n)) {
       throw new BuildError("E_APP_NOT_FOUND", `no app "${n}" under apps/ (apps: ${known.join(", ") || "none"})`);
     }
   }
+  // Only the selected apps are read; one that is broken is reported and
+  // the others still build.
+  const loaded = names.map((n) => {
+    try {
+      return { name: n, option: loadApp(path.join(appsDir, n)).assets?.option };
+    } catch (e) {
+      return { name: n, error: e };
+    }
+  });
+  const assetOptions = loaded.flatMap((a) => (a.option ? [`--${a.option}`] : []));
+  for (const f of p.flags.keys()) {
+    if (fixed.includes(f) || booleans.includes(f) || assetOptions.includes(f)) continue;
+    const takers = known.filter((n) => !names.includes(n) && `--${peekOption(appsDir, n)}` === f);
+    if (takers.length) {
+      throw new UsageError(`${f} does not apply to ${names.join(", ")}: only ${takers.join(", ")} take${takers.length === 1 ? "s" : ""} it`);
+    }
+  }
+  check(p, [...fixed, ...booleans, ...assetOptions]);
   const assetDirs: Record<string, string> = {};
   for (const o of assetOptions) {
-    const v = p.flags.get(o)?.at(-1);
+    const v = last(p, o);
     if (v !== undefined) assetDirs[o.slice(2)] = v;
   }
   const log = (l: string) => console.log(l);
+  if (target === "node") {
+    // The development target: Wasm for Node, no lowering, no gcc
+    // (toolchain/targets/node).
+    const t0 = performance.now();
+    for (const a of loaded) {
+      if (a.error) return report([a.error]);
+      await buildNodeApp(path.join(appsDir, a.name), { log, assetDirs });
+    }
+    log(`built ${loaded.length} app${loaded.length === 1 ? "" : "s"} for node in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return 0;
+  }
+  const opts: BuildOptions = {
+    keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), cache: !p.flags.has("--no-cache"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project,
+  };
+
+  // Everything that can be checked without compiling, for every app, first.
+  const failed: unknown[] = [];
+  const ready: PreparedApp[] = [];
+  for (const a of loaded) {
+    try {
+      if (a.error) throw a.error;
+      ready.push(prepareApp(path.join(appsDir, a.name), opts));
+    } catch (e) {
+      failed.push(e);
+    }
+  }
+  if (failed.length && p.flags.has("--app")) return report(failed);
   const t0 = performance.now();
-  // Morgana's tender is an hvt tender; spt images run on Solo5's solo5-spt.
-  if (target === "hvt") {
-    const tender = await buildTender();
-    log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), tender)}`);
+  const host = await targets[target].buildHost?.();
+  if (host) log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), host)}`);
+  const results = await inParallel(ready.map((r) => () => buildApp(r, opts)), availableParallelism());
+  for (const r of results) if (r.status === "rejected") failed.push(r.reason);
+  const built = results.filter((r) => r.status === "fulfilled").length;
+  log(`built ${built} app${built === 1 ? "" : "s"} (${profile}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return failed.length ? report(failed) : 0;
+}
+
+/** Prints every build error; the exit status for them. */
+function report(errors: unknown[]): number {
+  for (const e of errors) {
+    if (!(e instanceof BuildError)) throw e;
+    console.error(e.format());
   }
-  for (const n of names) {
-    await buildApp(path.join(appsDir, n), { keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), log, assetDirs, target: target as TargetName });
-  }
-  log(`built ${names.length} app${names.length === 1 ? "" : "s"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return 1;
+}
+
+function newCommand(argv: string[]): void {
+  if (argv.length !== 1 || argv[0].startsWith("-")) throw new UsageError("new takes one project name");
+  const dir = scaffold(argv[0]);
+  console.log(`made ${path.relative(process.cwd(), dir) || "."}: cd ${argv[0]} && npm install && npm run build && npm test`);
+}
+
+/** Boots an app's image on Morgana's tender, the terminal attached. */
+async function bootCommand(argv: string[]): Promise<number> {
+  const [app, ...rest] = argv;
+  if (!app || app.startsWith("-")) throw new UsageError("boot takes the name of a built app first");
+  const split = rest.indexOf("--");
+  const tenderArgs = split < 0 ? rest : rest.slice(0, split);
+  const guestArgs = split < 0 ? [] : rest.slice(split + 1);
+  const image = path.join(projectRoot(), "dist", `${app}.${targets.hvt.extension}`);
+  if (!existsSync(image)) throw new BuildError("E_APP_NOT_FOUND", `${image} does not exist; build it first: npx morgana build --app ${app}`);
+  const tender = await targets.hvt.buildHost!();
+  const child = spawn(tender, [...tenderArgs, "--", image, ...guestArgs], { stdio: "inherit" });
+  return await new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
 }
 
 function lowerCommand(argv: string[]): void {
-  const p = parse(argv, ["-o", "--prefix"]);
+  const p = parse(argv, (n) => ["-o", "--prefix"].includes(n));
   check(p, ["-o", "--prefix"]);
   if (p.positional.length !== 1) throw new UsageError("lower takes one input .wasm file");
   const input = p.positional[0];
@@ -131,11 +244,17 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case "build":
-        await build(rest);
-        return 0;
+        return await build(rest);
       case "lower":
         lowerCommand(rest);
         return 0;
+      case "new":
+        newCommand(rest);
+        return 0;
+      case "boot":
+        return await bootCommand(rest);
+      case "run":
+        return await runCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -12,8 +12,10 @@ export interface SourceLocation {
 
 export const catalogue = {
   E_ASC: "Fix the AssemblyScript source at the location shown.",
+  E_HOST_API: "A unikernel runs without an operating system or browser under it: use the replacement named above (libos/platform has the console, clocks, timers, arguments and exit).",
   E_APP_NOT_FOUND: "Name one of the folders under apps/ (each needs a main.ts).",
   E_APP_DESCRIPTION: "Fix apps/NAME/app.json; see README.md, 'Writing an app'.",
+  E_APP_JSON_MISSING: "Create app.json beside the app's main.ts; see README.md, 'Writing an app'.",
   E_WASM_INVALID: "The module is not valid WebAssembly; check the tool that produced it.",
   E_WASM_UNSUPPORTED: "The module uses a WebAssembly feature the lowering does not support; see toolchain/lower/README.md.",
   E_LOWER_LIMIT: "The module goes past a limit of the lowering itself (see the message); split the function named, or report the module.",

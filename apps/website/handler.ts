@@ -70,7 +70,7 @@ export class WebsiteHandler extends HttpHandler {
       this.notFound(res);
       return;
     }
-    this.serve(req, res, file!, get);
+    this.serve(req, res, file, get);
   }
 
   private notFound(res: HttpResponse): void {
@@ -98,7 +98,7 @@ export class WebsiteHandler extends HttpHandler {
     // If-None-Match (else If-Modified-Since), then Range.
     const ifMatch = req.header("if-match");
     if (ifMatch !== null) {
-      if (!matchesEtag(ifMatch!, rep.etag, false)) {
+      if (!matchesEtag(ifMatch, rep.etag, false)) {
         res.sendEmpty(412);
         return;
       }
@@ -107,7 +107,7 @@ export class WebsiteHandler extends HttpHandler {
       // is ignored).
       const ius = req.header("if-unmodified-since");
       if (ius !== null) {
-        const t = parseHttpDate(ius!);
+        const t = parseHttpDate(ius);
         if (t >= 0 && rep.mtime > t) {
           res.sendEmpty(412);
           return;
@@ -116,14 +116,14 @@ export class WebsiteHandler extends HttpHandler {
     }
     const inm = req.header("if-none-match");
     if (inm !== null) {
-      if (matchesEtag(inm!, rep.etag, true)) {
+      if (matchesEtag(inm, rep.etag, true)) {
         res.sendEmpty(304);
         return;
       }
     } else if (rep.mtime >= 0) {
       const ims = req.header("if-modified-since");
       if (ims !== null) {
-        const t = parseHttpDate(ims!);
+        const t = parseHttpDate(ims);
         if (t >= 0 && rep.mtime <= t) {
           res.sendEmpty(304);
           return;
@@ -134,7 +134,7 @@ export class WebsiteHandler extends HttpHandler {
     const size = rep.size;
     const range = get ? req.header("range") : null;
     if (range !== null && ifRangeHolds(req, rep)) {
-      const r = parseRange(range!, size);
+      const r = parseRange(range, size);
       if (r == UNSATISFIABLE) {
         res.header("Content-Range", "bytes */" + size.toString());
         res.sendText(416, "416 Range Not Satisfiable\n");
@@ -205,7 +205,7 @@ export function matchesEtag(list: string, etag: string, weak: bool): bool {
 function ifRangeHolds(req: HttpRequest, rep: SiteFile): bool {
   const v = req.header("if-range");
   if (v === null) return true;
-  const s = v!.trim();
+  const s = v.trim();
   if (s.startsWith("\"")) return s == rep.etag;
   if (s.startsWith("W/")) return false;
   const t = parseHttpDate(s);

@@ -3,6 +3,9 @@
 // spelling of ".." (%2e%2e, ..%2f, a/../../b) can climb above the site's
 // root: a ".." at the root stays at the root. A name never starts with
 // '/', so the site's index asset ("/site-index") cannot be asked for.
+// Well-formed UTF-8 (RFC 3629 §4) is libos/http's check, the one query
+// strings and forms pass too.
+import { validUtf8 } from "../../libos/http/index";
 
 /** A target resolved: the asset name to look up, whether the path named
  * a directory (ended with '/'), and the query ("?…", or empty). */
@@ -39,9 +42,9 @@ export function resolveTarget(target: string): Resolved | null {
   const query = q >= 0 && q == end ? t.substring(q, h > q ? h : t.length) : "";
   const decoded = percentDecode(rawPath);
   if (decoded === null) return null;
-  const parts = decoded!.split("/");
+  const parts = decoded.split("/");
   const out: string[] = [];
-  let directory = decoded!.endsWith("/");
+  let directory = decoded.endsWith("/");
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (p.length == 0 || p == ".") {
@@ -123,44 +126,6 @@ export function percentDecode(s: string): string | null {
   return String.UTF8.decodeUnsafe(bytes.dataStart, n, false);
 }
 
-/** Whether the `n` bytes at `p` are well-formed UTF-8 (RFC 3629 §4's
- * syntax: shortest forms only, no surrogates, nothing past U+10FFFF). */
-export function validUtf8(p: usize, n: i32): bool {
-  let i = 0;
-  while (i < n) {
-    const b = <u32>load<u8>(p + <usize>i);
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let len = 0;
-    // The range the second byte must lie in, narrower where the first byte
-    // alone would allow an overlong form, a surrogate or too large a value.
-    let lo: u32 = 0x80;
-    let hi: u32 = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) len = 2;
-    else if (b >= 0xe0 && b <= 0xef) {
-      len = 3;
-      if (b == 0xe0) lo = 0xa0;
-      else if (b == 0xed) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      len = 4;
-      if (b == 0xf0) lo = 0x90;
-      else if (b == 0xf4) hi = 0x8f;
-    } else {
-      return false; // a continuation byte, C0, C1 or F5-FF first
-    }
-    if (i + len > n) return false;
-    const b1 = <u32>load<u8>(p + <usize>i + 1);
-    if (b1 < lo || b1 > hi) return false;
-    for (let k = 2; k < len; k++) {
-      const c = <u32>load<u8>(p + <usize>(i + k));
-      if (c < 0x80 || c > 0xbf) return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
 function hex(c: i32): i32 {
   if (c >= 48 && c <= 57) return c - 48;

@@ -34,7 +34,7 @@ export class SiteFile {
       m = formatHttpDate(this.mtime);
       this.modified = m;
     }
-    return m!;
+    return m;
   }
 }
 

@@ -24,12 +24,13 @@
 // IN, not authoritatively, other classes REFUSED; responses (QR set) and messages shorter than
 // a header get nothing, so the server can never be made to answer an
 // answer. EDNS (RFC 6891): an OPT in the query gets ours back, with the DO
-// bit copied (RFC 3225 §3); version above 0 gets BADVERS; the UDP limit is
+// bit copied (RFC 3225 §3) and, for a name outside our zones, Extended
+// DNS Error 20, not authoritative (RFC 8914); version above 0 gets BADVERS; the UDP limit is
 // the smaller of the client's size and ours, never under 512. What does
 // not fit is left out by whole RRsets, with TC set.
 import {
   DnsHeader, DnsName, DnsWriter, writeRdata, wireNameLength, equalIgnoringCase, DnsType, CLASS_IN, CLASS_ANY, NAME_MAX,
-  DNS_HEADER_LEN, DNS_UDP_MIN, DNS_FLAGS, DNS_QDCOUNT, DNS_ANCOUNT, DNS_NSCOUNT, DNS_ARCOUNT,
+  DNS_HEADER_LEN, DNS_UDP_MIN, OPT_RECORD_LEN, DNS_FLAGS, DNS_QDCOUNT, DNS_ANCOUNT, DNS_NSCOUNT, DNS_ARCOUNT,
   FLAG_QR, FLAG_AA, FLAG_TC, FLAG_RD, FLAG_CD, Opcode, Rcode, WireError,
 } from "../wire/index";
 import { get16 } from "../wire/field";
@@ -38,6 +39,11 @@ import { FLAG_CUT, ZoneTable } from "./zone";
 /** CNAME links followed; a loop stops earlier, at the first repeat. */
 const MAX_CHAIN = 16;
 const TCP_LIMIT = 65535;
+/** An Extended DNS Error option (RFC 8914 §2): code 15, length, info code. */
+const EDE_OPTION: u16 = 15;
+const EDE_LEN = 6;
+/** RFC 8914 §4.21: not authoritative for the name. */
+const EDE_NOT_AUTHORITATIVE: u16 = 20;
 /** scanRecords' flag for the query's DO bit (RFC 3225). */
 const OPT_DO = 1 << 24;
 
@@ -86,6 +92,8 @@ export class Authority {
   private rcode: i32 = 0;
   private full: bool = false;
   private dnssecOk: bool = false;
+  /** The question is for a name outside every zone (REFUSED, with EDE 20). */
+  private notOurs: bool = false;
 
   /** `maxUdp`: the largest UDP answer we send (EDNS clients may ask less). */
   constructor(readonly table: ZoneTable, readonly maxUdp: i32 = 1232) {}
@@ -106,7 +114,7 @@ export class Authority {
     const qflags = h.flags;
     const opcode = h.opcode;
     this.flags = FLAG_QR | (qflags & (0x7800 | FLAG_RD | FLAG_CD));
-    this.an = 0; this.ns = 0; this.ar = 0; this.rcode = 0; this.full = false;
+    this.an = 0; this.ns = 0; this.ar = 0; this.rcode = 0; this.full = false; this.notOurs = false;
     const w = this.w;
     // The question, if there is exactly one that parses.
     let end = -1;
@@ -201,9 +209,14 @@ export class Authority {
     if (this.full) { flags |= FLAG_TC; c.truncated++; }
     if (edns != 0) {
       // Our OPT: our UDP size, the upper RCODE bits, version 0, the DO
-      // bit copied from the query (RFC 3225 §3), no options.
+      // bit copied from the query (RFC 3225 §3), and for a name outside
+      // our zones an Extended DNS Error saying why (RFC 8914 §4.21), as
+      // NSD does, when there is room for it.
+      const ede = this.notOurs && w.room(OPT_RECORD_LEN + EDE_LEN);
       w.u8(0); w.u16(<u16>DnsType.OPT); w.u16(<u16>this.maxUdp);
-      w.u8(<u8>(rcode >> 4)); w.u8(0); w.u16(this.dnssecOk ? 0x8000 : 0); w.u16(0);
+      w.u8(<u8>(rcode >> 4)); w.u8(0); w.u16(this.dnssecOk ? 0x8000 : 0);
+      w.u16(ede ? <u16>EDE_LEN : 0);
+      if (ede) { w.u16(EDE_OPTION); w.u16(2); w.u16(EDE_NOT_AUTHORITATIVE); }
       this.ar++;
     }
     w.patch16(DNS_FLAGS, flags);
@@ -235,7 +248,7 @@ export class Authority {
       if (zk < 0) {
         // Not ours: REFUSED for the question; a CNAME leaving our zones
         // ends the answer there, the resolver goes on from its target.
-        if (hop == 0) this.rcode = Rcode.Refused;
+        if (hop == 0) { this.rcode = Rcode.Refused; this.notOurs = true; }
         return;
       }
       this.flags |= FLAG_AA;

@@ -7,9 +7,10 @@
 // an object whose methods are the callbacks). Reading is zero-copy:
 // `received()` is a view over every byte that arrived and was not yet
 // consumed; `consume(n)` frees them. Writing is bounded: `write` takes as
-// much as fits and says how much; `writable` is called whenever space
-// frees up, whether or not a write was refused, so a writer that checks
-// `writeSpace` first never stalls.
+// much as fits and says how much; `writable` is called when space frees
+// up after the writer learnt of less than all of it, by a short write or
+// by reading `writeSpace`: a writer that checks the space first and waits
+// never stalls, and one that never ran short hears nothing.
 import { IpEndpoint } from "../wire/ip";
 
 /** Why a flow ended, as FlowHandler.closed reports it. */
@@ -40,7 +41,8 @@ export abstract class FlowHandler {
   connected(f: Flow): void {}
   /** New bytes arrived: `f.received()` shows every unread byte. */
   readable(f: Flow): void {}
-  /** Send space freed: `f.writeSpace` is larger than it was. */
+  /** Send space freed after a short write or a look at `writeSpace`
+   * that found less than all of it. */
   writable(f: Flow): void {}
   /** The peer will send nothing more (FIN, close_notify). We may still write. */
   peerClosed(f: Flow): void {}
@@ -53,6 +55,11 @@ export abstract class FlowHandler {
 export abstract class FlowAcceptor {
   /** The handler for `f`, or null to refuse it (it is reset). */
   abstract accept(f: Flow): FlowHandler | null;
+  /** A flow of this service it can do without now (one idle between
+   * requests, the longest idle first), for the transport to reset when it
+   * has no room for a new one; null for none. The transport knows nothing
+   * of what the flows carry: only the service can tell which are idle. */
+  spareFlow(): Flow | null { return null; }
 }
 
 /** Something that writes bytes on demand, straight into a flow's send

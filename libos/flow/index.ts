@@ -37,3 +37,4 @@
 // Depends on libos/platform and libos/wire (IpEndpoint) only.
 export { Flow, FlowHandler, FlowAcceptor, ByteSource, CloseReason, reasonName } from "./flow";
 export { PipeEnd, pipePair } from "./pipe";
+export { DeferredFlow } from "./deferred";

@@ -3,40 +3,27 @@
 // TCP and over a pipe) and for joining two services inside one image.
 //
 // Events are delivered from a timer due at once, never from inside the
-// call that caused them, as TCP delivers its own: a handler that writes
-// from `readable` does not re-enter the peer's handler.
-import { Timer, moveWindow, now } from "../platform/index";
+// call that caused them (deferred.ts), as TCP delivers its own: a handler
+// that writes from `readable` does not re-enter the peer's handler.
+import { moveWindow } from "../platform/index";
 import { IpEndpoint } from "../wire/ip";
-import { ByteSource, CloseReason, Flow } from "./flow";
+import { ByteSource, CloseReason } from "./flow";
+import { DeferredFlow } from "./deferred";
 
-class Notify extends Timer {
-  constructor(readonly end: PipeEnd) { super(); }
-  fire(time: i64): void { this.end.deliver(); }
-}
-
-export class PipeEnd extends Flow {
+export class PipeEnd extends DeferredFlow {
   peer: PipeEnd | null = null;
   /** Bytes the peer wrote and we have not consumed: buf[start, end). */
   private readonly buf: Uint8Array;
   private start: i32 = 0;
   private end: i32 = 0;
   private readonly view: Uint8Array = new Uint8Array(0);
-  private readonly timer!: Notify;
-  private wantConnected: bool = true;
-  private wantReadable: bool = false;
-  private wantWritable: bool = false;
-  private wantPeerClosed: bool = false;
   private shut: bool = false;
   private peerShut: bool = false;
-  private appClosed: bool = false;
-  private dead: bool = false;
-  private reason: CloseReason = CloseReason.Normal;
-  private wantClosed: bool = false;
 
   constructor(capacity: i32, readonly localEnd: IpEndpoint, readonly remoteEnd: IpEndpoint) {
     super();
     this.buf = new Uint8Array(capacity);
-    this.timer = new Notify(this);
+    this.wantConnected = true;
   }
 
   get local(): IpEndpoint { return this.localEnd; }
@@ -164,50 +151,12 @@ export class PipeEnd extends Flow {
     this.schedule();
   }
 
-  private schedule(): void {
-    if (!this.timer.armed) this.timer.armAt(now());
-  }
-
   /** Both directions are shut: the flow ended normally. */
   private checkDone(): void {
     if (this.shut && this.peerShut && !this.dead) {
       this.finish(CloseReason.Normal);
       const p = this.peer;
       if (p !== null && p.shut && !p.dead) p.finish(CloseReason.Normal);
-    }
-  }
-
-  private finish(reason: CloseReason): void {
-    this.dead = true;
-    this.reason = reason;
-    this.wantClosed = true;
-    this.schedule();
-  }
-
-  /** The timer: tell the handler what happened, in a stream's order. */
-  deliver(): void {
-    const h = this.handler;
-    if (h === null) return;
-    if (this.wantConnected) {
-      this.wantConnected = false;
-      h.connected(this);
-    }
-    if (this.wantReadable && !this.dead) {
-      this.wantReadable = false;
-      h.readable(this);
-    }
-    if (this.wantWritable && !this.dead) {
-      this.wantWritable = false;
-      if (this.writeSpace > 0) h.writable(this);
-    }
-    if (this.wantPeerClosed && !this.appClosed) {
-      this.wantPeerClosed = false;
-      if (!this.dead || this.reason == CloseReason.Normal) h.peerClosed(this);
-    }
-    if (this.wantClosed) {
-      this.wantClosed = false;
-      this.handler = null;
-      h.closed(this, this.reason);
     }
   }
 }

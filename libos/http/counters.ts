@@ -23,38 +23,26 @@ export class HttpCounters extends Counters {
   /** Connections that ended by a reset or a timeout rather than closing. */
   closedAbnormally: u64 = 0;
   bodyBytes: u64 = 0;
+  /** Idle connections given up to the transport for new clients when it
+   * had no room (spareFlow). */
+  idleReclaimed: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("connections", this.connections);
-
     v.gauge("open", this.open);
-
     v.count("requests", this.requests);
-
     v.count("status2xx", this.status2xx);
-
     v.count("status3xx", this.status3xx);
-
     v.count("status4xx", this.status4xx);
-
     v.count("status5xx", this.status5xx);
-
     v.count("errors", this.errors);
-
     v.count("requestTimeouts", this.requestTimeouts);
-
     v.count("idleTimeouts", this.idleTimeouts);
-
     v.count("sendTimeouts", this.sendTimeouts);
-
     v.count("deferred", this.deferred);
-
     v.count("handlerTimeouts", this.handlerTimeouts);
-
     v.count("closedAbnormally", this.closedAbnormally);
-
     v.count("bodyBytes", this.bodyBytes);
-
+    v.count("idleReclaimed", this.idleReclaimed);
   }
 }

@@ -24,8 +24,16 @@
 // - Timeouts, each measuring progress of what it guards: a request must
 //   be complete within `requestTimeout` of its first byte (408) and
 //   answered within `requestTimeout` of its arrival (503); an idle
-//   persistent connection is closed after `idleTimeout`; a response whose
-//   bytes stop being acknowledged for `sendTimeout` is aborted.
+//   persistent connection is closed after `idleTimeout`; a connection
+//   whose written bytes stop being acknowledged for `sendTimeout` is
+//   aborted, whatever else arrives: while a response is written, while
+//   pipelined requests wait for send space, and after close until the
+//   last byte is acknowledged (a client that stops reading and drips a
+//   byte now and then keeps nothing open).
+// - Under connection pressure, idle connections go first: `spareFlow`
+//   offers the transport the longest idle one (waiting for a request, with
+//   nothing unread or unacknowledged) to reset for a new client, as nginx
+//   reuses its idle keep-alive connections.
 // - An access log line per request when --log=info is given.
 import { Level, Logger, Timer, findArgument, now, registerCounters } from "../platform/index";
 import { Flow, FlowAcceptor, FlowHandler, CloseReason } from "../flow/index";
@@ -73,6 +81,8 @@ export class HttpServer extends FlowAcceptor {
   private readonly spare: HttpResponse[] = [];
   /** Whether to write an access log line per request (--log=info given). */
   readonly accessLog: bool;
+  /** Every connection served now, newest first (spareFlow looks here). */
+  first: HttpConnection | null = null;
 
   constructor(readonly handler: HttpHandler, readonly config: HttpConfig = new HttpConfig()) {
     super();
@@ -85,7 +95,36 @@ export class HttpServer extends FlowAcceptor {
   accept(f: Flow): FlowHandler | null {
     this.counters.open++;
     this.counters.connections++;
-    return new HttpConnection(this, f);
+    const c = new HttpConnection(this, f);
+    c.next = this.first;
+    if (c.next !== null) c.next!.prev = c;
+    this.first = c;
+    return c;
+  }
+
+  /** The connection idle the longest (FlowAcceptor.spareFlow): the
+   * transport resets it to make room for a new one. */
+  spareFlow(): Flow | null {
+    let best: HttpConnection | null = null;
+    let c = this.first;
+    while (c !== null) {
+      if (c.idle && (best === null || c.idleSince < best.idleSince)) best = c;
+      c = c.next;
+    }
+    if (best === null) return null;
+    this.counters.idleReclaimed++;
+    return best.flow;
+  }
+
+  /** `c` is over: out of the list. */
+  forget(c: HttpConnection): void {
+    const p = c.prev;
+    const n = c.next;
+    if (p !== null) p.next = n;
+    else if (this.first === c) this.first = n;
+    if (n !== null) n.prev = p;
+    c.prev = null;
+    c.next = null;
   }
 
   /** Serve a flow made elsewhere (a client connection turned around, a
@@ -115,6 +154,9 @@ class HttpTimer extends Timer {
 }
 
 class HttpConnection extends FlowHandler implements ResponseSink {
+  /** Neighbours in the server's list of connections. */
+  prev: HttpConnection | null = null;
+  next: HttpConnection | null = null;
   private state: i32 = READING;
   private readonly timer!: HttpTimer;
   /** Parsed in place for each request; valid during the handler's call. */
@@ -122,8 +164,10 @@ class HttpConnection extends FlowHandler implements ResponseSink {
   /** When the request being read (or awaited) began (NONE: none begun). */
   private requestStart: i64 = NONE;
   /** When the connection last became idle (idle timeout). */
-  private idleSince: i64 = 0;
-  /** When the response being sent last made progress (send timeout). */
+  idleSince: i64 = 0;
+  /** Closed with bytes unacknowledged: the send timeout still runs. */
+  private draining: bool = false;
+  /** When written bytes last made progress (send timeout). */
   private progressAt: i64 = 0;
   /** Bytes unacknowledged when progress was last seen. */
   private unacked: i32 = 0;
@@ -162,6 +206,7 @@ class HttpConnection extends FlowHandler implements ResponseSink {
   }
 
   writable(f: Flow): void {
+    this.noteProgress();
     if (this.state == SENDING) this.pump();
     if (this.state == READING) this.serve();
   }
@@ -175,7 +220,9 @@ class HttpConnection extends FlowHandler implements ResponseSink {
 
   closed(f: Flow, reason: CloseReason): void {
     this.state = CLOSED;
+    this.draining = false;
     this.timer.cancel();
+    this.server.forget(this);
     this.body = null;
     this.chunks = null;
     this.abandon();
@@ -200,10 +247,32 @@ class HttpConnection extends FlowHandler implements ResponseSink {
     if (this.peerDone && this.state == READING && !blocked) this.closeNow();
   }
 
+  /** Waiting for a request, with nothing unread or unacknowledged: a
+   * connection that may go when room is needed. */
+  get idle(): bool {
+    const f = this.flow;
+    return this.state == READING && this.requestStart == NONE && f.unread == 0 && f.unacknowledged == 0;
+  }
+
   private closeNow(): void {
     this.state = CLOSED;
     this.timer.cancel();
     this.flow.close();
+    // What was written must still be taken by the client, in time.
+    if (this.flow.unacknowledged > 0 && !this.flow.isClosed) {
+      this.noteProgress();
+      this.draining = true;
+      this.timer.armAt(this.progressAt + this.server.config.sendTimeout);
+    }
+  }
+
+  /** Bytes acknowledged since the last look are progress for the send
+   * timeout; nothing else is (RFC 9293 leaves this to the application:
+   * an ACK that takes nothing, or bytes the client sends, are not). */
+  private noteProgress(): void {
+    const unacked = this.flow.unacknowledged;
+    if (unacked < this.unacked) this.progressAt = now();
+    this.unacked = unacked;
   }
 
   /** True when it stopped for want of send space (with more to answer). */
@@ -211,10 +280,10 @@ class HttpConnection extends FlowHandler implements ResponseSink {
     const config = this.server.config;
     const f = this.flow;
     while (this.state == READING) {
-      if (f.writeSpace < HEAD_MAX) return f.unread > 0; // `writable` comes back
       const data = f.received();
       const n = data.byteLength;
       if (n == 0) return false;
+      if (f.writeSpace < HEAD_MAX) return true; // `writable` comes back
       if (this.requestStart == NONE) {
         this.requestStart = now();
         this.rearm();
@@ -386,9 +455,7 @@ class HttpConnection extends FlowHandler implements ResponseSink {
   private pump(): void {
     const f = this.flow;
     // Progress for the send timeout: bytes acknowledged, or body taken.
-    const unacked = f.unacknowledged;
-    if (unacked < this.unacked) this.progressAt = now();
-    this.unacked = unacked;
+    this.noteProgress();
     const body = this.body;
     if (body !== null && this.left > 0) {
       const want = this.left > <i64>0x4000_0000 ? 0x4000_0000 : <i32>this.left;
@@ -450,27 +517,39 @@ class HttpConnection extends FlowHandler implements ResponseSink {
   /** Arm the timer for the nearest deadline of the current state. */
   private rearm(): void {
     const config = this.server.config;
+    const sendAt = this.flow.unacknowledged > 0 ? this.progressAt + config.sendTimeout : i64.MAX_VALUE;
     let at: i64;
     if (this.state == SENDING) at = this.progressAt + config.sendTimeout;
     else if (this.requestStart != NONE) at = this.requestStart + config.requestTimeout;
+    else if (this.flow.unread > 0) at = sendAt; // requests wait for send space
     else at = this.idleSince + config.idleTimeout;
-    this.timer.armAt(at);
+    this.timer.armAt(at < sendAt ? at : sendAt);
+  }
+
+  /** No byte acknowledged for sendTimeout: give the client up. */
+  private sendTimedOut(time: i64): bool {
+    this.noteProgress();
+    const waiting = this.state == SENDING || this.flow.unacknowledged > 0;
+    if (!waiting || time - this.progressAt < this.server.config.sendTimeout) return false;
+    this.server.counters.sendTimeouts++;
+    this.state = CLOSED;
+    this.draining = false;
+    this.flow.abort();
+    return true;
   }
 
   timeout(time: i64): void {
+    if (this.draining) {
+      if (!this.sendTimedOut(time)) this.timer.armAt(this.progressAt + this.server.config.sendTimeout);
+      return;
+    }
     if (this.state == CLOSED) return;
     const config = this.server.config;
     const counters = this.server.counters;
+    if (this.state == SENDING) this.pump(); // takes what space freed since the last event
+    if (this.state == CLOSED || this.sendTimedOut(time)) return;
     if (this.state == SENDING) {
-      this.pump(); // notes acknowledgements since the last event
-      if (this.state != SENDING) return;
-      if (time - this.progressAt < config.sendTimeout) {
-        this.rearm();
-        return;
-      }
-      counters.sendTimeouts++;
-      this.state = CLOSED;
-      this.flow.abort();
+      this.rearm();
       return;
     }
     if (this.requestStart != NONE) {
@@ -493,7 +572,7 @@ class HttpConnection extends FlowHandler implements ResponseSink {
       this.fail(408);
       return;
     }
-    if (time - this.idleSince < config.idleTimeout) {
+    if (time - this.idleSince < config.idleTimeout || this.flow.unread > 0) {
       this.rearm();
       return;
     }

@@ -69,41 +69,23 @@ export class ArpCounters extends Counters {
   expired: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("packetsIn", this.packetsIn);
-
     v.count("dropMalformed", this.dropMalformed);
-
     v.count("dropBadSender", this.dropBadSender);
-
     v.count("conflicts", this.conflicts);
-
     v.count("requestsIn", this.requestsIn);
-
     v.count("repliesIn", this.repliesIn);
-
     v.count("repliesOut", this.repliesOut);
-
     v.count("requestsOut", this.requestsOut);
-
     v.count("announcementsOut", this.announcementsOut);
-
     v.count("queued", this.queued);
-
     v.count("dropQueueFull", this.dropQueueFull);
-
     v.count("dropQueueBytes", this.dropQueueBytes);
-
     v.count("dropUnresolved", this.dropUnresolved);
-
     v.count("dropCacheFull", this.dropCacheFull);
-
     v.count("failures", this.failures);
-
     v.count("expired", this.expired);
-
     v.count("defences", this.defences);
-
     v.count("pendingEvicted", this.pendingEvicted);
 
   }

@@ -33,19 +33,12 @@ export class EthernetCounters extends Counters {
   dropLink: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("framesIn", this.framesIn);
-
     v.count("dropTruncated", this.dropTruncated);
-
     v.count("dropNotForUs", this.dropNotForUs);
-
     v.count("dropBadSource", this.dropBadSource);
-
     v.count("dropUnknownType", this.dropUnknownType);
-
     v.count("framesOut", this.framesOut);
-
     v.count("dropLink", this.dropLink);
 
   }

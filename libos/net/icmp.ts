@@ -47,29 +47,17 @@ export class IcmpCounters extends Counters {
   dropRateLimited: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("messagesIn", this.messagesIn);
-
     v.count("dropTruncated", this.dropTruncated);
-
     v.count("dropBadChecksum", this.dropBadChecksum);
-
     v.count("echoRequestsIn", this.echoRequestsIn);
-
     v.count("echoRepliesOut", this.echoRepliesOut);
-
     v.count("dropBroadcastEcho", this.dropBroadcastEcho);
-
     v.count("echoRepliesIn", this.echoRepliesIn);
-
     v.count("errorsIn", this.errorsIn);
-
     v.count("unhandled", this.unhandled);
-
     v.count("unreachablesOut", this.unreachablesOut);
-
     v.count("timeExceededOut", this.timeExceededOut);
-
     v.count("dropRateLimited", this.dropRateLimited);
 
   }

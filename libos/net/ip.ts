@@ -91,6 +91,14 @@ export abstract class IpLayer {
   /** Tell the source of `d` that nothing listens on its port (ICMP port
    * unreachable, rate-limited; never for broadcasts). */
   abstract portUnreachable(d: IpDatagram): void;
+
+  /** A transport bound `port` of `protocol`: a layer over host sockets
+   * (the node target) opens the host's port; IP over a link needs
+   * nothing. */
+  portOpened(protocol: u8, port: u16): void {}
+
+  /** The transport unbound `port` of `protocol`. */
+  portClosed(protocol: u8, port: u16): void {}
 }
 
 /** The interface's IP layers, one per version, chosen by address. */

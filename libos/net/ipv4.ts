@@ -71,39 +71,22 @@ export class Ipv4Counters extends Counters {
   dropTsoUnresolved: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("packetsIn", this.packetsIn);
-
     v.count("dropTruncated", this.dropTruncated);
-
     v.count("dropBadVersion", this.dropBadVersion);
-
     v.count("dropBadHeaderLength", this.dropBadHeaderLength);
-
     v.count("dropBadChecksum", this.dropBadChecksum);
-
     v.count("dropBadLength", this.dropBadLength);
-
     v.count("dropBadSource", this.dropBadSource);
-
     v.count("dropNotForUs", this.dropNotForUs);
-
     v.count("dropUnknownProtocol", this.dropUnknownProtocol);
-
     v.count("delivered", this.delivered);
-
     v.count("packetsOut", this.packetsOut);
-
     v.count("fragmentsOut", this.fragmentsOut);
-
     v.count("dropNoRoute", this.dropNoRoute);
-
     v.count("dropTooLong", this.dropTooLong);
-
     v.count("tsoOut", this.tsoOut);
-
     v.count("dropTsoUnresolved", this.dropTsoUnresolved);
-
     v.count("dropSourceRoute", this.dropSourceRoute);
 
   }

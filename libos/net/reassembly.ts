@@ -61,25 +61,15 @@ export class ReassemblyCounters extends Counters {
   dropTimeout: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("fragmentsIn", this.fragmentsIn);
-
     v.count("reassembled", this.reassembled);
-
     v.count("duplicates", this.duplicates);
-
     v.count("dropMalformed", this.dropMalformed);
-
     v.count("dropInconsistent", this.dropInconsistent);
-
     v.count("dropOverlap", this.dropOverlap);
-
     v.count("dropTooBig", this.dropTooBig);
-
     v.count("dropTooManyFragments", this.dropTooManyFragments);
-
     v.count("dropEvicted", this.dropEvicted);
-
     v.count("dropTimeout", this.dropTimeout);
 
   }

@@ -88,23 +88,14 @@ export class UdpCounters extends Counters {
   dropSend: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("datagramsIn", this.datagramsIn);
-
     v.count("dropTruncated", this.dropTruncated);
-
     v.count("dropBadLength", this.dropBadLength);
-
     v.count("dropBadChecksum", this.dropBadChecksum);
-
     v.count("dropBadPort", this.dropBadPort);
-
     v.count("dropNoSocket", this.dropNoSocket);
-
     v.count("datagramsOut", this.datagramsOut);
-
     v.count("dropTooLong", this.dropTooLong);
-
     v.count("dropSend", this.dropSend);
 
   }
@@ -136,11 +127,16 @@ export class UdpLayer extends IpProtocol {
     if (port == 0 || this.sockets.has(port)) return null;
     const s = new UdpSocket(this, port, handler);
     this.sockets.set(port, s);
+    const layers = this.ip.all();
+    for (let i = 0; i < layers.length; i++) layers[i].portOpened(IP_PROTOCOL_UDP, port);
     return s;
   }
 
   unbind(s: UdpSocket): void {
-    if (this.sockets.has(s.port) && this.sockets.get(s.port) === s) this.sockets.delete(s.port);
+    if (!this.sockets.has(s.port) || this.sockets.get(s.port) !== s) return;
+    this.sockets.delete(s.port);
+    const layers = this.ip.all();
+    for (let i = 0; i < layers.length; i++) layers[i].portClosed(IP_PROTOCOL_UDP, s.port);
   }
 
   input(ip: IpDatagram): void {

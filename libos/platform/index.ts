@@ -29,7 +29,7 @@ export { Level, Logger, logLevel } from "./log";
 export { fillRandom, randomU32, randomU64 } from "./entropy";
 export { DeviceType, findDevice } from "./devices";
 export { Timer, nextDeadline, armedTimers, fireDue } from "./timers";
-export { InputSource, watch, unwatch, step, run, stop } from "./loop";
+export { InputSource, watch, unwatch, step, run, stop, running } from "./loop";
 export { NetDevice, NetCounters, FrameReceiver } from "./net";
 export { memoryLimit } from "./memory";
 export { Counters, CounterVisitor, registerCounters, countersReport, statsLine } from "./counters";

@@ -72,7 +72,14 @@ export function run(): void {
   checkArguments();
   if (stats.int > 0) new StatsTimer(stats.int * SECOND).armAfter(stats.int * SECOND);
   stopping = false;
-  while (!stopping && (watched > 0 || armedTimers() > 0)) step(true);
+  while (running()) step(true);
+}
+
+/** Whether run() would go on turning: not stopped, and a timer armed or a
+ * device watched. The node target, which turns the loop from Node's own
+ * event loop (libos/hostnet/turn.ts), asks this after each turn. */
+export function running(): bool {
+  return !stopping && (watched > 0 || armedTimers() > 0);
 }
 
 function dispatch(ready: i64): void {

@@ -34,6 +34,7 @@ import { DeviceLink, Link } from "../net/link";
 import { UdpLayer } from "../net/udp";
 import { StreamTransport, tcpTransportFactory } from "../net/transport";
 import { DhcpClient, dhcpArgument, nameArgument } from "../dhcp/client";
+import { stackMaker } from "./target";
 
 const log = new Logger("net");
 
@@ -121,6 +122,9 @@ export class Stack extends ConfigListener {
     if (useDhcp && (ipv4.given || gateway.given)) {
       fail("--dhcp=true takes the address from DHCP: drop --ipv4 and --ipv4-gateway, or --dhcp");
     }
+    // Another target (node: host sockets) builds its own (stack/target.ts).
+    const maker = stackMaker();
+    if (maker !== null) return maker.make(useDhcp, limits);
     const config = useDhcp ? new Ipv4Config(0, 0) : configFromArguments();
     const dev = NetDevice.open(device);
     if (dev === null) {

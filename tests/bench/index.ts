@@ -12,8 +12,10 @@ import { dnsDiff } from "./dns-diff.ts";
 import { website } from "./website.ts";
 import { versus } from "./versus.ts";
 import { net } from "../net/bench/suite.ts";
+import { build } from "./build.ts";
+import { nodeEdit } from "./node-edit.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, versus];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

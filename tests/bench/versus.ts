@@ -1,13 +1,13 @@
 /**
  * `npm run bench -- versus`: website.hvt and dns.hvt as committed (HEAD)
- * against the same apps built from another commit (MORGANA_VERSUS_REF,
- * default 00f6df8, the last commit before the libos API was reshaped),
- * both serving the same generated site (a 612-byte and a 100 KiB page), booted one
- * after the other in alternating rounds on the same tender, tap and
- * namespace, under the same load: wrk on the 612-byte and the 100 KiB page
+ * against the same apps built from other commits (MORGANA_VERSUS_REF,
+ * comma separated; default 00f6df8, the last commit before the libos API
+ * was reshaped), all serving the same generated site (a 612-byte and a
+ * 100 KiB page), booted one after the other in alternating rounds on the
+ * same tender, tap and namespace, under the same load: wrk on both pages
  * with 100 connections, dnsperf with 64 queries in flight. The question it
- * answers: did a change to the libos cost anything per request? Ratios are
- * new / old within one run.
+ * answers: did a change to the libos cost anything per request? Ratios
+ * are to the first commit named, within one run.
  *
  * Each commit is taken with `git archive` into a temporary folder that
  * shares this tree's node_modules, and built with its own toolchain, so
@@ -24,7 +24,9 @@ import { parseWrk } from "../website/wrk.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
 
-const REF = process.env.MORGANA_VERSUS_REF ?? "00f6df8";
+/** The commits HEAD is compared with, comma separated. */
+const REFS = (process.env.MORGANA_VERSUS_REF ?? "00f6df8").split(",").map((r) => r.trim()).filter((r) => r);
+const REF = REFS[0];
 const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 5);
 const QUERIES = ["www.morgana.test A", "morgana.test SOA", "morgana.test MX", "txt.morgana.test TXT", "nothing.morgana.test A"];
 
@@ -87,11 +89,9 @@ export const versus: Suite = {
     const site = mkdtempSync(path.join(tmpdir(), "morgana-versus-site-"));
     writeFileSync(path.join(site, "index.html"), page(612));
     writeFileSync(path.join(site, "page100k.html"), page(102400));
-    const base = buildAt(REF, REF, site, ctx.log);
-    const head = buildAt("HEAD", "HEAD", site, ctx.log);
-    const now = head.image;
+    const builds = [...REFS, "HEAD"].map((r) => buildAt(r, r, site, ctx.log));
     const size = (p: string) => `${(statSync(p).size / 1024).toFixed(1)} KB`;
-    const sizes = `image sizes: website ${size(now.website)} (${REF}: ${size(base.image.website)}), dns ${size(now.dns)} (${REF}: ${size(base.image.dns)})`;
+    const sizes = `image sizes: ${builds.map((b) => `${b.image.label} website ${size(b.image.website)}, dns ${size(b.image.dns)}`).join("; ")}`;
     const ns = await createNetns();
     const queries = path.join(site, "queries.txt");
     writeFileSync(queries, QUERIES.join("\n") + "\n");
@@ -101,7 +101,8 @@ export const versus: Suite = {
       for (let round = 1; round <= rounds; round++) {
         // Alternate which goes first, so a drift in the machine's load
         // does not always favour the same side.
-        const order = round % 2 === 1 ? [base.image, now] : [now, base.image];
+        const images = builds.map((b) => b.image);
+        const order = round % 2 === 1 ? images : [...images].reverse();
         for (const img of order) {
           ctx.log(`round ${round}: ${img.label} website`);
           const w = await boot(ns, img.website, /\[website\] serving/);
@@ -116,18 +117,25 @@ export const versus: Suite = {
       }
     } finally {
       await ns.destroy();
-      for (const d of [base.dir, head.dir, site]) rmSync(d, { recursive: true, force: true });
+      for (const d of [...builds.map((b) => b.dir), site]) rmSync(d, { recursive: true, force: true });
     }
     const rows: string[][] = [];
+    const labels = builds.map((b) => b.image.label);
+    const range = (xs: number[]) => `${Math.round(Math.min(...xs)).toLocaleString("en")}-${Math.round(Math.max(...xs)).toLocaleString("en")}`;
     for (const [what, unit] of [["612 B", "req/s"], ["100 KiB", "req/s"], ["dns", "q/s"]]) {
-      const before = median(results.get(`${REF}|${what}`) ?? []);
-      const after = median(results.get(`HEAD|${what}`) ?? []);
-      rows.push([what === "dns" ? "dns.hvt, dnsperf 64 in flight" : `website.hvt ${what} x 100 conn`, unit,
-        Math.round(before).toLocaleString("en"), Math.round(after).toLocaleString("en"), `${(after / before).toFixed(2)}x`]);
+      const base = median(results.get(`${REF}|${what}`) ?? []);
+      const row = [what === "dns" ? "dns.hvt, dnsperf 64 in flight" : `website.hvt ${what} x 100 conn`, unit];
+      for (const l of labels) {
+        const xs = results.get(`${l}|${what}`) ?? [];
+        row.push(`${Math.round(median(xs)).toLocaleString("en")} (${range(xs)})`);
+        if (l !== REF) row.push(`${(median(xs) / base).toFixed(2)}x`);
+      }
+      rows.push(row);
     }
+    const head = ["what", "unit", ...labels.flatMap((l) => (l === REF ? [`${l} median (range)`] : [`${l} median (range)`, `/ ${REF}`]))];
     const table: Table = {
-      title: `HEAD against ${REF}, ${rounds} alternating rounds of ${SECONDS} s (medians; Morgana's tender, net rings, MTU 1500)`,
-      head: ["what", "unit", REF, "HEAD", "ratio"],
+      title: `${labels.slice(1).join(", ")} against ${REF}, ${rounds} alternating rounds of ${SECONDS} s (Morgana's tender, net rings, MTU 1500)`,
+      head,
       rows,
       notes: [sizes],
     };

@@ -175,6 +175,14 @@ describe("Authority: answers from zones of the test's own", () => {
     expect(ask("nothing.p.test", A, { edns: { do: true } }).edns?.do).toBe(true);
   });
 
+  test("a name outside our zones: REFUSED, with Extended DNS Error 20 when the query has EDNS (RFC 8914 §4.21)", () => {
+    const m = ask("example.org", A, { edns: {} });
+    expect([m.rcode, m.edns?.options]).toEqual([5, "000f00020014"]);
+    expect(ask("example.org", A).edns).toBe(null);
+    // Only for names not ours: an NXDOMAIN carries no option.
+    expect(ask("nothing.p.test", A, { edns: {} }).edns?.options).toBe("");
+  });
+
   test("class ANY is answered from IN, without AA; CH and NOTIFY are REFUSED; other opcodes NOTIMP", () => {
     const any = ask("ns.p.test", A, { klass: 255 });
     expect([any.rcode, any.flags & 0x0400, rr(any, "answer")]).toEqual([0, 0, ["ns.p.test. 1"]]);

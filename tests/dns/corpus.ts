@@ -8,7 +8,7 @@
  * zone, case variants, and a large generated zone), and the queries to
  * ask of them: every owner under many types, names that do not exist,
  * names under wildcards and cuts, names outside every zone, random case,
- * EDNS sizes 512/1232/4096 or none, DO, and TCP.
+ * EDNS sizes 512/1232/4096 or none, DO, RD and CD, and TCP.
  */
 
 export interface Query {
@@ -16,6 +16,8 @@ export interface Query {
   type: number;
   klass?: number;
   opcode?: number;
+  /** Header flags to set besides the opcode (RD, CD). */
+  flags?: number;
   edns?: { udp: number; do: boolean };
   tcp: boolean;
 }
@@ -44,12 +46,20 @@ const T = {
   DNAME: 39, DS: 43, SSHFP: 44, NSEC: 47, DNSKEY: 48, TLSA: 52, OPENPGPKEY: 61, SVCB: 64, HTTPS: 65, SPF: 99, URI: 256,
   CAA: 257, OPAQUE: 65280, ANY: 255, AFSDB: 18, KX: 36, CERT: 37, RRSIG: 46, DHCID: 49, NSEC3: 50, NSEC3PARAM: 51,
   CSYNC: 62, ZONEMD: 63, EUI48: 108, EUI64: 109,
+  MD: 3, MF: 4, MB: 7, MG: 8, MR: 9, NULL: 10, WKS: 11, MINFO: 14, X25: 19, ISDN: 20, RT: 21, NSAP: 22, SIG: 24,
+  KEY: 25, PX: 26, NXT: 30, APL: 42, IPSECKEY: 45, SMIMEA: 53, NID: 104, L32: 105, L64: 106, LP: 107, AVC: 258,
+  DLV: 32769,
 };
 /** The types asked at every owner. */
 const ASKED = [T.A, T.AAAA, T.NS, T.CNAME, T.SOA, T.MX, T.TXT, T.SRV, T.PTR, T.HINFO, T.CAA, T.DS, T.DNAME, T.OPAQUE, T.ANY];
 /** Asked at the hand-written zones' owners too. */
 const MORE_ASKED = [T.RP, T.LOC, T.NAPTR, T.SSHFP, T.NSEC, T.DNSKEY, T.TLSA, T.OPENPGPKEY, T.SVCB, T.HTTPS, T.SPF, T.URI,
   T.AFSDB, T.KX, T.CERT, T.RRSIG, T.DHCID, T.NSEC3, T.NSEC3PARAM, T.CSYNC, T.ZONEMD, T.EUI48, T.EUI64];
+/** The old and rare types, asked where they are and at a few names of each kind (apex, wildcard, CNAME, cut, none). */
+const RARE_ASKED = [T.MD, T.MF, T.MB, T.MG, T.MR, T.NULL, T.WKS, T.MINFO, T.X25, T.ISDN, T.RT, T.NSAP, T.SIG, T.KEY, T.PX,
+  T.NXT, T.APL, T.IPSECKEY, T.SMIMEA, T.NID, T.L32, T.L64, T.LP, T.AVC, T.DLV];
+const RARE_AT = ["types3.diff.test.", "types4.diff.test.", "diff.test.", "anything.wild.diff.test.", "www.diff.test.",
+  "host.sub.diff.test.", "child.diff.test.", "nothing.diff.test."];
 
 const MAIN = `; A zone as an operator writes one.
 $ORIGIN diff.test.
@@ -155,6 +165,41 @@ types2  IN  AFSDB 1 afs.diff.test.
         IN  CSYNC 66 3 A NS AAAA
         IN  ZONEMD 2018031500 1 1 ( FEBE3D4CE2EC2FFA4BA99D46CD69D6D29711E55217057BEE
                                     7EB1A7B641A47BA7FED2DD5B97AE499FAFA4F22C6BD647DE )
+; The old and rare types NSD 4.6 reads by name (obsolete, historic, ILNP, APL, IPSECKEY).
+types3  IN  MD   mail.diff.test.
+        IN  MF   Mail
+        IN  MB   mbox.Diff.Test.
+        IN  MG   mgmbox
+        IN  MR   newbox
+        IN  MINFO rmail errors.outside.example.
+        IN  WKS  192.0.2.1 tcp 25 80 53 1023
+        IN  WKS  192.0.2.2 17 53 69
+        IN  X25  311061700956
+        IN  ISDN 150862028003217 004
+        IN  ISDN "150862028003218"
+        IN  RT   10 Relay.diff.test.
+        IN  NSAP 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00
+        IN  PX   10 net2.it. PRMD-net2.ADMD-p400.C-it.
+        IN  NXT  Medium.diff.test. A MX SIG NXT
+        IN  KEY  256 3 5 AQPSKmynfzW4kyBv015MUG2DeIQ3
+        IN  SIG  A 5 3 86400 20030322173103 20030220173103 2642 Example.com. AQID
+        IN  APL  1:192.168.32.0/21 !1:192.168.38.0/28 2:ff00::/8 1:224.0.0.0/4
+        IN  SMIMEA 0 0 1 ( d2abde240d7cd3ee6b4b28c54df034b9
+                           7983a1d16e8a410e4561cb106618e971 )
+        IN  NID  10 0014:4fff:ff20:ee64
+        IN  L32  10 10.1.2.0
+        IN  L64  10 2001:0DB8:1140:1000
+        IN  LP   10 L64-subnet1.diff.test.
+        IN  AVC  "app-name:WOLFGANG|app-class:OAM" "two"
+        IN  DLV  60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118
+        IN  NULL \\# 3 010203
+types4  IN  IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==
+        IN  IPSECKEY 10 0 2 . AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==
+        IN  IPSECKEY 10 3 2 MyGateway.example.com. AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==
+        IN  IPSECKEY 10 2 2 2001:0DB8:0:8002::2000:1 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==
+        IN  IPSECKEY 20 1 0 192.0.2.3
+        IN  APL
+        IN  WKS  192.0.2.3 tcp smtp domain http
 sig     IN  RRSIG A 5 3 86400 20030322173103 20030220173103 2642 example.com. (
                   oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0Rznl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o= )
 `;
@@ -285,6 +330,7 @@ export function generateCorpus(opts: { seed: number; largeNames: number; largeSa
       name: r.chance(0.3) ? mixCase(name, r) : name,
       type,
       edns: e === 0 ? undefined : { udp: [512, 1232, 4096, 1232][e - 1], do: r.chance(0.2) },
+      flags: (r.chance(0.2) ? 0x0100 : 0) | (r.chance(0.1) ? 0x0010 : 0), // RD, CD
       tcp: r.chance(0.1),
     };
   };
@@ -293,6 +339,7 @@ export function generateCorpus(opts: { seed: number; largeNames: number; largeSa
   for (const n of names) {
     for (const t of ASKED) queries.push(variant(n, t));
     if (handWritten.has(n)) for (const t of MORE_ASKED) queries.push(variant(n, t));
+    if (RARE_AT.includes(n)) for (const t of RARE_ASKED) queries.push(variant(n, t));
     queries.push(variant(`nx-${r.int(1000)}.${n === "." ? "" : n}`, r.pick([T.A, T.AAAA, T.MX])));
   }
   // Truncation and class variants on a few names.

@@ -29,12 +29,12 @@ export interface Message {
 export class MessageError extends Error {}
 
 /** Where names sit in RDATA: a run of fields, "n" a name, a number a fixed
- * byte count, "s" a character string. The rest of the RDATA is raw. */
-const LAYOUT: Record<number, (number | "n" | "s")[]> = {
+ * byte count, "s" a character string, "*" raw bytes to the end. */
+const LAYOUT: Record<number, (number | "n" | "s" | "*")[]> = {
   2: ["n"], 3: ["n"], 4: ["n"], 5: ["n"], 7: ["n"], 8: ["n"], 9: ["n"], 12: ["n"], 39: ["n"],
   6: ["n", "n", 20], 14: ["n", "n"], 17: ["n", "n"],
   15: [2, "n"], 18: [2, "n"], 21: [2, "n"], 36: [2, "n"], 26: [2, "n", "n"],
-  33: [6, "n"], 35: [4, "s", "s", "s", "n"],
+  33: [6, "n"], 35: [4, "s", "s", "s", "n"], 30: ["n", "*"], 107: [2, "n"],
 };
 
 /** Presentation form of a wire name's labels, case kept, \DDD for odd bytes. */
@@ -96,6 +96,9 @@ export function parseMessage(m: Uint8Array): Message {
         const n = name(pos, end);
         out.push(...n.wire.map((c) => (c >= 65 && c <= 90 ? c | 0x20 : c)));
         pos = n.next;
+      } else if (f === "*") {
+        out.push(...m.subarray(pos, end));
+        pos = end;
       } else if (f === "s") {
         if (pos >= end) fail(`character string at ${pos} past the RDATA`);
         const l = m[pos] + 1;
@@ -184,7 +187,7 @@ const FLAG_NAMES: [number, string][] = [[0x8000, "qr"], [0x0400, "aa"], [0x0200,
 export function describe(msg: Message): { header: string; answer: string[]; authority: string[]; additional: string[] } {
   const rr = (r: Rr) => `${r.name.toLowerCase()} ${r.ttl} ${r.klass} ${r.type} ${r.rdata}`;
   const flags = FLAG_NAMES.filter(([b]) => msg.flags & b).map(([, n]) => n).join(" ");
-  const e = msg.edns ? ` edns(v${msg.edns.version}${msg.edns.do ? " do" : ""})` : "";
+  const e = msg.edns ? ` edns(v${msg.edns.version}${msg.edns.do ? " do" : ""}${msg.edns.options ? ` options ${msg.edns.options}` : ""})` : "";
   return {
     header: `rcode=${msg.rcode} opcode=${msg.opcode} flags=[${flags}] q=${msg.question.map((q) => `${q.name} ${q.klass} ${q.type}`).join(",")}${e}`,
     answer: msg.answer.map(rr).sort(),

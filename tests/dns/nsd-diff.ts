@@ -22,6 +22,7 @@ import path from "node:path";
 import { buildApp } from "../../toolchain/build/index.ts";
 import { root } from "../../toolchain/root.ts";
 import { linuxPeer, SERVER_ADDR } from "../bench/linux-peer.ts";
+import { tenders } from "../support/tender.ts";
 import { bootImage } from "./boot.ts";
 import { type Corpus, type Query } from "./corpus.ts";
 import { buildQuery, describe, parseMessage, type Message } from "./message.ts";
@@ -101,31 +102,54 @@ export async function runDiff(corpus: Corpus, opts: { deadlineMs: number; log: (
     writeFileSync(path.join(work, "nsd.conf"), nsdConf(work, corpus.zones));
     opts.log(`building dns.hvt with the corpus's ${corpus.zones.length} zones`);
     const built = await buildApp(path.join(root, "apps", "dns"), { outDir: path.join(work, "dist"), assetDirs: { zones: path.join(work, "zones") } });
-    nsdChild = peer.server.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
-    await bootImage(peer.client, built.image, [`--ipv4=${OURS}/24`], /\[dns\] serving/);
-    // NSD is up once it answers a query.
-    for (let i = 0; i < 50; i++) {
+    const nsd = peer.server.spawn(["nsd", "-d", "-c", path.join(work, "nsd.conf")]);
+    nsdChild = nsd;
+    let nsdOut = "";
+    nsd.stdout?.setEncoding("utf8").on("data", (d: string) => (nsdOut += d));
+    nsd.stderr?.setEncoding("utf8").on("data", (d: string) => (nsdOut += d));
+    // On the first tender of the suite (Morgana's, unless MORGANA_TENDER names one).
+    await bootImage(tenders()[0], peer.client, built.image, [`--ipv4=${OURS}/24`], /\[dns\] serving/);
+    // NSD is up once it answers a query; it has 20 s, and failing to start
+    // ends the run at once with what it said.
+    const nsdDeadline = Date.now() + 20_000;
+    for (;;) {
+      const log = () => `${nsdOut}${readFileSync(path.join(work, "nsd.log"), { encoding: "utf8", flag: "a+" })}`;
+      if (nsd.exitCode !== null) throw new Error(`NSD exited with ${nsd.exitCode}:\n${log()}`);
       const r = await peer.client.exec(["dig", `@${SERVER_ADDR}`, "+tries=1", "+time=1", "+short", corpus.zones[0], "SOA"], { timeoutMs: 5000 });
       if (r.stdout.trim()) break;
-      if (i === 49) throw new Error(`NSD does not answer:\n${readFileSync(path.join(work, "nsd.log"), "utf8")}`);
+      if (Date.now() > nsdDeadline) throw new Error(`NSD does not answer after 20 s:\n${log()}`);
     }
     const explained: Record<string, number> = {};
     const unexplained: Difference[] = [];
     const deadline = Date.now() + opts.deadlineMs;
     // In chunks whose indexes fit the 16-bit id.
-    for (let from = 0; from < corpus.queries.length; from += CHUNK) {
-      const chunk = corpus.queries.slice(from, from + CHUNK);
+    const ask = async (qs: Query[], what: string): Promise<Record<string, string[]>> => {
       const input = path.join(work, "in.json"), output = path.join(work, "out.json");
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`the run passed its deadline of ${opts.deadlineMs} ms after ${from} queries`);
+      if (left <= 0) throw new Error(`the run passed its deadline of ${opts.deadlineMs} ms before ${what}`);
       writeFileSync(input, JSON.stringify({
         servers: [OURS, SERVER_ADDR], deadlineMs: left,
-        queries: chunk.map((q) => ({ hex: Buffer.from(buildQuery(q.name, q.type, { klass: q.klass, edns: q.edns, flags: (q.opcode ?? 0) << 11 })).toString("hex"), tcp: q.tcp })),
+        queries: qs.map((q) => ({ hex: Buffer.from(buildQuery(q.name, q.type, { klass: q.klass, edns: q.edns, flags: ((q.opcode ?? 0) << 11) | (q.flags ?? 0) })).toString("hex"), tcp: q.tcp })),
       }));
-      opts.log(`asking both servers queries ${from + 1}-${from + chunk.length} of ${corpus.queries.length}`);
+      opts.log(`asking both servers ${what}`);
       const r = await peer.client.exec([process.execPath, path.join(root, "tests/dns/ask-client.mjs"), input, output], { timeoutMs: left + 30_000 });
       if (r.status !== 0) throw new Error(`ask-client failed: ${r.stderr}`);
-      const answers = JSON.parse(readFileSync(output, "utf8")) as Record<string, string[]>;
+      return JSON.parse(readFileSync(output, "utf8")) as Record<string, string[]>;
+    };
+    for (let from = 0; from < corpus.queries.length; from += CHUNK) {
+      const chunk = corpus.queries.slice(from, from + CHUNK);
+      const answers = await ask(chunk, `queries ${from + 1}-${from + chunk.length} of ${corpus.queries.length}`);
+      // A datagram lost on a busy host (after the client's one resend) is
+      // no difference between the servers: those queries are asked again,
+      // once; a server that stopped answering stays silent then too.
+      const lost = chunk.map((_, i) => i).filter((i) => !answers[OURS][i] || !answers[SERVER_ADDR][i]);
+      if (lost.length) {
+        const again = await ask(lost.map((i) => chunk[i]), `again the ${lost.length} queries one of them did not answer`);
+        lost.forEach((i, k) => {
+          answers[OURS][i] = answers[OURS][i] || again[OURS][k];
+          answers[SERVER_ADDR][i] = answers[SERVER_ADDR][i] || again[SERVER_ADDR][k];
+        });
+      }
       chunk.forEach((q, i) => {
         for (const d of compareAnswers(q, answers[OURS][i], answers[SERVER_ADDR][i])) {
           const policy = explain(d);
@@ -146,5 +170,5 @@ export async function runDiff(corpus: Corpus, opts: { deadlineMs: number; log: (
 /** One line per difference, for a failing test's message. */
 export function formatDifference(d: Difference): string {
   const q = d.query;
-  return `${q.name} ${q.type}${q.klass ? ` class ${q.klass}` : ""}${q.opcode ? ` opcode ${q.opcode}` : ""}${q.edns ? ` edns ${q.edns.udp}${q.edns.do ? " do" : ""}` : ""}${q.tcp ? " tcp" : ""}: ${d.field}\n    ours: ${d.ours}\n    nsd:  ${d.nsd}`;
+  return `${q.name} ${q.type}${q.klass ? ` class ${q.klass}` : ""}${q.opcode ? ` opcode ${q.opcode}` : ""}${q.flags ? ` flags 0x${q.flags.toString(16)}` : ""}${q.edns ? ` edns ${q.edns.udp}${q.edns.do ? " do" : ""}` : ""}${q.tcp ? " tcp" : ""}: ${d.field}\n    ours: ${d.ours}\n    nsd:  ${d.nsd}`;
 }

@@ -95,14 +95,27 @@ function referralGlue(d: Difference): boolean {
   // Ours truly left glue out: NSD gave some that we did not.
   const oursGlue = set(ours.additional);
   if (!nsd.additional.some((r) => !oursGlue.has(key(r)))) return false;
-  if (d.field === "header") return ours.flags === (nsd.flags | TC) && ours.question.length === nsd.question.length;
+  // (CD may differ too: cdCopied's policy.)
+  const cd = (d.query.flags ?? 0) & 0x0010;
+  if (d.field === "header") return ours.flags === (nsd.flags | TC | cd) && ours.question.length === nsd.question.length;
   if (d.field !== "additional") return false;
   const glue = targets(ours.authority);
   const onlyGlue = (m: Message) => m.additional.every((r) => (r.type === A || r.type === AAAA) && glue.has(r.name.toLowerCase()));
   return onlyGlue(ours) && onlyGlue(nsd);
 }
 
+/** CD copied from the query, as RFC 4035 §3.1.6 asks of a server that
+ * knows DNSSEC records; NSD 4.6 clears it. Only that bit differs. */
+function cdCopied(d: Difference): boolean {
+  if (d.field !== "header" || !d.messages || ((d.query.flags ?? 0) & 0x0010) === 0) return false;
+  const { ours, nsd } = d.messages;
+  const e = (m: Message) => (m.edns ? `${m.edns.version} ${m.edns.do}` : "none");
+  return ours.flags === (nsd.flags | 0x0010) && ours.rcode === nsd.rcode && ours.question.length === nsd.question.length &&
+    e(ours) === e(nsd);
+}
+
 export function explain(d: Difference): string | null {
+  if (cdCopied(d)) return "CD copied (RFC 4035 §3.1.6)";
   if (referralGlue(d)) return "referral glue that does not fit: TC (RFC 9471)";
   if (nsec3Question(d)) return "NSEC3 questions: answered as data";
   if (opcodeQuestion(d)) return "NOTIFY, UPDATE: the question echoed";

@@ -175,6 +175,60 @@ describe("zone compiler: every type NSD's parser takes, to its wire form", () =>
       "0001050300015180" + "3e7c9dd7" + "3e5510d7" + "0a52" + "076578616d706c6503636f6d00" + "010203");
   });
 
+  // Each expected RDATA below is what NSD 4.6.1 serves for the same line
+  // (read with dig +unknownformat from an NSD in a namespace of its own).
+  test("RFC 1035's mail types (MD, MF, MB, MG, MR, MINFO), X25, ISDN, RT, NSAP and PX", () => {
+    expect(one("MD mail.example.")).toEqual(["3", "60", "046d61696c076578616d706c6500"]);
+    expect(one("MF mail")[2]).toBe("046d61696c017a047465737400");
+    expect(one("MB mbox")[0]).toBe("7");
+    expect(one("MG mgmbox")[0]).toBe("8");
+    expect(one("MR newbox")[2]).toBe("066e6577626f78017a047465737400");
+    expect(one("MINFO rmail emailbx.example.")[2]).toBe("05726d61696c017a0474657374" + "00" + "07656d61696c6278076578616d706c6500");
+    expect(one("X25 311061700956")[2]).toBe("0c333131303631373030393536");
+    expect(one("ISDN 150862028003217 004")[2]).toBe("0f313530383632303238303033323137" + "03303034");
+    expect(one('ISDN "150862028003217"')[2]).toBe("0f313530383632303238303033323137");
+    expect(one("RT 10 relay.example.")[2]).toBe("000a0572656c6179076578616d706c6500");
+    expect(one("NSAP 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00")[2]).toBe("47000580005a0000000001e133ffffff00016100");
+    expect(one("PX 10 net2.it. PRMD-net2.ADMD-p400.C-it.")[2]).toBe(
+      "000a046e657432026974000950524d442d6e6574320941444d442d7034303004432d697400");
+  });
+
+  test("WKS (RFC 1035 §3.4.2): protocol by name or number, services by name or port, the bitmap as long as the highest port needs", () => {
+    expect(one("WKS 192.0.2.1 TCP smtp 80 domain 1023")[2]).toBe(
+      "c0000201" + "06" + "0000004000000400000080" + "00".repeat(116) + "01");
+    expect(one("WKS 192.0.2.2 17 53 69")[2]).toBe("c0000202" + "11" + "000000000000040004");
+  });
+
+  test("RFC 2535's NXT, KEY and SIG (in DNSKEY's and RRSIG's forms), SMIMEA, AVC, DLV and NULL as \\# data", () => {
+    expect(one("NXT medium.example. A MX SIG NXT")[2]).toBe("066d656469756d076578616d706c6500" + "40010082");
+    expect(one("KEY 256 3 5 AQPSKmynfzW4kyBv015MUG2DeIQ3")).toEqual(["25", "60", "010003050103d22a6ca77f35b893206fd35e4c506d83788437"]);
+    expect(one("SIG A 5 3 86400 20030322173103 20030220173103 2642 example.com. AQID")).toEqual(
+      ["24", "60", "00010503000151803e7c9dd73e5510d70a52076578616d706c6503636f6d00010203"]);
+    expect(one("SMIMEA 0 0 1 d2abde240d7cd3ee6b4b28c54df034b97983a1d16e8a410e4561cb106618e971")).toEqual(
+      ["53", "60", "000001d2abde240d7cd3ee6b4b28c54df034b97983a1d16e8a410e4561cb106618e971"]);
+    expect(one('AVC "app-name:WOLFGANG|app-class:OAM" "two"')).toEqual(
+      ["258", "60", "1f" + Buffer.from("app-name:WOLFGANG|app-class:OAM").toString("hex") + "0374776f"]);
+    expect(one("DLV 60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118")).toEqual(["32769", "60", "ec4505012bb183af5f22588179a53b0a98631fad1a292118"]);
+    expect(one("NULL \\# 3 010203")).toEqual(["10", "60", "010203"]);
+  });
+
+  test("APL (RFC 3123 §4), IPSECKEY with each gateway type (RFC 4025 §3), and ILNP's NID, L32, L64 and LP (RFC 6742)", () => {
+    expect(one("APL 1:192.168.32.0/21 !1:192.168.38.0/28 2:ff00::/8 1:224.0.0.0/4 2:FF00:0:0:0:0:0:0:0/8")).toEqual(
+      ["42", "60", "00011503c0a82000" + "011c83c0a826" + "00020801ff" + "00010401e0" + "00020801ff"]);
+    expect(one("APL")).toEqual(["42", "60", ""]);
+    const key = "010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801";
+    const b64 = "AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==";
+    expect(one(`IPSECKEY 10 0 2 . ${b64}`)[2]).toBe("0a0002" + key);
+    expect(one(`IPSECKEY 10 1 2 192.0.2.38 ${b64}`)[2]).toBe("0a0102c0000226" + key);
+    expect(one(`IPSECKEY 10 2 2 2001:0DB8:0:8002::2000:1 ${b64}`)[2]).toBe("0a020220010db8000080020000000020000001" + key);
+    expect(one(`IPSECKEY 10 3 2 MyGateway.example.com. ${b64}`)[2]).toBe("0a0302096d7967617465776179076578616d706c6503636f6d00" + key);
+    expect(one("IPSECKEY 10 1 0 192.0.2.3")[2]).toBe("0a0100c0000203");
+    expect(one("NID 10 0014:4fff:ff20:ee64")).toEqual(["104", "60", "000a00144fffff20ee64"]);
+    expect(one("L32 10 10.1.2.0")).toEqual(["105", "60", "000a0a010200"]);
+    expect(one("L64 10 2001:0DB8:1140:1000")).toEqual(["106", "60", "000a20010db811401000"]);
+    expect(one("LP 10 l64-subnet1.example.com.")).toEqual(["107", "60", "000a0b6c36342d7375626e657431076578616d706c6503636f6d00"]);
+  });
+
   test("a quoted string over two lines keeps its line break; a first record without owner is at the origin; no TTL anywhere is 3600", () => {
     expect(one('TXT "a\nb"')[2]).toBe("03610a62");
     const { lines } = records(compile({ "z.test.zone": "$ORIGIN z.test.\n SOA ns h 1 2 3 4 5\n NS ns\nns A 10.0.0.1\n" }).out[0].bytes);
@@ -204,6 +258,19 @@ describe("zone compiler: errors at file, line and column", () => {
     ["bad base64", HEAD + "x DNSKEY 256 3 8 AQI*\n", 6, 18, /is not base64/],
     ["unknown SVCB key", HEAD + "x HTTPS 1 . color=red\n", 6, 13, /unknown SVCB parameter 'color'/],
     ["\\# A of 3 bytes", HEAD + "x A \\# 3 0a0000\n", 6, 5, /A \\# 3: 3 bytes are too few/],
+    ["a WKS service not known", HEAD + "x WKS 10.0.0.1 tcp gopherspace\n", 6, 20, /unknown service 'gopherspace' for protocol tcp: write its port number/],
+    ["a WKS protocol not known", HEAD + "x WKS 10.0.0.1 xtp 80\n", 6, 16, /unknown protocol 'xtp'/],
+    ["an NXT type above 127", HEAD + "x NXT y A TYPE200\n", 6, 11, /NXT lists types 1 to 127 only/],
+    ["an NSAP without 0x", HEAD + "x NSAP 47.0005\n", 6, 8, /not 0x followed by pairs of hex digits/],
+    ["an APL item without family", HEAD + "x APL 192.0.2.0/24\n", 6, 7, /not \[!\]family:address\/prefix/],
+    ["an APL prefix too long", HEAD + "x APL 1:192.0.2.0/33\n", 6, 7, /prefix \/33 is longer than the address/],
+    ["an IPSECKEY gateway type 4", HEAD + "x IPSECKEY 10 4 2 . AQID\n", 6, 15, /gateway type 4: only 0 \(none\), 1 \(IPv4\), 2 \(IPv6\) and 3/],
+    ["an IPSECKEY whose IPv4 gateway is a name", HEAD + "x IPSECKEY 10 1 2 gw.example. AQID\n", 6, 19, /'gw\.example\.' is not an IPv4 address/],
+    ["an L64 of three groups", HEAD + "x L64 10 2001:db8:1140\n", 6, 10, /not four groups of 1 to 4 hex digits/],
+    ["\\# IPSECKEY whose gateway runs past the end", HEAD + "x IPSECKEY \\# 5 0a02020102\n", 6, 12, /the gateway runs past the end; IPSECKEY RDATA is/],
+    ["\\# APL item cut short", HEAD + "x APL \\# 6 000118030a00\n", 6, 7, /APL item's address runs past the end/],
+    ["OPT as zone data", HEAD + "x TYPE41 \\# 0\n", 6, 3, /OPT is EDNS's pseudo-record/],
+    ["ISDN with three strings", HEAD + "x ISDN 1 2 3\n", 6, 3, /ISDN takes an address string and an optional subaddress string \(3 fields given\)/],
   ];
   for (const [what, text, line, column, message] of cases) {
     test(what, () => {

@@ -39,6 +39,21 @@ for (const tender of tenders()) describe.skipIf(!!skipReason("trap end-to-end", 
     if (arg === "oob-end") expect(out[1]).toMatch(/^\d+$/);
   });
 
+  test("running out of memory says how much there was and what --mem to boot with", async () => {
+    const r = await runImage(testImage("traps"), { args: ["oom"], tenderArgs: ["--mem=64"] });
+    expect(r.status).toBe(255);
+    expect(r.stdout.trimEnd().split("\n").slice(1)).toEqual([
+      expect.stringMatching(/^out of memory: heap (5\d|60) MiB of 60 MiB, in ~lib\/rt\/\S+; boot with --mem=128 \(twice this guest's memory, in MiB\) or keep less$/),
+    ]);
+  });
+
+  test("exhausting AssemblyScript's shadow stack says so and names the function", async () => {
+    const r = await runImage(testImage("traps"), { args: ["shadow-stack"] });
+    expect(r.status).toBe(255);
+    expect(r.stdout).not.toContain("abort:");
+    expect(r.stdout).toMatch(/^call stack exhausted in \S+ \(AssemblyScript's shadow stack, .*--stackSize/m);
+  });
+
   test("without a trap to provoke, the app finishes normally", async () => {
     const r = await runImage(image, { tender: tender.path, args: ["none"] });
     expect(r.status).toBe(0);

@@ -13,6 +13,7 @@ import path from "node:path";
 import { loadModule, ROOT } from "./build.ts";
 import { BlockDisk, EINVAL, NetQueue, OK, segmentTso, type DeviceSpec } from "./devices.ts";
 import { PcapWriter, pcapName } from "./pcap.ts";
+import { assetImports, copyOut, encodeAssets, guestBytes, guestString, type GuestAsset } from "../../toolchain/targets/node/imports.ts";
 
 export interface HarnessOptions {
   devices?: DeviceSpec[];
@@ -60,7 +61,7 @@ export class Harness {
   readonly wallBase: bigint;
   cmdline: string;
   memoryLimit: bigint;
-  readonly assets: { name: Uint8Array; bytes: Uint8Array }[];
+  readonly assets: GuestAsset[];
   private rng: number;
   private instance!: WebAssembly.Instance;
 
@@ -76,7 +77,7 @@ export class Harness {
     this.wallBase = opts.walltime ?? EPOCH_2024;
     this.cmdline = opts.cmdline ?? "";
     this.memoryLimit = opts.memoryLimit ?? 64n << 20n;
-    this.assets = (opts.assets ?? []).map((a) => ({ name: Buffer.from(a.name, "utf8"), bytes: a.bytes }));
+    this.assets = encodeAssets(opts.assets ?? []);
     this.rng = (opts.seed ?? 1) >>> 0;
     // build/pcap/FILE-TEST.DEVICE.pcap, FILE being the test file's name.
     const state = expect.getState();
@@ -168,9 +169,7 @@ export class Harness {
 
   /** An AssemblyScript string from its pointer (null for 0). */
   string(ptr: number): string | null {
-    if (ptr === 0) return null;
-    const len = new Uint32Array(this.memory.buffer, ptr - 4, 1)[0];
-    return Buffer.from(this.memory.buffer, ptr, len).toString("utf16le");
+    return guestString(this.memory.buffer, ptr);
   }
 
   private guard<T>(f: () => T): T | undefined {
@@ -209,13 +208,7 @@ export class Harness {
     throw new Halt(status);
   }
 
-  private bytes(ptr: number, len: number): Uint8Array {
-    const buf = this.memory.buffer;
-    if (ptr < 0 || len < 0 || ptr + len > buf.byteLength) {
-      throw new WebAssembly.RuntimeError("out of bounds memory access (platform import)");
-    }
-    return new Uint8Array(buf, ptr, len);
-  }
+  private readonly bytes = guestBytes(() => this.memory.buffer);
 
   private nextRandom(): number {
     // mulberry32: small, seedable, good enough for tests.
@@ -263,12 +256,7 @@ export class Harness {
         return this.readySet();
       },
       exit: (status: number) => this.halt(status),
-      cmdline: (ptr: number, cap: number) => {
-        const text = Buffer.from(this.cmdline, "utf8");
-        const n = Math.min(cap, text.length);
-        if (n > 0) this.bytes(ptr, n).set(text.subarray(0, n));
-        return text.length;
-      },
+      cmdline: (ptr: number, cap: number) => copyOut(Buffer.from(this.cmdline, "utf8"), this.bytes, ptr, cap),
       entropy: (ptr: number, len: number) => {
         const out = this.bytes(ptr, len);
         for (let i = 0; i < len; i++) out[i] = this.nextRandom() & 0xff;
@@ -339,25 +327,7 @@ export class Harness {
         return OK;
       },
       memoryLimit: () => this.memoryLimit,
-      // The asset imports, as boot/assets.c answers them.
-      assetCount: () => this.assets.length,
-      assetName: (index: number, ptr: number, cap: number) => {
-        const a = this.assets[index];
-        if (!a) return -1;
-        const n = Math.min(cap, a.name.length);
-        if (n > 0) this.bytes(ptr, n).set(a.name.subarray(0, n));
-        return a.name.length;
-      },
-      assetSize: (index: number) => this.assets[index]?.bytes.length ?? -1,
-      assetRead: (index: number, offset: number, ptr: number, len: number) => {
-        const a = this.assets[index];
-        if (!a) return -1;
-        const dst = this.bytes(ptr, len);
-        if (offset >= a.bytes.length) return 0;
-        const n = Math.min(len, a.bytes.length - offset);
-        dst.set(a.bytes.subarray(offset, offset + n));
-        return n;
-      },
+      ...assetImports(this.assets, this.bytes),
     };
   }
 

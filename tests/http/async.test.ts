@@ -5,37 +5,14 @@
 // the request, "/never" never, anything else at once.
 import { describe, expect, test } from "vitest";
 import { Harness } from "../harness/index.ts";
-import { MS, PEER, SECOND, TcpTest, US, type Segment } from "../tcp/helpers.ts";
+import { MS, PEER, SECOND, US } from "../tcp/helpers.ts";
+import { ENTRY, httpClient, statuses, text } from "./client.ts";
 
-const ENTRY = "tests/http/as/http.ts";
 const ASYNC = 2;
 const DESCRIBE = 1;
-const text = (out: Segment[]) => out.map((s) => s.text).join("");
-const statuses = (t: string) => [...t.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);
 const bodies = (t: string) => [...t.matchAll(/answered (\S+)/g)].map((m) => m[1]);
 
-async function tcpClient(config: Record<string, number | bigint> = {}, cmdline?: string) {
-  const t = await TcpTest.boot({ entry: ENTRY, bootArg: ASYNC, config, ...(cmdline ? { cmdline } : {}) });
-  const { our, peer } = t.handshake(80, { mss: 1460 });
-  let seq = peer;
-  let ack = our;
-  const track = (out: Segment[]) => {
-    for (const s of out) {
-      const end = s.seq + s.data.length + (s.flags.includes("F") ? 1 : 0);
-      if (end - ack > 0) ack = end;
-    }
-    return out;
-  };
-  return {
-    t,
-    send: (data: string) => {
-      const out = t.send(t.seg({ seq, ack, data }));
-      seq += Buffer.byteLength(data, "latin1");
-      return track(out);
-    },
-    advance: (ns: bigint) => track(t.advance(ns)),
-  };
-}
+const tcpClient = (config: Record<string, number | bigint> = {}, cmdline?: string) => httpClient({ config, kind: ASYNC, cmdline });
 
 const GET = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 

@@ -5,37 +5,16 @@
 // stops reading.
 import { describe, expect, test } from "vitest";
 import { MS, SECOND, TcpTest, type Segment } from "../tcp/helpers.ts";
+import { ENTRY, httpClient, statuses, text } from "./client.ts";
 
-const ENTRY = "tests/http/as/http.ts";
-const text = (out: Segment[]) => out.map((s) => s.text).join("");
-const statuses = (t: string) => [...t.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);
+/** The HTTP server's counters (TcpTest.counters reads TCP's). */
+const httpCounters = (t: TcpTest): Record<string, bigint> => {
+  const line = (t.h.string(t.call("counters")) as string).split("\n").find((l) => l.startsWith("http "))!;
+  return Object.fromEntries(line.split(" ").slice(1).map((i) => i.split("=")).map(([k, v]) => [k, BigInt(v)]));
+};
 
-async function client(config: Record<string, number | bigint> = {}, kind = 1, assets?: { name: string; bytes: Uint8Array }[]) {
-  const t = await TcpTest.boot({ entry: ENTRY, bootArg: kind, config, assets });
-  const { our, peer } = t.handshake(80, { mss: 1460 });
-  let seq = peer;
-  let ack = our;
-  /** What the server sent is what the next segment acknowledges. */
-  const track = (out: Segment[]) => {
-    for (const s of out) {
-      const end = s.seq + s.data.length + (s.flags.includes("F") ? 1 : 0);
-      if (end - ack > 0) ack = end;
-    }
-    return out;
-  };
-  /** Send bytes as one segment (advertising `win`); what came back. */
-  const send = (data: string, win = 65535) => {
-    const out = t.send(t.seg({ seq, ack, data, win }));
-    seq += Buffer.byteLength(data, "latin1");
-    return track(out);
-  };
-  return {
-    t, send, track,
-    ack: () => track(t.send(t.seg({ seq, ack }))),
-    seq: () => seq,
-    our: () => ack,
-  };
-}
+const client = (config: Record<string, number | bigint> = {}, kind = 1, assets?: { name: string; bytes: Uint8Array }[]) =>
+  httpClient({ config, kind, assets });
 
 describe("requests", () => {
   test("a request in pieces is answered once it is whole", async () => {
@@ -181,5 +160,92 @@ describe("backpressure", () => {
     }
     expect(body.length).toBe(big.length);
     expect(Buffer.compare(body, Buffer.from(big))).toBe(0);
+  });
+});
+
+describe("the send timeout measures bytes acknowledged, nothing else", () => {
+  const big = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 7) & 0xff);
+  /** Seconds until a RST, stepping 1 s, sending `drip` (if any) every 5 s
+   * from `seq` with a shut window; at most `limit`. */
+  function untilReset(c: Awaited<ReturnType<typeof client>>, drip: string, limit = 60) {
+    const t = c.t;
+    const ack = c.our();
+    let seq = c.seq();
+    for (let s = 1; s <= limit; s++) {
+      if (drip && s % 5 === 1) {
+        t.send(t.seg({ seq, ack, win: 0, data: drip }));
+        seq += drip.length;
+      }
+      if (t.advance(SECOND).some((o) => o.flags.includes("R"))) return s;
+    }
+    return Infinity;
+  }
+
+  test("a client that stops reading a 1 MiB response but drips 2 bytes every 5 s is cut off after sendTimeout", async () => {
+    const c = await client({ sndBuf: 16384, sendTimeout: 10n * SECOND }, 0, [{ name: "big.bin", bytes: big }]);
+    const out = c.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n", 2000);
+    expect(statuses(text(out))).toEqual(["200"]);
+    // The first drip acknowledges what was sent (progress); none after.
+    const s = untilReset(c, "ab");
+    expect(s).toBeGreaterThanOrEqual(10);
+    expect(s).toBeLessThanOrEqual(12);
+    expect(httpCounters(c.t).sendTimeouts).toBe(1n);
+    expect(c.t.layer()).toMatchObject({ active: 0, sndPoolInUse: 0, open: 0 });
+  });
+
+  test("pipelined requests blocked on send space keep the send timeout running, and are not closed as idle", async () => {
+    const c = await client({ sndBuf: 16384, sendTimeout: 10n * SECOND, idleTimeout: 3n * SECOND });
+    // 200 requests whose answers fill the send buffer; the client reads none.
+    for (let i = 0; i < 4; i++) {
+      const out = c.send("GET /p HTTP/1.1\r\nHost: x\r\n\r\n".repeat(50), 0);
+      expect(out.filter((o) => o.data.length > 0)).toEqual([]);
+    }
+    expect(httpCounters(c.t).requests).toBeLessThan(200n); // the rest wait for send space
+    const s = untilReset(c, "");
+    expect(s).toBeGreaterThanOrEqual(10);
+    expect(s).toBeLessThanOrEqual(12);
+    expect(httpCounters(c.t)).toMatchObject({ sendTimeouts: 1n, idleTimeouts: 0n });
+    expect(c.t.layer()).toMatchObject({ active: 0, open: 0 });
+  });
+
+  test("a response to Connection: close runs the send timeout until its last byte is acknowledged", async () => {
+    const c = await client({ sendTimeout: 10n * SECOND });
+    // The window is shut before the answer: it waits, the server has closed.
+    expect(c.send("GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0).filter((o) => o.data.length > 0)).toEqual([]);
+    const s = untilReset(c, "");
+    expect(s).toBeGreaterThanOrEqual(10);
+    expect(s).toBeLessThanOrEqual(12);
+    expect(httpCounters(c.t).sendTimeouts).toBe(1n);
+    expect(c.t.counters().orphanProbeTimeouts).toBe(0n);
+    expect(c.t.layer()).toMatchObject({ active: 0, open: 0 });
+  });
+});
+
+describe("room under pressure", () => {
+  test("a full table takes a new client in place of the connection idle the longest", async () => {
+    const t = await TcpTest.boot({ entry: ENTRY, bootArg: 1, config: { maxConnections: 3 } });
+    const SYN = (port: number) => t.seg({ flags: "S", seq: 5000, srcPort: port, opts: { mss: 1460 } });
+    const a = t.handshake(80, { mss: 1460 }, 1000, 2001);
+    t.advance(SECOND);
+    t.handshake(80, { mss: 1460 }, 1000, 2002); // idle since now
+    t.advance(SECOND);
+    // a asks something: idle again since now, after b.
+    const req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    const answer = t.send(t.seg({ seq: a.peer, ack: a.our, srcPort: 2001, data: req }));
+    expect(statuses(text(answer))).toEqual(["200"]);
+    const end = answer.at(-1)!;
+    t.send(t.seg({ seq: a.peer + req.length, ack: end.seq + end.data.length, srcPort: 2001 }));
+    t.advance(SECOND);
+    const c = t.handshake(80, { mss: 1460 }, 1000, 2003);
+    t.send(t.seg({ seq: c.peer, ack: c.our, srcPort: 2003, data: "GET / HT" })); // mid-request: not idle
+    t.advance(SECOND);
+    const flagsTo = (out: Segment[]) => out.map((s) => `${s.flags}>${s.dstPort}`);
+    expect(flagsTo(t.send(SYN(3001)))).toEqual(["R>2002", "SA>3001"]);
+    t.advance(SECOND);
+    expect(flagsTo(t.send(SYN(3002)))).toEqual(["R>2001", "SA>3002"]);
+    // Left: c mid-request and two half-open: nothing to spare.
+    expect(t.send(SYN(3003))).toEqual([]);
+    expect(t.counters()).toMatchObject({ idleReclaimed: 2n, dropNoRoom: 1n });
+    expect(httpCounters(t).idleReclaimed).toBe(2n);
   });
 });

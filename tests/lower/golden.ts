@@ -94,6 +94,8 @@ export interface RunOptions {
   cflags?: string[];
   /** Folder name under build/test/lower (default: made up). */
   name?: string;
+  /** Lower into this many C files (default 1), compiled together. */
+  units?: number;
 }
 
 function printer(t: ValType, v: string): string {
@@ -110,8 +112,12 @@ function printer(t: ValType, v: string): string {
 export async function runModule(wasm: Uint8Array, calls: Call[], opts: RunOptions = {}): Promise<string[]> {
   const dir = path.join(root, "build/test/lower", opts.name ?? `m${process.pid}_${unique++}`);
   mkdirSync(dir, { recursive: true });
-  const out = lower(wasm, { prefix: "t", headerName: "t.h", source: "golden.wasm" });
+  const out = lower(wasm, { prefix: "t", headerName: "t.h", source: "golden.wasm", units: opts.units });
   writeFileSync(path.join(dir, "t.c"), out.c);
+  const units = out.units.map((u, i) => {
+    writeFileSync(path.join(dir, `t${i + 1}.c`), u);
+    return path.join(dir, `t${i + 1}.c`);
+  });
   writeFileSync(path.join(dir, "t.h"), out.h);
   const m = parseModule(wasm);
   const body: string[] = [];
@@ -149,7 +155,7 @@ export async function runModule(wasm: Uint8Array, calls: Call[], opts: RunOption
   await exec("gcc", [
     "-O2", ...requiredFlags, ...(opts.cflags ?? []), "-Wall", "-Wno-unused-but-set-variable", "-Wno-unused-variable",
     "-Wno-unused-label", "-Wno-unused-function", `-I${runtimeDir}`, `-I${dir}`, "-o", exe,
-    path.join(dir, "driver.c"), path.join(dir, "t.c"), path.join(runtimeDir, "host.c"),
+    path.join(dir, "driver.c"), path.join(dir, "t.c"), ...units, path.join(runtimeDir, "host.c"),
   ]);
   const { stdout } = await exec(exe, [], { timeout: 60_000 });
   return stdout.split("\n").slice(0, calls.length);

@@ -190,8 +190,14 @@ export class TcpTest {
     }
     t.call("boot", opts.bootArg ?? 0);
     t.sent();
-    t.send(ethernet(BROADCAST_MAC, PEER_MAC, 0x0806, arp(1, PEER_MAC, PEER, "00:00:00:00:00:00", US)));
+    t.peerArp();
     return t;
+  }
+
+  /** The peer asks for our MAC, so the stack learns (again) the peer's:
+   * tests that run minutes of fake time call it to keep the entry fresh. */
+  peerArp(): void {
+    this.send(ethernet(BROADCAST_MAC, PEER_MAC, 0x0806, arp(1, PEER_MAC, PEER, "00:00:00:00:00:00", US)));
   }
 
   call(fn: string, ...args: unknown[]): any {

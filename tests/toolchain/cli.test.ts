@@ -2,27 +2,13 @@
  * The `morgana` command as a user meets it: progress lines, exit statuses,
  * errors with their location, --keep, and `morgana lower`.
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import binaryen from "binaryen";
 import { root } from "../../toolchain/root.ts";
-
-const run = promisify(execFile);
-const cli = path.join(root, "toolchain/bin/morgana.mjs");
-
-async function morgana(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", [cli, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { morgana } from "./project.ts";
 
 describe("morgana build", () => {
   test("builds one app with one progress line per stage and keeps the intermediates with --keep", async () => {

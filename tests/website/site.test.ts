@@ -79,7 +79,8 @@ for (const tender of tenders("smoke")) describe.skipIf(!hasNetns || !!skipReason
     expect(files.length).toBeGreaterThanOrEqual(8);
     for (const f of files) {
       const r = await get(`/${f}`);
-      expect(r.status, f).toBe(f === "404.html" ? 200 : 200);
+      // 404.html asked for by its own name is an ordinary file: 200.
+      expect(r.status, f).toBe(200);
       expect(sha(r.bytes), f).toBe(sha(readFileSync(path.join(SITE, f))));
       expect(r.headers["content-type"], f).toBe(types[path.extname(f).slice(1)]);
       expect(Number(r.headers["content-length"])).toBe(r.bytes.length);
@@ -257,11 +258,15 @@ for (const tender of tenders("smoke")) describe.skipIf(!hasNetns || !!skipReason
   });
 
   test("the connection table is empty once the clients are gone", async () => {
-    const s = await web.nextStats();
-    await new Promise((r) => setTimeout(r, 300));
-    const t = await web.nextStats();
+    // The last connections close as their clients' FINs arrive; on a loaded
+    // machine that may take a stats period or two, so the test waits for
+    // the table to empty (at most 15 s) instead of a fixed time.
+    const end = Date.now() + 15_000;
+    let t = await web.nextStats();
+    while ((t["tcpload.active"] !== 0 || t["http.open"] !== 0) && Date.now() < end) t = await web.nextStats();
     expect(t["tcpload.active"], web.lastStatsLine()).toBe(0);
     expect(t["http.open"]).toBe(0);
-    expect(t["http.requests"]).toBeGreaterThanOrEqual(s["http.requests"]);
+    // Every file was asked for once by the first test alone.
+    expect(t["http.requests"]).toBeGreaterThanOrEqual(siteFiles().length);
   });
 });

@@ -15,7 +15,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { BuildError } from "../diagnostics.ts";
 import type { AssetSpec } from "../assets/index.ts";
-import type { Device } from "../manifest/index.ts";
+import { validateDevices, type Device } from "../manifest/index.ts";
+
+/** What the message for a missing app.json tells the user to write. */
+export const appJsonExample =
+  `{ "description": "what the app does", "devices": [] } (a network app: "devices": [{ "name": "service", "type": "net" }])`;
 
 export interface App {
   name: string;
@@ -31,7 +35,8 @@ export interface App {
   optimize: "speed" | "size";
 }
 
-/** Every app under `appsDir`, by name. */
+/** Every app under `appsDir`, by name: the folders holding a main.ts.
+ * Nothing inside them is read, so a broken app does not hide the others. */
 export function listApps(appsDir: string): string[] {
   if (!existsSync(appsDir)) return [];
   return readdirSync(appsDir, { withFileTypes: true })
@@ -47,13 +52,14 @@ export function loadApp(dir: string): App {
     throw new BuildError("E_APP_NOT_FOUND", `no app at ${dir}: ${entry} does not exist`);
   }
   const descPath = path.join(dir, "app.json");
-  let raw: unknown = {};
-  if (existsSync(descPath)) {
-    try {
-      raw = JSON.parse(readFileSync(descPath, "utf8"));
-    } catch (e) {
-      throw new BuildError("E_APP_DESCRIPTION", `${descPath} is not valid JSON: ${(e as Error).message}`);
-    }
+  if (!existsSync(descPath)) {
+    throw new BuildError("E_APP_JSON_MISSING", `${descPath} is missing; every app describes itself there. Write ${appJsonExample}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(descPath, "utf8"));
+  } catch (e) {
+    throw new BuildError("E_APP_DESCRIPTION", `${descPath} is not valid JSON: ${(e as Error).message}`);
   }
   const bad = (why: string): never => {
     throw new BuildError("E_APP_DESCRIPTION", `${descPath}: ${why}`);
@@ -76,6 +82,12 @@ export function loadApp(dir: string): App {
     if (type !== "net" && type !== "block") bad(`devices[${i}].type must be "net" or "block"`);
     return { name: dn as string, type: type as Device["type"] };
   });
+  try {
+    validateDevices(list);
+  } catch (e) {
+    if (e instanceof BuildError) bad(e.message);
+    throw e;
+  }
   const flags = o.compilerFlags ?? [];
   if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) bad(`"compilerFlags" must be a list of strings`);
   let assets: AssetSpec | undefined;

@@ -6,11 +6,13 @@
  * names inside lower-cased), so that `NS ns` and `NS NS` are one record.
  *
  * A layout is a list of fields: "n" an uncompressed domain name, "s" a
- * character string, a number a fixed byte count, "s+" one or more
- * strings to the end, "*" anything to the end (at least `min` bytes).
+ * character string ("s?" one if any bytes are left), a number a fixed
+ * byte count, "s+" one or more strings to the end ("s*" zero or more),
+ * "*" anything to the end (at least `min` bytes). `check` looks further
+ * for the types whose layout depends on their own bytes (APL, IPSECKEY).
  */
 
-type Field = number | "n" | "s" | "s+" | "*";
+type Field = number | "n" | "s" | "s?" | "s+" | "s*" | "*";
 
 interface Layout {
   fields: Field[];
@@ -18,6 +20,8 @@ interface Layout {
   shape: string;
   /** For "*": the fewest bytes it may hold. */
   min?: number;
+  /** What else is wrong with RDATA whose fields hold together, or null. */
+  check?: (b: Uint8Array) => string | null;
   /** Whether names inside are lower-cased in canonical form (RFC 4034 §6.2, RFC 6840 §5.1). */
   canonicalNames?: boolean;
 }
@@ -59,6 +63,23 @@ const LAYOUTS: Record<number, Layout> = {
   51: { fields: [4, "s"], shape: "algorithm, flags, iterations and a salt" },
   62: { fields: [6, "*"], min: 0, shape: "a serial, flags and a type bitmap" },
   63: { fields: [6, "*"], min: 12, shape: "a serial, a scheme, a hash algorithm and a digest of at least 12 bytes" },
+  11: { fields: [5, "*"], min: 0, shape: "an IPv4 address, a protocol and a bitmap of ports" },
+  19: { fields: ["s"], shape: "one character string (a PSDN address)" },
+  20: { fields: ["s", "s?"], shape: "one or two character strings (address, subaddress)" },
+  22: { fields: ["*"], min: 0, shape: "an NSAP address" },
+  24: { fields: [18, "n", "*"], min: 1, shape: "type covered, algorithm, labels, TTL, times, key tag, a signer name and a signature", canonicalNames: true },
+  25: { fields: [4, "*"], min: 1, shape: "flags, protocol, algorithm and a public key" },
+  26: { fields: [2, "n", "n"], shape: "a 16-bit preference and two domain names", canonicalNames: true },
+  30: { fields: ["n", "*"], min: 1, shape: "a next domain name and a type bitmap", canonicalNames: true },
+  42: { fields: ["*"], min: 0, shape: "address prefixes, each family, prefix, length and address", check: aplProblem },
+  45: { fields: [3, "*"], min: 0, shape: "precedence, gateway type, algorithm, a gateway and a public key", check: ipseckeyProblem },
+  53: { fields: [3, "*"], min: 1, shape: "usage, selector, matching type and data" },
+  104: { fields: [10], shape: "a 16-bit preference and a 64-bit node identifier" },
+  105: { fields: [6], shape: "a 16-bit preference and a 32-bit locator" },
+  106: { fields: [10], shape: "a 16-bit preference and a 64-bit locator" },
+  107: { fields: [2, "n"], shape: "a 16-bit preference and a domain name", canonicalNames: true },
+  258: { fields: ["s*"], shape: "character strings" },
+  32769: { fields: [4, "*"], min: 1, shape: "key tag, algorithm, digest type and a digest" },
   108: { fields: [6], shape: "a 48-bit address" },
   109: { fields: [8], shape: "a 64-bit address" },
 };
@@ -74,7 +95,8 @@ export function rdataProblem(type: number, rdata: Uint8Array): string | null {
     return `the CAA tag must be 1 to 15 letters and digits (RFC 8659 §4.1)`;
   }
   if (type === 29 && rdata[0] !== 0) return `LOC version ${rdata[0]}: only version 0 exists (RFC 1876)`;
-  return null;
+  const more = l.check?.(rdata);
+  return more ? `${more}; ${typeLabel(type)} RDATA is ${l.shape}` : null;
 }
 
 /** The canonical form of valid RDATA: names inside lower-cased for the
@@ -102,8 +124,11 @@ function walk(l: Layout, b: Uint8Array, onName: (at: number, len: number) => voi
     } else if (f === "s") {
       if (pos >= b.length || pos + 1 + b[pos] > b.length) return `character string at byte ${pos} runs past the end`;
       pos += 1 + b[pos];
-    } else if (f === "s+") {
-      if (pos >= b.length) return "no character string";
+    } else if (f === "s?") {
+      if (pos < b.length && pos + 1 + b[pos] > b.length) return `character string at byte ${pos} runs past the end`;
+      if (pos < b.length) pos += 1 + b[pos];
+    } else if (f === "s+" || f === "s*") {
+      if (f === "s+" && pos >= b.length) return "no character string";
       while (pos < b.length) {
         if (pos + 1 + b[pos] > b.length) return `character string at byte ${pos} runs past the end`;
         pos += 1 + b[pos];
@@ -117,6 +142,26 @@ function walk(l: Layout, b: Uint8Array, onName: (at: number, len: number) => voi
     }
   }
   return pos === b.length ? null : `${b.length - pos} bytes left over at the end`;
+}
+
+/** RFC 3123 §4: items of family (2 bytes), prefix, negation bit and
+ * length (7 bits), and that many address bytes, exactly filling it. */
+function aplProblem(b: Uint8Array): string | null {
+  let pos = 0;
+  while (pos < b.length) {
+    if (pos + 4 > b.length) return `APL item at byte ${pos} is cut short`;
+    pos += 4 + (b[pos + 3] & 0x7f);
+    if (pos > b.length) return `APL item's address runs past the end`;
+  }
+  return null;
+}
+
+/** RFC 4025 §2.3: the gateway's form is given by its type (byte 1). */
+function ipseckeyProblem(b: Uint8Array): string | null {
+  const kind = b[1];
+  if (kind > 3) return `gateway type ${kind} does not exist (0 to 3)`;
+  const len = kind === 0 ? 0 : kind === 1 ? 4 : kind === 2 ? 16 : nameLength(b, 3);
+  return len < 0 || 3 + len > b.length ? "the gateway runs past the end" : null;
 }
 
 /** Length of the uncompressed wire name at `at`, or -1. */
@@ -137,7 +182,9 @@ const NAMES: Record<number, string> = {
   29: "LOC", 33: "SRV", 35: "NAPTR", 39: "DNAME", 43: "DS", 44: "SSHFP", 47: "NSEC", 48: "DNSKEY", 52: "TLSA",
   59: "CDS", 60: "CDNSKEY", 64: "SVCB", 65: "HTTPS", 99: "SPF", 256: "URI", 257: "CAA", 18: "AFSDB", 36: "KX",
   37: "CERT", 46: "RRSIG", 49: "DHCID", 50: "NSEC3", 51: "NSEC3PARAM", 61: "OPENPGPKEY", 62: "CSYNC", 63: "ZONEMD",
-  108: "EUI48", 109: "EUI64",
+  108: "EUI48", 109: "EUI64", 3: "MD", 4: "MF", 7: "MB", 8: "MG", 9: "MR", 10: "NULL", 11: "WKS", 14: "MINFO", 19: "X25",
+  20: "ISDN", 21: "RT", 22: "NSAP", 24: "SIG", 25: "KEY", 26: "PX", 30: "NXT", 42: "APL", 45: "IPSECKEY", 53: "SMIMEA",
+  104: "NID", 105: "L32", 106: "L64", 107: "LP", 258: "AVC", 32769: "DLV",
 };
 
 export function typeLabel(type: number): string {

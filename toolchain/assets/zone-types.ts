@@ -7,41 +7,31 @@
  * SVCB and HTTPS (RFC 9460 §2.1), URI (RFC 7553), AFSDB (RFC 1183), KX
  * (RFC 2230), CERT (RFC 4398), RRSIG (RFC 4034 §3.2), DHCID (RFC 4701),
  * NSEC3 and NSEC3PARAM (RFC 5155 §3.3, §4.3), CSYNC (RFC 7477), ZONEMD
- * (RFC 8976), EUI48 and EUI64 (RFC 7043). zonefile.ts calls
- * `parseMoreRdata` with its own token helpers; every mistake is a
- * ZoneError at the token.
+ * (RFC 8976), EUI48 and EUI64 (RFC 7043), and those sharing their forms:
+ * SIG and KEY (RFC 2535), SMIMEA (RFC 8162), AVC, DLV (RFC 4431); the
+ * old types and the address types are in zone-types-historic.ts and
+ * zone-types-addresses.ts. zonefile.ts calls `parseMoreRdata` with its
+ * own token helpers; every mistake is a ZoneError at the token.
  */
 import { ZoneError } from "./zone-error.ts";
+import { ADDRESS_TYPES, parseAddressRdata } from "./zone-types-addresses.ts";
+import { HISTORIC_TYPES, parseHistoricRdata } from "./zone-types-historic.ts";
+import { ALGORITHMS, base32hex, base64, be, bytes, hex, OTHER_TYPES, salt, sigTime, typeBitmap, type Helpers, type Token } from "./zone-fields.ts";
 
-export interface Token { text: string; quoted: boolean; line: number; column: number }
-
-export interface Helpers {
-  name(t: Token): Uint8Array;
-  number(t: Token, max: number): number;
-  charString(t: Token): Uint8Array;
-  unescape(t: Token): number[];
-  ipv4(t: Token): Uint8Array;
-  ipv6(t: Token): Uint8Array;
-  typeNumber(t: Token): number | null;
-}
+export type { Helpers, Token };
 
 export const MORE_TYPES: Record<string, number> = {
   RP: 17, AFSDB: 18, LOC: 29, NAPTR: 35, KX: 36, CERT: 37, DS: 43, SSHFP: 44, RRSIG: 46, NSEC: 47, DNSKEY: 48,
   DHCID: 49, NSEC3: 50, NSEC3PARAM: 51, TLSA: 52, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, CSYNC: 62, ZONEMD: 63,
   SVCB: 64, HTTPS: 65, SPF: 99, EUI48: 108, EUI64: 109, URI: 256,
+  // NSD's other names: SIG and KEY (RFC 2535) in RRSIG's and DNSKEY's forms, SMIMEA (RFC 8162) in TLSA's,
+  // AVC (IANA, 2016) in TXT's, DLV (RFC 4431) in DS's; NULL (RFC 1035 §3.3.10) only as \# data.
+  SIG: 24, KEY: 25, SMIMEA: 53, AVC: 258, DLV: 32769, NULL: 10,
+  ...HISTORIC_TYPES, ...ADDRESS_TYPES,
 };
 
 /** RFC 4398 §2.1's certificate type mnemonics. */
 const CERT_TYPES: Record<string, number> = { PKIX: 1, SPKI: 2, PGP: 3, IPKIX: 4, ISPKI: 5, IPGP: 6, ACPKIX: 7, IACPKIX: 8, URI: 253, OID: 254 };
-
-/** RFC 8624's algorithm mnemonics, which NSD takes beside numbers. */
-const ALGORITHMS: Record<string, number> = {
-  RSAMD5: 1, DH: 2, DSA: 3, RSASHA1: 5, "DSA-NSEC3-SHA1": 6, "RSASHA1-NSEC3-SHA1": 7, RSASHA256: 8, RSASHA512: 10,
-  "ECC-GOST": 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14, ED25519: 15, ED448: 16, INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254,
-};
-
-const be = (v: number, n: number) => Array.from({ length: n }, (_, i) => Math.floor(v / 2 ** (8 * (n - 1 - i))) & 0xff);
-const bytes = (...parts: (Uint8Array | number[])[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
 
 /** The RDATA of `type` from fields `f`, or null for a type not handled here. */
 export function parseMoreRdata(type: number, f: Token[], at: Token, h: Helpers): Uint8Array | null {
@@ -55,24 +45,24 @@ export function parseMoreRdata(type: number, f: Token[], at: Token, h: Helpers):
   const u16 = (t: Token) => be(h.number(t, 65535), 2);
   const algorithm = (t: Token) => [t.text.toUpperCase() in ALGORITHMS ? ALGORITHMS[t.text.toUpperCase()] : h.number(t, 255)];
   switch (type) {
-    case 99: // SPF: as TXT
-      if (f.length === 0) throw new ZoneError("SPF takes at least one string", at.line, at.column);
+    case 99: case 258: // SPF and AVC: as TXT
+      if (f.length === 0) throw new ZoneError(`${type === 99 ? "SPF" : "AVC"} takes at least one string`, at.line, at.column);
       return bytes(...f.map(h.charString));
     case 17: need(2, "RP takes a mailbox name and a TXT name"); return bytes(h.name(f[0]), h.name(f[1]));
     case 35:
       need(6, "NAPTR takes order, preference, flags, service, regexp and a replacement name");
       return bytes(u16(f[0]), u16(f[1]), h.charString(f[2]), h.charString(f[3]), h.charString(f[4]), h.name(f[5]));
-    case 43: case 59:
+    case 43: case 59: case 32769:
       atLeast(4, "DS takes a key tag, an algorithm, a digest type and the digest in hex");
       return bytes(u16(f[0]), algorithm(f[1]), u8(f[2]), hex(f.slice(3), at));
     case 44:
       atLeast(3, "SSHFP takes an algorithm, a fingerprint type and the fingerprint in hex");
       return bytes(u8(f[0]), u8(f[1]), hex(f.slice(2), at));
-    case 52:
-      atLeast(4, "TLSA takes usage, selector, matching type and the data in hex");
+    case 52: case 53:
+      atLeast(4, "TLSA and SMIMEA takes usage, selector, matching type and the data in hex");
       return bytes(u8(f[0]), u8(f[1]), u8(f[2]), hex(f.slice(3), at));
-    case 48: case 60:
-      atLeast(4, "DNSKEY takes flags, protocol, algorithm and the key in base64");
+    case 48: case 60: case 25:
+      atLeast(4, "DNSKEY and KEY take flags, protocol, algorithm and the key in base64");
       return bytes(u16(f[0]), u8(f[1]), algorithm(f[2]), base64(f.slice(3), at));
     case 61: atLeast(1, "OPENPGPKEY takes a key in base64"); return base64(f, at);
     case 256: {
@@ -110,8 +100,8 @@ export function parseMoreRdata(type: number, f: Token[], at: Token, h: Helpers):
     case 63:
       atLeast(4, "ZONEMD takes a serial, a scheme, a hash algorithm and the digest in hex");
       return bytes(be(h.number(f[0], 0xffffffff), 4), u8(f[1]), u8(f[2]), hex(f.slice(3), at));
-    case 46: {
-      atLeast(9, "RRSIG takes the type covered, algorithm, labels, original TTL, expiration, inception, key tag, signer and signature");
+    case 46: case 24: {
+      atLeast(9, "RRSIG and SIG take the type covered, algorithm, labels, original TTL, expiration, inception, key tag, signer and signature");
       const covered = h.typeNumber(f[0]) ?? OTHER_TYPES[f[0].text.toUpperCase()];
       if (covered === undefined) throw new ZoneError(`unknown type '${f[0].text}'`, f[0].line, f[0].column);
       return bytes(be(covered, 2), algorithm(f[1]), u8(f[2]), be(h.number(f[3], 0xffffffff), 4), be(sigTime(f[4]), 4),
@@ -120,84 +110,7 @@ export function parseMoreRdata(type: number, f: Token[], at: Token, h: Helpers):
     case 29: return loc(f, at);
     case 64: case 65: return svcb(f, at, h);
   }
-  return null;
-}
-
-function hex(f: Token[], at: Token): Uint8Array {
-  const s = f.map((t) => t.text).join("");
-  if (!/^([0-9a-fA-F]{2})+$/.test(s)) throw new ZoneError(`'${s}' is not hex digits in pairs`, f[0]?.line ?? at.line, f[0]?.column ?? at.column);
-  return Uint8Array.from(Buffer.from(s, "hex"));
-}
-
-/** An NSEC3 salt: hex, or "-" for none; with its length byte. */
-function salt(t: Token): number[] {
-  if (t.text === "-") return [0];
-  const b = hex([t], t);
-  if (b.length > 255) throw new ZoneError("a salt is at most 255 bytes", t.line, t.column);
-  return [b.length, ...b];
-}
-
-/** RFC 4648 §7 base32hex without padding, as NSEC3 writes hashed names. */
-function base32hex(t: Token): number[] {
-  const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
-  const s = t.text.toUpperCase();
-  let bits = 0, value = 0;
-  const out: number[] = [];
-  for (const c of s) {
-    const v = digits.indexOf(c);
-    if (v < 0) throw new ZoneError(`'${t.text}' is not base32hex`, t.line, t.column);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) { bits -= 8; out.push((value >> bits) & 0xff); }
-  }
-  if (out.length === 0 || out.length > 255) throw new ZoneError(`'${t.text}' is not a hashed owner name`, t.line, t.column);
-  return out;
-}
-
-/** RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC, or seconds since 1970. */
-function sigTime(t: Token): number {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(t.text);
-  if (m) return (Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000) % 2 ** 32;
-  if (/^\d{1,10}$/.test(t.text) && Number(t.text) <= 0xffffffff) return Number(t.text);
-  throw new ZoneError(`'${t.text}' is not a time (YYYYMMDDHHmmSS, or seconds)`, t.line, t.column);
-}
-
-function base64(f: Token[], at: Token): Uint8Array {
-  const s = f.map((t) => t.text).join("");
-  const b = Buffer.from(s, "base64");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0 || b.toString("base64") !== s) {
-    throw new ZoneError(`'${s.length > 40 ? s.slice(0, 40) + "…" : s}' is not base64`, f[0]?.line ?? at.line, f[0]?.column ?? at.column);
-  }
-  return Uint8Array.from(b);
-}
-
-/** Mnemonics a type list may name though no record of them is read here
- * (IANA's registry, the ones NSD knows). */
-const OTHER_TYPES: Record<string, number> = {
-  MD: 3, MF: 4, MB: 7, MG: 8, MR: 9, NULL: 10, WKS: 11, MINFO: 14, AFSDB: 18, X25: 19, ISDN: 20, RT: 21, NSAP: 22,
-  SIG: 24, KEY: 25, PX: 26, GPOS: 27, NXT: 30, KX: 36, CERT: 37, A6: 38, APL: 42, IPSECKEY: 45, RRSIG: 46, DHCID: 49,
-  NSEC3: 50, NSEC3PARAM: 51, SMIMEA: 53, HIP: 55, CSYNC: 62, ZONEMD: 63, NID: 104, L32: 105, L64: 106, LP: 107,
-  EUI48: 108, EUI64: 109, TA: 32768, DLV: 32769,
-};
-
-/** RFC 4034 §4.1.2: per window of 256 types, its number, the bitmap's
- * length and the bitmap, trailing zero bytes left out. */
-function typeBitmap(f: Token[], h: Helpers): number[] {
-  const types = new Set<number>();
-  for (const t of f) {
-    const n = h.typeNumber(t) ?? OTHER_TYPES[t.text.toUpperCase()] ?? null;
-    if (n === null) throw new ZoneError(`unknown type '${t.text}' in the type list`, t.line, t.column);
-    types.add(n);
-  }
-  const out: number[] = [];
-  for (let w = 0; w < 256; w++) {
-    const bits = new Array(32).fill(0);
-    for (const t of types) if (t >> 8 === w) bits[(t & 0xff) >> 3] |= 0x80 >> (t & 7);
-    let len = 32;
-    while (len > 0 && bits[len - 1] === 0) len--;
-    if (len) out.push(w, len, ...bits.slice(0, len));
-  }
-  return out;
+  return parseHistoricRdata(type, f, at, h) ?? parseAddressRdata(type, f, at, h);
 }
 
 /** RFC 1876 appendix A: `d [m [s]] N|S d [m [s]] E|W alt[m] [size[m] [hp[m] [vp[m]]]]`. */

@@ -41,6 +41,7 @@ export const TYPES: Record<string, number> = {
   CAA: 257, ...MORE_TYPES,
 };
 const MAX_TTL = 0x7fffffff; // RFC 2181 §8
+const T_OPT = 41;
 /** The TTL of a record when the file gives none anywhere before it: NSD 4's. */
 const DEFAULT_TTL = 3600;
 
@@ -275,6 +276,10 @@ export function parseMasterFile(src: string, origin: Uint8Array | null): ParseRe
     if (!typeTok) throw new ZoneError("a record needs a type", first.line, first.column);
     const type = typeNumber(typeTok);
     if (type === null) throw new ZoneError(`unknown type '${typeTok.text}' (write TYPEnnn and \\# RDATA for others, RFC 3597)`, typeTok.line, typeTok.column);
+    if (type === T_OPT) {
+      // NSD 4.6 takes `OPT \# ...` and would serve it as data; a client reads an OPT outside additional as a malformed message.
+      throw new ZoneError("OPT is EDNS's pseudo-record, made per message (RFC 6891 §6.1.1), never zone data: remove it", typeTok.line, typeTok.column);
+    }
     const rdata = parseRdata(type, tokens.slice(k + 1), typeTok, origin);
     if (ttl === null) {
       // RFC 2308 §4: $TTL, else the last explicit TTL, else NSD's default.

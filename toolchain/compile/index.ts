@@ -11,6 +11,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import asc from "assemblyscript/dist/asc.js";
 import { BuildError, type SourceLocation } from "../diagnostics.ts";
+import { root } from "../root.ts";
+import { parseModule } from "../lower/wasm/module.ts";
+import { explainDiagnostic, findUse, hostApiMessage, hostImports } from "./host-apis.ts";
 
 export interface CompileOptions {
   /** The entry file, e.g. apps/hello/main.ts. */
@@ -28,8 +31,13 @@ export interface CompileOptions {
 
 export interface CompileResult {
   wasm: Uint8Array;
+  /** The source map, when extraFlags asked for one (--sourceMap). */
+  sourceMap?: string;
   /** Non-fatal diagnostics, formatted. */
   warnings: string[];
+  /** Every file the compiler looked for, relative to baseDir, with its
+   * text, or null if it did not exist (what the build cache checks). */
+  files: Map<string, string | null>;
 }
 
 interface Diagnostic {
@@ -54,6 +62,19 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 const ERROR = 3; // asc's DiagnosticCategory: Pedantic, Info, Warning, Error
 
+/**
+ * Morgana's libraries as a package: `import { println } from
+ * "morgana/platform"` makes asc look for node_modules/morgana/platform.ts
+ * and then node_modules/morgana/platform/index.ts (asc resolves package
+ * imports through node_modules folders, not package.json); both mean
+ * libos/platform/ of this Morgana, wherever the app is. The file to read
+ * for `file`, or undefined when it is not such an import.
+ */
+export function packageFile(file: string): string | undefined {
+  const m = /[\\/]node_modules[\\/]morgana[\\/](.+)$/.exec(file);
+  return m ? path.join(root, "libos", m[1]) : undefined;
+}
+
 export async function compile(opts: CompileOptions): Promise<CompileResult> {
   const baseDir = path.resolve(opts.baseDir ?? process.cwd());
   const entry = path.relative(baseDir, path.resolve(baseDir, opts.entry));
@@ -63,6 +84,7 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
   const stderr: string[] = [];
   // What asc read, by its normalized path, to place diagnostics.
   const sources = new Map<string, string>();
+  const files = new Map<string, string | null>();
 
   const argv = [
     entry,
@@ -77,17 +99,26 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
   ];
   const result = await asc.main(argv, {
     readFile: async (file: string, dir: string) => {
-      const full = path.resolve(dir, file);
-      const rel = path.relative(baseDir, full);
+      const asked = path.resolve(dir, file);
+      const rel = path.relative(baseDir, asked);
       let text: string | null = opts.virtualFiles?.[rel] ?? null;
       if (text === null) {
+        // What the file really is (a package import of morgana's libraries
+        // is read from libos/), as the build cache must check it.
+        const full = packageFile(asked) ?? asked;
+        const real = path.relative(baseDir, full);
         try {
           text = await readFile(full, "utf8");
         } catch {
+          files.set(real, null);
           return null;
         }
+        files.set(real, text);
       }
       sources.set(rel, text);
+      // asc names a package's files ~lib/PACKAGE/...: diagnostics look them up so.
+      const pkg = /(?:^|[\\/])node_modules[\\/](.*)$/.exec(rel);
+      if (pkg) sources.set(`~lib/${pkg[1].split(path.sep).join("/")}`, text);
       return text;
     },
     writeFile: (name: string, contents: Uint8Array | string) => {
@@ -98,14 +129,16 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
     stderr: { write: (s: string) => (stderr.push(String(s)), true) } as never,
     reportDiagnostic: (d: Diagnostic) => {
       let location: SourceLocation | undefined;
+      let lineText = "";
       const file = d.range?.source?.normalizedPath;
       if (d.range && file !== undefined) {
         const text = sources.get(file);
         const at = text === undefined ? { line: 0, column: 0 } : lineColumn(text, d.range.start);
         location = { file, ...at };
+        lineText = text?.split("\n")[at.line - 1] ?? "";
       }
       const where = location ? `${location.file}:${location.line}:${location.column}: ` : "";
-      const text = `${where}AS${d.code}: ${d.message}`;
+      const text = `${where}AS${d.code}: ${explainDiagnostic(d.code, d.message, lineText) ?? d.message}`;
       if (d.category === ERROR) errors.push({ text, location });
       else warnings.push(text);
     },
@@ -124,5 +157,19 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
     const why = result.error?.message ?? "no module was produced";
     throw new BuildError("E_ASC", `${why}${stderr.length ? "\n" + stderr.join("") : ""}`);
   }
-  return { wasm, warnings };
+  // Host APIs asc's standard library imports from "env" (console.log,
+  // Date.now, ...) would otherwise fail only when the image is linked.
+  const host = hostImports(parseModule(wasm).imports);
+  if (host.length) {
+    const err = (i: { module: string; field: string }) => {
+      const what = i.module === "env" ? i.field : `${i.module}.${i.field}`;
+      return { message: hostApiMessage(i.field.split(".")[0], what), location: findUse(i.field, files) };
+    };
+    const [first, ...rest] = host.map(err);
+    throw new BuildError("E_HOST_API", first.message, first.location,
+      rest.map((r) => `${r.location ? `${r.location.file}:${r.location.line}:${r.location.column}: ` : ""}${r.message}`));
+  }
+  const map = outputs.get("out.wasm.map");
+  const sourceMap = map === undefined ? undefined : typeof map === "string" ? map : Buffer.from(map).toString("utf8");
+  return { wasm, warnings, files, sourceMap };
 }

@@ -16,13 +16,15 @@
  * no compiler is E_CC_MISSING; a bad device list is E_MANIFEST.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../root.ts";
 import { BuildError } from "../diagnostics.ts";
 import { loweredCodeFlags } from "../lower/flags.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
-import { targets, type TargetName } from "../targets/index.ts";
+import { targets, type Target, type TargetName } from "../targets/index.ts";
 import { imageMemory, initialMemoryBytes, minimumMem } from "./memory.ts";
 
 export interface LinkOptions {
@@ -41,8 +43,23 @@ export interface LinkOptions {
   /** Compile the application's C for size (-Os) rather than speed (-O2):
    * app.json's `"optimize": "size"`. */
   optimizeForSize?: boolean;
+  /** Further C files of the application (a split lowering), compiled in
+   * parallel with `appC`. */
+  appUnits?: string[];
+  /** The optimisation flag for the application's C, e.g. "-O1" in the
+   * development profile; overrides optimizeForSize. */
+  appOptLevel?: string;
+  /** Where compiled boot objects are kept (default build/boot-objects). */
+  bootCacheDir?: string;
   /** The tender interface the image is for (toolchain/targets); hvt by default. */
   target?: TargetName;
+}
+
+export interface LinkResult {
+  image: string;
+  bytes: number;
+  /** The least --mem (MiB) the image boots in (its memory note). */
+  minMem: number;
 }
 
 
@@ -144,18 +161,55 @@ export async function bootSources(): Promise<string[]> {
   return targets.hvt.bootSources();
 }
 
-export interface LinkResult {
-  image: string;
-  bytes: number;
-  /** The least --mem (MiB) the image boots in (its memory note). */
-  minMem: number;
+/**
+ * The boot objects for one flag set, compiled once and shared by every
+ * build that uses the same compiler, flags and boot sources: they live in
+ * CACHEDIR/KEY/, KEY hashing all of that. A set is compiled in a
+ * private folder and renamed into place, so parallel builds never see half
+ * of one (the loser of a race throws its copy away).
+ */
+export async function bootObjects(debug: boolean, cacheDir = path.join(root, "build", "boot-objects"),
+  target: Target = targets.hvt, defines: string[] = []): Promise<string[]> {
+  const sources = await target.bootSources();
+  // The target's defines and the app's (its net devices size the ring pool)
+  // are part of the flag set, so each set has its own objects.
+  const flags = [...(debug ? ["-g"] : []), ...target.bootDefines, ...defines];
+  // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
+  // "Rings"); only the files that need floating point, which run in ring 3, may.
+  const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
+  const withoutSse = sources.filter((s) => !bootSseFiles.has(path.basename(s)));
+  const commands = [
+    ["-c", ...codeFlags, ...flags, ...bootFlags, "-mgeneral-regs-only", ...withoutSse],
+    ["-c", ...codeFlags, ...flags, ...bootFlags, ...withSse],
+  ].filter((c) => c.some((a) => sources.includes(a)));
+  const hash = createHash("sha256").update(compiler()).update(JSON.stringify(commands));
+  const inputs = [
+    ...(await readdir(bootDir)).sort().map((n) => path.join(bootDir, n)),
+    ...sources.filter((f) => path.dirname(f) !== bootDir),
+    ...(await readdir(runtimeDir)).filter((n) => n.endsWith(".h")).sort().map((n) => path.join(runtimeDir, n)),
+  ];
+  for (const f of inputs) {
+    if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
+  }
+  const dir = path.join(cacheDir, hash.digest("hex").slice(0, 16));
+  const objects = sources.map((s) => path.join(dir, path.basename(s).replace(/\.[cS]$/, ".o")));
+  if (existsSync(dir)) return objects;
+  await mkdir(path.dirname(dir), { recursive: true });
+  const scratch = await mkdtemp(`${dir}.partial-`);
+  try {
+    await Promise.all(commands.map((c) => run(c, scratch, "compiling boot/")));
+    await rename(scratch, dir);
+  } catch (e) {
+    await rm(scratch, { recursive: true, force: true });
+    if (!existsSync(dir)) throw e;
+  }
+  return objects;
 }
 
 export async function link(opts: LinkOptions): Promise<LinkResult> {
   const debug = opts.debug ?? false;
   const buildDir = path.resolve(opts.buildDir);
-  const bootObjDir = path.join(buildDir, "boot");
-  await mkdir(bootObjDir, { recursive: true });
+  await mkdir(buildDir, { recursive: true });
   await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
   const manifest = path.join(buildDir, "manifest.s");
   await writeFile(manifest, manifestNote(opts.devices));
@@ -169,25 +223,24 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   // pool) and its Wasm memory's initial pages (the memory note, hvt.ld).
   const netDevices = `-DMORGANA_NET_DEVICES=${opts.devices.filter((d) => d.type === "net").length}`;
   const initialBytes = initialMemoryBytes(await readFile(opts.appC, "utf8"));
-  const sources = await target.bootSources();
-  // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
-  // "Rings"); only the files that need floating point, which run in ring 3, may.
-  const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
-  const withoutSse = sources.filter((s) => !bootSseFiles.has(path.basename(s)));
-  // hvt.ld places code from the object named morgana_app.o first.
+  const optLevel = opts.appOptLevel ?? (opts.optimizeForSize ? "-Os" : "-O2");
+  const appFlagsAll = [...codeFlags.map((f) => (f === "-O2" ? optLevel : f)), ...g, ...appFlags, ...target.appDefines];
+  // hvt.ld places code from the object named morgana_app.o first; the
+  // objects of a split application are first joined into it (ld -r).
   const appObj = path.join(buildDir, "morgana_app.o");
-  await Promise.all([
-    run(["-c", ...codeFlags, ...g, ...bootFlags, ...target.bootDefines, netDevices, "-mgeneral-regs-only", ...withoutSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...codeFlags, ...g, ...bootFlags, ...target.bootDefines, netDevices, ...withSse], bootObjDir, "compiling boot/"),
-    run(["-c", ...(opts.optimizeForSize ? codeFlags.map((f) => (f === "-O2" ? "-Os" : f)) : codeFlags), ...g, ...appFlags, ...target.appDefines,
-      path.resolve(opts.appC), "-o", appObj], buildDir, `compiling ${opts.appC}`),
+  const units = [opts.appC, ...(opts.appUnits ?? [])].map((u) => path.resolve(u));
+  const unitObjs = units.length === 1 ? [appObj] : units.map((_, i) => path.join(buildDir, `morgana_app_${i}.o`));
+  const [bootObjs] = await Promise.all([
+    bootObjects(debug, opts.bootCacheDir, target, [netDevices]),
+    ...units.map((u, i) => run(["-c", ...appFlagsAll, u, "-o", unitObjs[i]], buildDir, `compiling ${u}`)),
   ]);
-  const bootObjs = sources.map((s) => path.join(bootObjDir, path.basename(s).replace(/\.[cS]$/, ".o")));
+  if (units.length > 1) await run(["-nostdlib", "-r", ...unitObjs, "-o", appObj], buildDir, "joining the application's objects");
   const image = path.resolve(opts.out);
   // Linked under a private name and renamed: a tender or test reading the
   // image meanwhile sees the old one or the new one, never half of one.
   const partial = `${image}.${process.pid}.partial`;
-  await run([...linkFlags(debug, target.linkerScript), `-Wl,--defsym=morgana_memory0_initial_bytes=${initialBytes}`, ...g, appObj, ...bootObjs, manifest, assets, "-o", partial], buildDir, "linking the image");
+  await run([...linkFlags(debug, target.linkerScript), `-Wl,--defsym=morgana_memory0_initial_bytes=${initialBytes}`, ...g,
+    appObj, ...bootObjs, manifest, assets, "-o", partial], buildDir, "linking the image");
   const elf = new Uint8Array(await readFile(partial));
   const needs = imageMemory(elf);
   if (needs === undefined) throw new BuildError("E_CC", `the linked image has no memory note (${target.linkerScript} writes it)`);

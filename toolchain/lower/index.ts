@@ -15,6 +15,9 @@ export interface LowerOptions {
   headerName: string;
   /** For messages: where the module came from. */
   source?: string;
+  /** Split the functions over this many C files (default 1); see
+   * c/module.ts. */
+  units?: number;
 }
 
 export type { LowerOutput };
@@ -29,7 +32,7 @@ export function lower(wasm: Uint8Array, opts: LowerOptions): LowerOutput {
   }
   try {
     const m = parseModule(wasm);
-    return emitModule(m, wasm, opts.prefix, opts.headerName);
+    return emitModule(m, wasm, opts.prefix, opts.headerName, opts.units ?? 1);
   } catch (e) {
     if (e instanceof MalformedError) {
       throw new RefusedModule("E_WASM_INVALID", `${where}: malformed module at byte ${e.offset}: ${e.message}`);

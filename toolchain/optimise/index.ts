@@ -11,6 +11,9 @@ export interface OptimiseOptions {
   /** "speed" (default): inline generously, as asc -O3 does; "size": shrink
    * (app.json `"optimize": "size"`). */
   goal?: "speed" | "size";
+  /** "quick" (the dev profile): binaryen's first level and little
+   * inlining, several times faster than "full" (the default). */
+  effort?: "full" | "quick";
 }
 
 export function optimise(wasm: Uint8Array, opts: OptimiseOptions = {}): Uint8Array {
@@ -28,6 +31,15 @@ export function optimise(wasm: Uint8Array, opts: OptimiseOptions = {}): Uint8Arr
       F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.SignExt | F.ReferenceTypes | F.Multivalue,
     );
     const size = opts.goal === "size";
+    if (opts.effort === "quick") {
+      binaryen.setOptimizeLevel(1);
+      binaryen.setShrinkLevel(0);
+      binaryen.setAlwaysInlineMaxSize(2);
+      binaryen.setFlexibleInlineMaxSize(20);
+      binaryen.setOneCallerInlineMaxSize(-1);
+      binaryen.setAllowInliningFunctionsWithLoops(false);
+      return run(m);
+    }
     binaryen.setOptimizeLevel(size ? 2 : 3);
     binaryen.setShrinkLevel(size ? 2 : 0);
     // AssemblyScript reaches typed arrays, strings and the allocator
@@ -37,13 +49,18 @@ export function optimise(wasm: Uint8Array, opts: OptimiseOptions = {}): Uint8Arr
     binaryen.setFlexibleInlineMaxSize(size ? 65 : 70);
     binaryen.setOneCallerInlineMaxSize(size ? 80 : 200);
     binaryen.setAllowInliningFunctionsWithLoops(!size);
-    binaryen.setDebugInfo(true); // keep the name section
-    binaryen.setTrapsNeverHappen(false);
-    binaryen.setFastMath(false); // NaN bits and signed zeros are observable
-    m.optimize();
-    if (!m.validate()) throw new BuildError("E_WASM_INVALID", "binaryen produced an invalid module");
-    return m.emitBinary();
+    return run(m);
   } finally {
     m.dispose();
   }
+}
+
+/** binaryen's pipeline at the levels set, keeping what must survive. */
+function run(m: binaryen.Module): Uint8Array {
+  binaryen.setDebugInfo(true); // keep the name section
+  binaryen.setTrapsNeverHappen(false);
+  binaryen.setFastMath(false); // NaN bits and signed zeros are observable
+  m.optimize();
+  if (!m.validate()) throw new BuildError("E_WASM_INVALID", "binaryen produced an invalid module");
+  return m.emitBinary();
 }

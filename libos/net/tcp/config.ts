@@ -51,6 +51,12 @@ export class TcpConfig {
    * (RFC 1122 §4.2.3.5 R2: at least 100 s; 12 backoffs from 200 ms
    * reach ~100 s with the 60 s cap). */
   maxRetries: i32 = 12;
+  /** Retransmissions, and zero-window probes answered or not, before a
+   * connection the application has closed (an orphan: nobody will read or
+   * write it again) is dropped: Linux's tcp_orphan_retries (8 when left
+   * at 0), ~100 s of backoff from 200 ms. A peer that keeps its window
+   * shut cannot hold an orphan's slot for longer. */
+  orphanRetries: i32 = 8;
   /** SYN or SYN-ACK retransmissions before giving up (R2 for SYNs: at
    * least 3 minutes is asked; Linux gives up after ~63 s with 5). */
   synRetries: i32 = 5;

@@ -98,6 +98,12 @@ export class TcpConnection {
   retries: i32 = 0;
   /** The retransmission timer is probing a zero window. */
   persisting: bool = false;
+  /** Zero-window probes since the window closed, and of them those sent
+   * with nothing heard from the peer since the one before. */
+  probes: i32 = 0;
+  probesUnanswered: i32 = 0;
+  /** When the last zero-window probe went out. */
+  lastProbe: i64 = 0;
   /** The retransmission timer is set for a tail loss probe (RFC 8985). */
   probing: bool = false;
   /** A tail loss probe went out since the last new acknowledgement. */
@@ -132,6 +138,10 @@ export class TcpConnection {
    * challenge): such ACKs are rate-limited per connection (layer.ts). */
   lastInvalidAck: i64 = i64.MIN_VALUE;
 
+  /** The application was told of less send space than the buffer holds
+   * (a short write or fill, or writeSpace read): `writable` is due when
+   * an acknowledgement frees some (Flow's promise). */
+  wantWritable: bool = false;
   /** Waiting in the layer's flush list. */
   queued: bool = false;
   /** Not in the layer's table any more. */
@@ -203,6 +213,7 @@ export class TcpConnection {
   writeBytes(ptr: usize, len: i32): i32 {
     const space = this.sendSpace;
     const n = len < space ? len : space;
+    if (n < len) this.wantWritable = true;
     if (n <= 0) return 0;
     this.snd!.write(ptr, n);
     this.layer.schedule(this);
@@ -213,6 +224,7 @@ export class TcpConnection {
    * how many it wrote. */
   fill(src: ByteSource, max: i32): i32 {
     const space = this.sendSpace;
+    if (space < max) this.wantWritable = true;
     if (space <= 0 || max <= 0) return 0;
     const n = this.snd!.fill(src, max);
     if (n > 0) this.layer.schedule(this);
@@ -241,6 +253,7 @@ export class TcpConnection {
    * from now on are acknowledged and dropped, and the handler hears only
    * `closed`. Unlike abort(), bytes already written are still delivered. */
   close(): void {
+    if (!this.appClosed && !this.dead && !this.inTimeWait) this.layer.orphaned(this);
     this.appClosed = true;
     const r = this.rcv;
     if (r !== null) r.consume(r.unread);

@@ -77,106 +77,75 @@ export class TcpCounters extends Counters {
   /** ACKs not sent for out-of-window or PAWS-failing segments: one per
    * connection per ackLimitInterval (Linux tcp_invalid_ratelimit). */
   invalidAcksLimited: u64 = 0;
+  /** Orphans (connections the application closed) dropped after
+   * orphanRetries retransmissions. */
+  orphanTimeouts: u64 = 0;
+  /** Orphans dropped after orphanRetries zero-window probes. */
+  orphanProbeTimeouts: u64 = 0;
+  /** Connections dropped after maxRetries unanswered zero-window probes. */
+  probeTimeouts: u64 = 0;
+  /** Orphans reset, oldest first, to make room for a new connection
+   * when the table was full. */
+  orphansReclaimed: u64 = 0;
+  /** Connections a listener's acceptor could spare (an idle one) reset to
+   * make room for a new connection when the table was full. */
+  idleReclaimed: u64 = 0;
   /** Full collections run because the heap grew past half the limit. */
   collections: u64 = 0;
 
   visit(v: CounterVisitor): void {
-
     v.count("segmentsIn", this.segmentsIn);
-
     v.count("segmentsOut", this.segmentsOut);
-
     v.count("superSegmentsOut", this.superSegmentsOut);
-
     v.count("dropMalformed", this.dropMalformed);
-
     v.count("dropBadChecksum", this.dropBadChecksum);
-
     v.count("dropBroadcast", this.dropBroadcast);
-
     v.count("dropNoListener", this.dropNoListener);
-
     v.count("dropNoRoom", this.dropNoRoom);
-
     v.count("dropBacklog", this.dropBacklog);
-
     v.count("dropOutOfWindow", this.dropOutOfWindow);
-
     v.count("dropZeroWindow", this.dropZeroWindow);
-
     v.count("dropPaws", this.dropPaws);
-
     v.count("dropBadAck", this.dropBadAck);
-
     v.count("dropAfterFin", this.dropAfterFin);
-
     v.count("dropOutOfOrder", this.dropOutOfOrder);
-
     v.count("outOfOrder", this.outOfOrder);
-
     v.count("challengeAcks", this.challengeAcks);
-
     v.count("challengeAcksLimited", this.challengeAcksLimited);
-
     v.count("resetsIn", this.resetsIn);
-
     v.count("resetsOut", this.resetsOut);
-
     v.count("finsIn", this.finsIn);
-
     v.count("passiveOpens", this.passiveOpens);
-
     v.count("activeOpens", this.activeOpens);
-
     v.count("cookiesSent", this.cookiesSent);
-
     v.count("cookiesAccepted", this.cookiesAccepted);
-
     v.count("cookiesRefused", this.cookiesRefused);
-
     v.count("refused", this.refused);
-
     v.count("retransmits", this.retransmits);
-
     v.count("synRetransmits", this.synRetransmits);
-
     v.count("rtoExpired", this.rtoExpired);
-
     v.count("spuriousTimeouts", this.spuriousTimeouts);
-
     v.count("fastRetransmits", this.fastRetransmits);
-
     v.count("lostRetransmits", this.lostRetransmits);
-
     v.count("tailProbes", this.tailProbes);
-
     v.count("dupAcksIn", this.dupAcksIn);
-
     v.count("windowProbes", this.windowProbes);
-
     v.count("keepaliveProbes", this.keepaliveProbes);
-
     v.count("timeouts", this.timeouts);
-
     v.count("timeWaitSkipped", this.timeWaitSkipped);
-
     v.count("timeWaitReused", this.timeWaitReused);
-
     v.count("closedNormal", this.closedNormal);
-
     v.count("closedReset", this.closedReset);
-
     v.count("closedTimeout", this.closedTimeout);
-
     v.count("closedAborted", this.closedAborted);
-
     v.count("collections", this.collections);
-
     v.count("dropSynFin", this.dropSynFin);
-
     v.count("optionsIgnored", this.optionsIgnored);
-
     v.count("invalidAcksLimited", this.invalidAcksLimited);
-
+    v.count("orphanTimeouts", this.orphanTimeouts);
+    v.count("orphanProbeTimeouts", this.orphanProbeTimeouts);
+    v.count("probeTimeouts", this.probeTimeouts);
+    v.count("orphansReclaimed", this.orphansReclaimed);
+    v.count("idleReclaimed", this.idleReclaimed);
   }
 }

@@ -23,6 +23,12 @@
 //   pools; defaults from the guest memory, boot arguments to override them
 //   (config.ts, args.ts). A full send buffer says so (write returns less);
 //   a full receive buffer closes the window. Nothing grows with traffic.
+// - Orphans (connections the application closed) are bounded as Linux's
+//   tcp_orphan_retries bounds them: `orphanRetries` retransmissions or
+//   zero-window probes (answered or not), ~100 s. When the table is full,
+//   a new SYN takes the slot of the oldest orphan, else of a connection
+//   a listener's FlowAcceptor.spareFlow() offers (an idle one: TCP does
+//   not know what is idle for the protocol above), reset to make room.
 // - What applications hold of a connection is a TcpSocket (socket.ts): a
 //   Flow (libos/flow: received/consume, write/fill with backpressure,
 //   shutdown, close, abort, endpoints) plus keepalive, state and

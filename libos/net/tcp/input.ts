@@ -294,9 +294,11 @@ function deliver(c: TcpConnection, readable: bool, writable: bool, finished: boo
       if (c.dead) return;
     }
   }
-  // Whenever an ACK freed space, refused write or not: a writer that
-  // checked writeSpace before writing waits for this too.
-  if (writable && c.sendSpace > 0) {
+  // An ACK freed space and the application was told of less than all of
+  // it, by a short write or by reading writeSpace: a writer that checked
+  // the space before writing waits for this as much as a refused one.
+  if (writable && c.wantWritable && c.sendSpace > 0) {
+    c.wantWritable = false;
     h.writable(c.socket);
     if (c.dead) return;
   }

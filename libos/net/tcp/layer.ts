@@ -85,6 +85,11 @@ export class TcpLayer extends StreamTransport {
   private heapMark: i64 = 0;
   private readonly memoryLimit: i64 = memoryLimit();
   private challengeSecond: i64 = -1;
+  /** Connections the application closed, in the order it closed them
+   * (the oldest at orphanHead); dead ones are skipped, and pruned when the
+   * queue grows past twice the table. */
+  private orphans: TcpConnection[] = [];
+  private orphanHead: i32 = 0;
 
   constructor(readonly ip: IpFamilies, readonly config: TcpConfig = TcpConfig.forMemory(memoryLimit())) {
     super();
@@ -279,6 +284,56 @@ export class TcpLayer extends StreamTransport {
   }
 
   // ----------------------------------------------------- ends of connections
+
+  /** `c` was just closed by its application: it may be reclaimed. */
+  orphaned(c: TcpConnection): void {
+    const q = this.orphans;
+    if (q.length >= 2 * this.config.maxConnections) this.pruneOrphans();
+    q.push(c);
+  }
+
+  /** Keep only the live orphans, in order. */
+  private pruneOrphans(): void {
+    const q = this.orphans;
+    let n = 0;
+    for (let i = this.orphanHead; i < q.length; i++) {
+      const c = unchecked(q[i]);
+      if (!c.dead && !c.inTimeWait) unchecked(q[n++] = c);
+    }
+    q.length = n;
+    this.orphanHead = 0;
+  }
+
+  /** The table is full and a new connection wants in: reset the oldest
+   * orphan (Linux likewise lets orphans go first under pressure,
+   * tcp_out_of_resources), else a connection a listener's acceptor can
+   * spare (an idle one). Whether a slot was freed. */
+  makeRoom(): bool {
+    const q = this.orphans;
+    while (this.orphanHead < q.length) {
+      const c = unchecked(q[this.orphanHead++]);
+      if (c.dead || c.inTimeWait) continue;
+      if (this.orphanHead == q.length) {
+        q.length = 0;
+        this.orphanHead = 0;
+      }
+      this.counters.orphansReclaimed++;
+      c.abort();
+      return true;
+    }
+    q.length = 0;
+    this.orphanHead = 0;
+    const all = this.listeners.values();
+    for (let i = 0; i < all.length; i++) {
+      const f = all[i].handler.spareFlow();
+      if (f !== null && !f.isClosed) {
+        this.counters.idleReclaimed++;
+        f.abort();
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Both FINs are in: the state is TIME-WAIT (the caller set it); once
    * the segment is processed, settleTimeWait() finishes the move. */

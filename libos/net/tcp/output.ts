@@ -55,6 +55,8 @@ export function sendData(c: TcpConnection): bool {
   // ACK: probe it (RFC 9293 §3.8.6.1).
   if (!sent && c.sndWnd == 0 && c.sndNxt == c.sndUna && unsentBytes(c) > 0 && !c.rtxTimer.armed) {
     c.persisting = true;
+    c.probes = 0;
+    c.probesUnanswered = 0;
     c.rtxTimer.armAfter(persistInterval(c));
   }
   return sent;

@@ -25,7 +25,7 @@ export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: 
     if (!seg.has(TCP_SYN) && layer.config.synCookies) {
       const mss = layer.isn.checkCookie(layer.localAddress(src), seg.dstPort, src, seg.srcPort, seg.seq - 1, seg.ack - 1, now());
       if (mss != 0) {
-        if (layer.active >= layer.config.maxConnections) {
+        if (layer.active >= layer.config.maxConnections && !layer.makeRoom()) {
           // A good cookie but no room: drop it, so that the peer sends
           // again and gets in once a connection ends (as Linux does when
           // its accept queue overflows).
@@ -48,7 +48,7 @@ export function listenInput(layer: TcpLayer, l: TcpListener, seg: TcpRepr, src: 
     counters.dropSynFin++;
     return;
   }
-  if (layer.active >= layer.config.maxConnections) {
+  if (layer.active >= layer.config.maxConnections && !layer.makeRoom()) {
     counters.dropNoRoom++;
     return;
   }

@@ -34,7 +34,11 @@ export class TcpSocket extends Flow {
   }
 
   get writeSpace(): i32 {
-    return this.tcb.sendSpace;
+    const c = this.tcb;
+    const space = c.sendSpace;
+    // Told there is less than all of it: `writable` when space frees.
+    if (c.snd !== null && space < c.snd!.capacity) c.wantWritable = true;
+    return space;
   }
 
   get unacknowledged(): i32 {

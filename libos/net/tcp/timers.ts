@@ -3,7 +3,12 @@
 // - retransmission (RFC 6298 §5): SYN, data and FIN retransmissions with
 //   exponential backoff; while the peer's window is zero with data
 //   waiting, the same timer sends zero-window probes (RFC 9293 §3.8.6.1),
-//   backing off to `maxPersist` and never giving up on its own;
+//   backing off to `maxPersist`. RFC 9293 §3.8.6.1 keeps probing as long
+//   as the peer answers; we give up after `maxRetries` probes that went
+//   unanswered, and an orphan (closed by the application) after
+//   `orphanRetries` probes whatever the answers, as Linux's
+//   tcp_probe_timer does, so that a peer that acknowledges every probe
+//   with a zero window cannot hold a slot the application let go of;
 // - delayed ACK (RFC 1122 §4.2.3.2, RFC 5681 §4.2);
 // - idle: TIME-WAIT's 2 MSL, the FIN-WAIT-2 limit of a closed connection,
 //   keepalive probes (RFC 1122 §4.2.3.6).
@@ -51,7 +56,22 @@ function retransmitExpired(c: TcpConnection): void {
   const layer = c.layer;
   const cfg = layer.config;
   if (c.persisting) {
-    // Zero-window probe; the timer backs off but the connection stays.
+    // Zero-window probe; the timer backs off. Unanswered probes: nothing
+    // heard since the previous probe went out.
+    if (c.probes > 0 && c.lastHeard < c.lastProbe) c.probesUnanswered++;
+    else c.probesUnanswered = 0;
+    if (c.appClosed && c.probes >= cfg.orphanRetries) {
+      layer.counters.orphanProbeTimeouts++;
+      giveUp(c);
+      return;
+    }
+    if (c.probesUnanswered >= cfg.maxRetries) {
+      layer.counters.probeTimeouts++;
+      giveUp(c);
+      return;
+    }
+    c.probes++;
+    c.lastProbe = now();
     layer.counters.windowProbes++;
     sendProbe(c);
     c.rto.backOff();
@@ -81,10 +101,15 @@ function retransmitExpired(c: TcpConnection): void {
     return;
   }
   if (c.sndUna == c.sndMax) return; // nothing outstanding after all
+  // An orphan's data and FIN have no reader waiting: fewer retransmissions
+  // (Linux's tcp_orphan_retries), ~100 s instead of several minutes.
+  if (c.appClosed && c.retries > cfg.orphanRetries) {
+    layer.counters.orphanTimeouts++;
+    giveUp(c);
+    return;
+  }
   if (c.retries > cfg.maxRetries) {
-    layer.counters.timeouts++;
-    layer.sendReset(c.remote, c.remotePort, c.localPort, c.sndNxt, 0, false);
-    layer.destroy(c, CloseReason.Timeout);
+    giveUp(c);
     return;
   }
   layer.counters.rtoExpired++;
@@ -100,6 +125,14 @@ function retransmitExpired(c: TcpConnection): void {
   // §5.4); output() re-arms the timer with the backed-off value.
   c.sndNxt = c.sndUna;
   output(c);
+}
+
+/** Out of retries: reset the peer and drop the connection. */
+function giveUp(c: TcpConnection): void {
+  const layer = c.layer;
+  layer.counters.timeouts++;
+  layer.sendReset(c.remote, c.remotePort, c.localPort, c.sndNxt, 0, false);
+  layer.destroy(c, CloseReason.Timeout);
 }
 
 function idleExpired(c: TcpConnection, time: i64): void {
@@ -123,9 +156,7 @@ function idleExpired(c: TcpConnection, time: i64): void {
     return;
   }
   if (c.keepProbes >= cfg.keepCount) {
-    layer.counters.timeouts++;
-    layer.sendReset(c.remote, c.remotePort, c.localPort, c.sndNxt, 0, false);
-    layer.destroy(c, CloseReason.Timeout);
+    giveUp(c);
     return;
   }
   layer.counters.keepaliveProbes++;

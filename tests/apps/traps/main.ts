@@ -60,14 +60,28 @@ function exhaustStack(): void {
 function failAssertion(): void {
   assert(one == 2, "the assertion under test");
 }
+// Memory runs out: the allocator's memory.grow is refused at the limit.
+const hoard: ArrayBuffer[] = [];
+function exhaustMemory(): void {
+  for (;;) hoard.push(new ArrayBuffer(1 << 20));
+}
+// Each call keeps a managed local on AssemblyScript's shadow stack, which
+// runs out long before the machine stack.
+function recurseManaged(s: string): i32 {
+  const t = s + "x";
+  return t.length == 0 ? 0 : recurseManaged(t.substring(one)) + one;
+}
+function exhaustShadowStack(): void {
+  println(recurseManaged("x").toString());
+}
 
 const names = [
   "oob-load", "oob-store", "oob-end", "divzero", "overflow", "conversion", "unreachable",
-  "indirect-type", "indirect-null", "indirect-range", "exhaustion", "abort",
+  "indirect-type", "indirect-null", "indirect-range", "exhaustion", "abort", "oom", "shadow-stack",
 ];
 const provoke: (() => void)[] = [
   outOfBoundsLoad, outOfBoundsStore, outOfBoundsAtEnd, divideByZero, overflow, badConversion, reachUnreachable,
-  indirectTypeMismatch, indirectNull, indirectOutOfRange, exhaustStack, failAssertion,
+  indirectTypeMismatch, indirectNull, indirectOutOfRange, exhaustStack, failAssertion, exhaustMemory, exhaustShadowStack,
 ];
 
 const which = commandLine().trim();

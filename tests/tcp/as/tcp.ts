@@ -32,6 +32,7 @@ export function setConfig(name: string, value: i64): bool {
   else if (name == "minRto") c.minRto = value;
   else if (name == "maxRto") c.maxRto = value;
   else if (name == "maxRetries") c.maxRetries = <i32>value;
+  else if (name == "orphanRetries") c.orphanRetries = <i32>value;
   else if (name == "synRetries") c.synRetries = <i32>value;
   else if (name == "delayedAck") c.delayedAck = value;
   else if (name == "timeWait") c.timeWait = value;
@@ -144,8 +145,19 @@ let sourceBytes = 0;
 
 export function setSourceBytes(n: i32): void { sourceBytes = n; }
 
+/** The connection listeners offer when TCP needs room (setSpare). */
+let spareId: i32 = -1;
+
+export function setSpare(id: i32): void { spareId = id; }
+
 class Server extends FlowAcceptor {
   constructor(readonly kind: i32, readonly refuse: bool) { super(); }
+  spareFlow(): Flow | null {
+    if (spareId < 0) return null;
+    const c = conns[spareId];
+    spareId = -1;
+    return c;
+  }
   accept(c: Flow): FlowHandler | null {
     const id = idOf(c);
     note(c, "accept " + c.remote.port.toString());

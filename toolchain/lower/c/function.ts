@@ -60,6 +60,9 @@ export interface ModuleNames {
   data(i: number): string;
   /** Records that a multi-value struct is needed. */
   tuple(results: ValType[]): void;
+  /** What a function definition starts with: "static " when the module is
+   * one C file, "" when it is split into several (they call each other). */
+  funcStorage: string;
 }
 
 type Type = ValType | "unknown";
@@ -905,7 +908,7 @@ class FunctionLowering {
   private assemble(): string {
     const t = this.type;
     const params = t.params.map((p, i) => `${cType(p)} l${i}`).join(", ") || "void";
-    const out = [`static ${returnType(t.results)} ${this.names.callee(this.index)}(${params}) {`];
+    const out = [`${this.names.funcStorage}${returnType(t.results)} ${this.names.callee(this.index)}(${params}) {`];
     for (let i = t.params.length; i < this.locals.length; i++) {
       out.push(`  ${cType(this.locals[i])} l${i} = 0;`);
     }

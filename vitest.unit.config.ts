@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+import { workers } from "./vitest.config.ts";
+
+// `npm run test:unit`: every test that needs neither gcc nor KVM (wire
+// formats, the stack and protocols under the Node harness, the compile and
+// optimise stages, the lowering's C shape), so no image is built first.
+// A file belongs here when it runs on a machine with Node alone.
+export default defineConfig({
+  test: {
+    include: [
+      "tests/wire/**/*.test.ts",
+      "tests/net/**/*.test.ts",
+      "tests/tcp/**/*.test.ts",
+      "tests/http/**/*.test.ts",
+      "tests/harness/**/*.test.ts",
+      "tests/platform/**/*.test.ts",
+      "tests/dns/{dhcp-client,dhcp-wire,dns-wire,resolver,server}.test.ts",
+      "tests/lower/{codegen,refuse}.test.ts",
+      "tests/boot/manifest.test.ts",
+      "tests/toolchain/{compile,optimise,typecheck,messages,warnings}.test.ts",
+    ],
+    // tcpdump.test.ts reads a capture back with tcpdump: a Linux tool, not gcc.
+    testTimeout: 120_000,
+    pool: "forks",
+    maxWorkers: workers,
+    reporters: ["default"],
+  },
+});
