@@ -31,7 +31,7 @@ describe("morgana build", () => {
   test("an unknown target or option is a usage error, exit 2", async () => {
     const t = await morgana(["build", "--target", "xen"]);
     expect(t.code).toBe(2);
-    expect(t.stderr).toMatch(/unknown target "xen" \(targets: hvt, spt\)/);
+    expect(t.stderr).toMatch(/unknown target "xen" \(targets: hvt, spt, node\)/);
     const r = await morgana(["build", "--frobnicate"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option --frobnicate/);
