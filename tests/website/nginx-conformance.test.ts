@@ -48,7 +48,7 @@ const DELIBERATE: Record<string, { aspects: string[]; why: string }> = {
   "GET /%c0%ae%c0%ae/hello.txt (overlong UTF-8)": { aspects: ["status", "open"], why: "invalid UTF-8 in a path is 400 (issue 12 item 10); nginx looks the bytes up (404)" },
   "If-Match: another": { aspects: ["open"], why: "a 412 is a complete answer: the connection stays open; nginx closes" },
   "If-Unmodified-Since: 1994": { aspects: ["open"], why: "a 412 keeps the connection open" },
-  "Range: bytes=10-5 (invalid)": { aspects: ["status"], why: "RFC 9110 §14.1.1: an invalid range set is ignored (200); nginx answers 416" },
+  "Range: bytes=10-5 (invalid)": { aspects: ["status"], why: "RFC 9110 §14.1.1: the range is invalid, and a server may ignore Range (§14.2): 200; nginx answers 416" },
   "Range: two ranges": { aspects: ["status"], why: "no multipart/byteranges: several ranges get the whole file (RFC 9110 §14.2 allows ignoring Range)" },
   "HEAD with Range": { aspects: ["status"], why: "RFC 9110 §14.2: range handling is defined for GET only; nginx answers HEAD with 206" },
   "Expect: 100-continue, no body": { aspects: ["answers", "status"], why: "RFC 9110 §10.1.1: no 100 (Continue) when the framing says there is no content" },
