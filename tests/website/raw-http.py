@@ -5,9 +5,10 @@
 #
 # requests.json is a list of {"name", "bytes" (base64)}; each is written on
 # a connection of its own, all at once (one thread each), and the answer
-# read until the server closes or stays silent for IDLE seconds (a
-# persistent connection); nothing waits longer than DEADLINE seconds, so a
-# run is bounded whatever the server does. answers.json maps each name to
+# read until the server closes or, once it has said something, stays
+# silent for IDLE seconds (a persistent connection; a loaded machine may
+# be slow to answer at all, not to finish); nothing waits longer than
+# DEADLINE seconds, so a run is bounded whatever the server does. answers.json maps each name to
 # {"bytes" (base64), "closed": whether the server closed (or reset) the
 # connection}.
 import base64, json, socket, sys, threading, time
@@ -24,7 +25,8 @@ def ask(host, port, request, out):
         s.sendall(request)
         end = time.monotonic() + DEADLINE
         while time.monotonic() < end:
-            s.settimeout(min(IDLE, max(0.01, end - time.monotonic())))
+            left = max(0.01, end - time.monotonic())
+            s.settimeout(min(IDLE, left) if got else left)
             try:
                 chunk = s.recv(65536)
             except socket.timeout:
