@@ -107,6 +107,17 @@ export const REQUESTS: RawRequest[] = [
   { name: "OPTIONS", text: `OPTIONS /hello.txt HTTP/1.1\r\n${H}\r\n` },
   { name: "TRACE", text: `TRACE /hello.txt HTTP/1.1\r\n${H}\r\n` },
   { name: "an unknown method", text: `BREW /hello.txt HTTP/1.1\r\n${H}\r\n` },
+  { name: "chunked, a size with leading zeros", text: `POST /hello.txt HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n0000000000000000000003\r\nabc\r\n0\r\n\r\n` },
+  // Spellings of the request line and fields (RFC 9112 §2.2, §3)
+  { name: "bare LF line ends", text: "GET /hello.txt HTTP/1.1\nHost: t\n\n" },
+  { name: "an empty line before the request", text: `\r\n${get("/hello.txt")}` },
+  { name: "two spaces after the method", text: `GET  /hello.txt HTTP/1.1\r\n${H}\r\n` },
+  { name: "a lower-case method", text: `get /hello.txt HTTP/1.1\r\n${H}\r\n` },
+  { name: "GET * (asterisk form)", text: get("*") },
+  { name: "a fragment in the target", text: get("/hello.txt#top") },
+  { name: "absolute form naming another host", text: get("http://other.example/hello.txt") },
+  { name: "a header section of 20000 bytes", text: get("/hello.txt", `X-Big: ${"b".repeat(20000)}\r\n`) },
+  { name: "HTTP/1.0 HEAD", text: "HEAD /hello.txt HTTP/1.0\r\n\r\n", head: [0] },
   // Request lines that cannot be served
   { name: "a request line of 9000 bytes", text: get(`/${"a".repeat(9000)}`) },
   { name: "HTTP/2.0", text: get("/hello.txt", "", "HTTP/2.0") },

@@ -58,6 +58,10 @@ const DELIBERATE: Record<string, { aspects: string[]; why: string }> = {
   "DELETE": { aspects: ["allow"], why: "405 with Allow" },
   "OPTIONS": { aspects: ["allow"], why: "405 with Allow" },
   "TRACE": { aspects: ["allow", "open", "connection-close"], why: "405 with Allow, the connection kept; nginx closes after TRACE" },
+  "chunked, a size with leading zeros": { aspects: ["allow"], why: "405 with Allow (the body read whole, as nginx does)" },
+  "two spaces after the method": { aspects: ["status", "open"], why: "RFC 9112 §3: one SP between the parts; a lenient reading is what lets two parsers disagree (400)" },
+  "a lower-case method": { aspects: ["status", "open"], why: "RFC 9110 §9.1: methods are case-sensitive, so \"get\" is an unknown method (501, kept open); nginx says 400" },
+  "a header section of 20000 bytes": { aspects: ["status"], why: "RFC 6585 §5: 431 for header fields too large; nginx says 400" },
   "an unknown method": { aspects: ["status"], why: "RFC 9110 §15.6.2: 501 for a method we do not recognise; nginx says 405" },
 };
 
