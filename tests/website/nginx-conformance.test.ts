@@ -103,7 +103,7 @@ describe.skipIf(!hasNetns || !!nginxMissing || !!skipReason(SUITE, tender))(`web
   async function ask(host: string, requests: { name: string; bytes: Buffer }[]): Promise<Map<string, { bytes: Buffer; closed: boolean }>> {
     const file = path.join(work, `requests-${host}.json`);
     writeFileSync(file, JSON.stringify(requests.map((r) => ({ name: r.name, bytes: r.bytes.toString("base64") }))));
-    const r = await client.exec(["bash", "-c", `python3 ${CLIENT} ${host} 80 < ${file}`], { timeoutMs: 30_000 });
+    const r = await client.exec(["python3", CLIENT, host, "80", file], { timeoutMs: 30_000 });
     if (r.status !== 0) throw new Error(`raw-http.py ${host}: ${r.stderr}`);
     const got = JSON.parse(r.stdout) as Record<string, { bytes?: string; closed?: boolean }>;
     return new Map(Object.entries(got).map(([k, v]) => {
@@ -129,7 +129,9 @@ describe.skipIf(!hasNetns || !!nginxMissing || !!skipReason(SUITE, tender))(`web
     for (const [i, r] of REQUESTS.entries()) {
       const o = ours.get(r.name)!;
       const t = theirs.get(r.name)!;
-      record.push(`### ${r.name}\n>>> website.hvt got\n${oursReq[i].bytes.toString("latin1")}\n` +
+      const sent = (x: { bytes: Buffer }) => x.bytes.toString("latin1");
+      const toNginx = sent(theirsReq[i]) === sent(oursReq[i]) ? "" : `>>> nginx got\n${sent(theirsReq[i])}\n`;
+      record.push(`### ${r.name}\n>>> website.hvt got\n${sent(oursReq[i])}\n${toNginx}` +
         `<<< website.hvt (${o.closed ? "closed" : "left open"})\n${o.bytes.toString("latin1")}\n` +
         `<<< nginx (${t.closed ? "closed" : "left open"})\n${t.bytes.toString("latin1")}\n`);
       const exchange = (x: { bytes: Buffer; closed: boolean }): Exchange => ({ answers: readAnswers(x.bytes, r.head), closed: x.closed });

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Byte-exact HTTP requests over raw TCP, for tests/website/nginx-conformance.test.ts.
 #
-#   python3 raw-http.py HOST PORT < requests.json > answers.json
+#   python3 raw-http.py HOST PORT requests.json > answers.json
 #
 # requests.json is a list of {"name", "bytes" (base64)}; each is written on
 # a connection of its own, all at once (one thread each), and the answer
@@ -45,7 +45,8 @@ def ask(host, port, request, out):
 
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
-    requests = json.load(sys.stdin)
+    with open(sys.argv[3]) as f:
+        requests = json.load(f)
     answers = {r["name"]: {} for r in requests}
     threads = [threading.Thread(target=ask, args=(host, port, base64.b64decode(r["bytes"]), answers[r["name"]]))
                for r in requests]
