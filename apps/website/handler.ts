@@ -87,12 +87,14 @@ export class WebsiteHandler extends HttpHandler {
     let rep = file;
     const gz = file.gz;
     if (gz !== null && acceptsGzip(req)) rep = gz;
-    res.header("Content-Type", file.type);
+    // Validators on every answer about the file, 304 included (RFC 9110
+    // §15.4.5); its Content-Type and Content-Encoding only with its bytes
+    // (describe()): a 304 should not carry them (§15.4.5), and a 416's
+    // body is text of its own (one Content-Type, §8.3).
     res.header("ETag", rep.etag);
     if (rep.mtime >= 0) res.header("Last-Modified", rep.lastModified);
     res.header("Accept-Ranges", "bytes");
     if (gz !== null) res.header("Vary", "Accept-Encoding");
-    if (rep !== file) res.header("Content-Encoding", "gzip");
 
     // RFC 9110 §13.2.2: If-Match (else If-Unmodified-Since), then
     // If-None-Match (else If-Modified-Since), then Range.
@@ -144,12 +146,20 @@ export class WebsiteHandler extends HttpHandler {
         const first = <i32>(r >> 32);
         const last = <i32>(r & 0xffff_ffff);
         res.header("Content-Range", "bytes " + first.toString() + "-" + last.toString() + "/" + size.toString());
+        describe(res, file, rep);
         res.send(206, new AssetSource(rep.asset, first), <i64>(last - first + 1));
         return;
       }
     }
+    describe(res, file, rep);
     res.send(200, new AssetSource(rep.asset, 0), size);
   }
+}
+
+/** The fields that describe the bytes sent: `rep`, `file` or its gzip variant. */
+function describe(res: HttpResponse, file: SiteFile, rep: SiteFile): void {
+  res.header("Content-Type", file.type);
+  if (rep !== file) res.header("Content-Encoding", "gzip");
 }
 
 /** Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3): listed (or

@@ -9,9 +9,11 @@ import { createNetns, type Netns } from "../support/netns.ts";
 export const CLIENT_ADDR = "10.0.1.1";
 export const SERVER_ADDR = "10.0.1.2";
 
-/** Both namespaces, linked and up; the caller destroys both. */
-export async function linuxPeer(): Promise<{ client: Netns; server: Netns }> {
-  const client = await createNetns();
+/** Both namespaces, linked and up; the caller destroys both. `client`,
+ * when given, is a namespace of the caller's to link instead of a new one
+ * (the conformance suite's, where website.hvt's tap is too). */
+export async function linuxPeer(given?: Netns): Promise<{ client: Netns; server: Netns }> {
+  const client = given ?? await createNetns();
   let server: Netns | null = null;
   try {
     server = await createNetns({ tap: "unused0", hostAddr: "10.0.9.1/24" });
@@ -27,7 +29,7 @@ export async function linuxPeer(): Promise<{ client: Netns; server: Netns }> {
     return { client, server };
   } catch (e) {
     await server?.destroy();
-    await client.destroy();
+    if (!given) await client.destroy();
     throw e;
   }
 }
