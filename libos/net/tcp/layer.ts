@@ -20,7 +20,7 @@ import { IP_HEADROOM, IpDatagram, IpFamilies, IpProtocol } from "../ip";
 import { StreamTransport } from "../transport";
 import { NO_MAC } from "../arp";
 import { moveWindow, newWindow } from "../window";
-import { CloseReason, TcpState, stateName } from "./api";
+import { CloseReason, TcpState } from "./api";
 import { BufferPool, RecvBuffer, SendBuffer } from "./buffer";
 import { TcpConfig } from "./config";
 import { TcpConnection, connectionKey } from "./connection";
@@ -181,28 +181,15 @@ export class TcpLayer extends StreamTransport {
     return c.socket;
   }
 
-  /** Connections in state `st` now. */
-  countIn(st: TcpState): i32 {
-    let n = 0;
-    const all = this.table.values();
-    for (let i = 0; i < all.length; i++) {
-      for (let c: TcpConnection | null = all[i]; c !== null; c = c.nextInBucket) if (c.state == st) n++;
-    }
-    return n;
-  }
-
-  /** How many connections are in each state: "ESTABLISHED=3 TIME-WAIT=1". */
-  stateCounts(): string {
+  /** How many connections are in each state now, indexed by TcpState
+   * (one walk of the table). */
+  countByState(): StaticArray<i32> {
     const counts = new StaticArray<i32>(10);
     const all = this.table.values();
     for (let i = 0; i < all.length; i++) {
       for (let c: TcpConnection | null = all[i]; c !== null; c = c.nextInBucket) counts[<i32>c.state]++;
     }
-    let text = "";
-    for (let s = 0; s < 10; s++) {
-      if (counts[s] > 0) text += (text.length > 0 ? " " : "") + stateName(<TcpState>s) + "=" + counts[s].toString();
-    }
-    return text;
+    return counts;
   }
 
   /** Connections in the table, TIME-WAIT included. */
@@ -566,12 +553,13 @@ class TcpLoad extends Counters {
     v.gauge("rcvpool", <u64>t.rcvPool.allocated);
     v.gauge("sndpool", <u64>t.sndPool.allocated);
     v.gauge("buffers", <u64>t.config.bufferBound);
-    v.gauge("established", <u64>t.countIn(TcpState.Established));
-    v.gauge("finwait1", <u64>t.countIn(TcpState.FinWait1));
-    v.gauge("finwait2", <u64>t.countIn(TcpState.FinWait2));
-    v.gauge("closewait", <u64>t.countIn(TcpState.CloseWait));
-    v.gauge("lastack", <u64>t.countIn(TcpState.LastAck));
-    v.gauge("synreceived", <u64>t.countIn(TcpState.SynReceived));
+    const n = t.countByState();
+    v.gauge("established", <u64>n[<i32>TcpState.Established]);
+    v.gauge("finwait1", <u64>n[<i32>TcpState.FinWait1]);
+    v.gauge("finwait2", <u64>n[<i32>TcpState.FinWait2]);
+    v.gauge("closewait", <u64>n[<i32>TcpState.CloseWait]);
+    v.gauge("lastack", <u64>n[<i32>TcpState.LastAck]);
+    v.gauge("synreceived", <u64>n[<i32>TcpState.SynReceived]);
   }
 }
 
