@@ -10,7 +10,7 @@
 // An IpAddress handed to a receive callback (a datagram's source, …) is
 // reused for the next one, as the datagram is: `clone()` what must outlive
 // the call. Those made by parse, v4() and v6() are the caller's own.
-import { Ipv4Address } from "./address";
+import { Ipv4Address, ipv4ToString } from "./address";
 import { ipv6ToText } from "./dnsrdata";
 
 export const IP_V4: u8 = 4;
@@ -101,11 +101,7 @@ export class IpAddress {
 
   /** Dotted quad, or RFC 5952 text for IPv6. */
   toString(): string {
-    if (this.version == IP_V4) {
-      const a = <u32>this.lo;
-      return (a >> 24).toString() + "." + ((a >> 16) & 0xff).toString() + "." +
-        ((a >> 8) & 0xff).toString() + "." + (a & 0xff).toString();
-    }
+    if (this.version == IP_V4) return ipv4ToString(<u32>this.lo);
     const b = new Uint8Array(16);
     store<u64>(b.dataStart, bswap<u64>(this.hi));
     store<u64>(b.dataStart + 8, bswap<u64>(this.lo));
