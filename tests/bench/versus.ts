@@ -22,6 +22,7 @@ import { tenderPath } from "../support/tender.ts";
 import { root } from "../../toolchain/root.ts";
 import { parseWrk } from "../website/wrk.ts";
 import { median } from "./stats.ts";
+import { page } from "./website.ts";
 import type { Suite, Table } from "./suite.ts";
 
 /** The commits HEAD is compared with, comma separated. */
@@ -31,13 +32,6 @@ const SECONDS = Number(process.env.MORGANA_BENCH_SECONDS ?? 5);
 const QUERIES = ["www.morgana.test A", "morgana.test SOA", "morgana.test MX", "txt.morgana.test TXT", "nothing.morgana.test A"];
 
 interface Image { label: string; website: string; dns: string }
-
-/** A page of `bytes` bytes of HTML. */
-function page(bytes: number): string {
-  const head = "<!DOCTYPE html>\n<html><body><p>";
-  const tail = "</p></body></html>\n";
-  return head + "x".repeat(bytes - head.length - tail.length) + tail;
-}
 
 /** Build website (over `site`) and dns at `ref` with that commit's toolchain. */
 function buildAt(ref: string, label: string, site: string, log: (l: string) => void): { dir: string; image: Image } {
@@ -87,8 +81,8 @@ export const versus: Suite = {
   async run(ctx) {
     const rounds = ctx.rounds ?? 3;
     const site = mkdtempSync(path.join(tmpdir(), "morgana-versus-site-"));
-    writeFileSync(path.join(site, "index.html"), page(612));
-    writeFileSync(path.join(site, "page100k.html"), page(102400));
+    writeFileSync(path.join(site, "index.html"), page(612, "index"));
+    writeFileSync(path.join(site, "page100k.html"), page(102400, "100 KiB"));
     const builds = [...REFS, "HEAD"].map((r) => buildAt(r, r, site, ctx.log));
     const size = (p: string) => `${(statSync(p).size / 1024).toFixed(1)} KB`;
     const sizes = `image sizes: ${builds.map((b) => `${b.image.label} website ${size(b.image.website)}, dns ${size(b.image.dns)}`).join("; ")}`;

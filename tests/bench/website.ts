@@ -56,7 +56,7 @@ const MEM = 128;
 interface Run { rps: number; latencyMs: number; errors: number; requests: number }
 
 /** A page of exactly `bytes` bytes of HTML. */
-function page(bytes: number, title: string): string {
+export function page(bytes: number, title: string): string {
   const head = `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<p>`;
   const tail = "</p>\n</body>\n</html>\n";
   let filler = "";
