@@ -20,7 +20,7 @@
 //   stack.tcp.listen(80, new HttpServer(new Site()));
 //   run();
 import { Logger, NetDevice, fail, parseArguments, registerCounters, countersReport } from "../platform/index";
-import { IpAddress, macToString } from "../wire/index";
+import { IpAddress, ipv4ToString, macToString } from "../wire/index";
 import { ArpLayer } from "../net/arp";
 import {
   ConfigChange, ConfigEvent, ConfigListener, Ipv4Config, Limits,
@@ -141,7 +141,7 @@ export class Stack extends ConfigListener {
       client.start();
     } else {
       log.info("ipv4 " + config.toString() + " gateway " +
-        (config.gateway == 0 ? "none" : new IpAddress(4, 0, config.gateway).toString()) + " (static)" + where);
+        (config.gateway == 0 ? "none" : ipv4ToString(config.gateway)) + " (static)" + where);
       stack.configChanged(new ConfigEvent(ConfigChange.Bound, config, [], "static"));
     }
     return stack;
