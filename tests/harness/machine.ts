@@ -31,6 +31,10 @@ export interface HarnessOptions {
   pcapName?: string;
   /** The image's read-only assets (toolchain/assets/), in path order. */
   assets?: { name: string; bytes: Uint8Array }[];
+  /** Test-only functions added to the "morgana" import module (the only
+   * one the compiler lets an entry import), e.g. a signature verifier
+   * backed by node:crypto; no image has them. */
+  imports?: (h: Harness) => Record<string, (...args: any[]) => unknown>;
 }
 
 /** The image stopped (exit, abort or trap); carried out of the Wasm stack. */
@@ -64,6 +68,7 @@ export class Harness {
   readonly assets: GuestAsset[];
   private rng: number;
   private instance!: WebAssembly.Instance;
+  private readonly extraImports?: (h: Harness) => Record<string, (...args: any[]) => unknown>;
 
   static async start(entry: string, opts: HarnessOptions = {}): Promise<Harness> {
     const module = await loadModule(entry);
@@ -78,6 +83,7 @@ export class Harness {
     this.cmdline = opts.cmdline ?? "";
     this.memoryLimit = opts.memoryLimit ?? 64n << 20n;
     this.assets = encodeAssets(opts.assets ?? []);
+    this.extraImports = opts.imports;
     this.rng = (opts.seed ?? 1) >>> 0;
     // build/pcap/FILE-TEST.DEVICE.pcap, FILE being the test file's name.
     const state = expect.getState();
@@ -197,7 +203,7 @@ export class Harness {
   }
 
   private instantiate(module: WebAssembly.Module): void {
-    const imports = { morgana: this.platform(), env: this.env() };
+    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform() }, env: this.env() };
     this.instance = new WebAssembly.Instance(module, imports);
     // The top-level code (boot arguments, declarations, maybe a whole main).
     this.call("_start");
