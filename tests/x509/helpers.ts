@@ -116,15 +116,18 @@ export class Pki {
 
   /** A certificate for `name`, issued as `opts` says. */
   cert(name: string, opts: CertOptions = {}): Issued {
-    const key = this.key(name, opts.key ?? "ec");
-    const csr = path.join(this.dir, `${name}.csr`);
-    const cert = path.join(this.dir, `${name}.pem`);
-    const extfile = path.join(this.dir, `${name}.ext`);
+    // Files named by serial: two certificates may share a name.
+    const serial = this.serial++;
+    const base = `${serial}-${name.replace(/[^A-Za-z0-9.-]/g, "_")}`;
+    const key = this.key(base, opts.key ?? "ec");
+    const csr = path.join(this.dir, `${base}.csr`);
+    const cert = path.join(this.dir, `${base}.pem`);
+    const extfile = path.join(this.dir, `${base}.ext`);
     writeFileSync(extfile, `[v3]\n${(opts.ext ?? []).join("\n")}\n`);
     this.openssl("req", "-new", "-key", key, "-subj", `/CN=${opts.cn ?? name}`, "-out", csr);
     const signer = opts.issuer ? ["-CA", opts.issuer.cert, "-CAkey", opts.issuer.key] : ["-signkey", key];
     const ext = opts.ext?.length ? ["-extfile", extfile, "-extensions", "v3"] : [];
-    this.openssl("x509", "-req", "-in", csr, ...signer, "-days", String(opts.days ?? 30), "-set_serial", String(this.serial++),
+    this.openssl("x509", "-req", "-in", csr, ...signer, "-days", String(opts.days ?? 30), "-set_serial", String(serial),
       ...ext, "-out", cert);
     return { name, cert, key, der: this.der(cert) };
   }
