@@ -3,7 +3,7 @@
 // with the real openssl command in a temporary folder.
 import { execFileSync } from "node:child_process";
 import { createPublicKey, constants, verify } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Harness } from "../harness/index.ts";
@@ -94,6 +94,8 @@ export interface CertOptions {
   ext?: string[];
   /** The subject's CN (default: the name). */
   cn?: string;
+  /** An existing key file to certify instead of a new key. */
+  keyFile?: string;
 }
 
 /** Certificates and keys made by openssl in a temporary folder. */
@@ -119,7 +121,7 @@ export class Pki {
     // Files named by serial: two certificates may share a name.
     const serial = this.serial++;
     const base = `${serial}-${name.replace(/[^A-Za-z0-9.-]/g, "_")}`;
-    const key = this.key(base, opts.key ?? "ec");
+    const key = opts.keyFile ?? this.key(base, opts.key ?? "ec");
     const csr = path.join(this.dir, `${base}.csr`);
     const cert = path.join(this.dir, `${base}.pem`);
     const extfile = path.join(this.dir, `${base}.ext`);
@@ -148,16 +150,21 @@ export class Pki {
     return new Uint8Array(execFileSync("openssl", ["x509", "-in", pemFile, "-outform", "DER"]));
   }
 
-  /** Write certificates as one PEM file (for openssl verify). */
-  bundle(name: string, certs: Issued[]): string {
+  /** Write certificates (DER) as one PEM file, for openssl verify. */
+  bundle(name: string, certs: Uint8Array[]): string {
     const file = path.join(this.dir, name);
-    writeFileSync(file, certs.map((c) => readFileSync(c.cert, "utf8")).join(""));
+    writeFileSync(file, certs.map(pem).join(""));
     return file;
   }
 
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+export function pem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
 /** A copy of `der` with one byte of its signature (the last byte) changed. */
