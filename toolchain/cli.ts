@@ -5,6 +5,7 @@
  *   morgana lower IN.wasm [-o OUT.c] [--prefix P]
  *   morgana new NAME
  *   morgana boot APP [TENDER OPTIONS] [-- ARGS]
+ *   morgana cert --dev NAME [--rsa | --ed25519] [--out DIR]
  *   morgana help
  *
  * Exit status: 0 on success, 1 on a build error (printed as
@@ -18,6 +19,7 @@ import { listApps, loadApp } from "./app/index.ts";
 import { buildApp, inParallel, prepareApp, type BuildOptions, type PreparedApp } from "./build/index.ts";
 import { profileNames, type ProfileName } from "./build/profiles.ts";
 import { targetNames, targets } from "./build/targets.ts";
+import { certCommand, CertUsageError, certUsage } from "./cert/index.ts";
 import { BuildError } from "./diagnostics.ts";
 import { isCIdentifier } from "./lower/c/names.ts";
 import { lower } from "./lower/index.ts";
@@ -48,6 +50,7 @@ const usage = `usage:
       Boot dist/APP.hvt on Morgana's tender, e.g.
       morgana boot echo --net:service=tap0 -- --ipv4=10.0.0.2/24
 ${runUsage}
+${certUsage}
   morgana help`;
 
 class UsageError extends Error {}
@@ -255,6 +258,9 @@ export async function main(argv: string[]): Promise<number> {
         return await bootCommand(rest);
       case "run":
         return await runCommand(rest);
+      case "cert":
+        for (const line of certCommand(rest).lines) console.log(line);
+        return 0;
       case undefined:
       case "help":
       case "--help":
@@ -265,7 +271,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CertUsageError) {
       console.error(`morgana: ${e.message}\n${usage}`);
       return 2;
     }
