@@ -29,7 +29,7 @@ import { runCommand, runUsage } from "./targets/node/cli.ts";
 import { buildNodeApp } from "./targets/node/build.ts";
 
 const usage = `usage:
-  morgana build [--target ${targetNames.join("|")}|node] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--no-cache] [--OPTION DIR]
+  morgana build [--target ${targetNames.join("|")}|node] [--profile ${profileNames.join("|")}] [--app NAME]... [--keep] [--debug] [--no-cache] [--tls-ca FILE] [--OPTION DIR]
       Build apps/NAME into dist/NAME.hvt (every app without --app), and the
       tender dist/morgana-hvt; with --target spt, into dist/NAME.spt for
       Solo5's solo5-spt (no tender is built); with --target node, into
@@ -40,6 +40,8 @@ const usage = `usage:
       leaves the .wasm and .c files in build/apps/NAME/; --debug keeps debug
       information in the image. An app that embeds files names an option for
       their folder in app.json (--site DIR for the website, --zones DIR for dns).
+      --tls-ca FILE embeds a PEM bundle of trust anchors for the TLS client,
+      checked first (CA or self-signed, RSA/P-256/Ed25519 key, not expired).
   morgana lower IN.wasm [-o OUT.c] [--prefix P]
       Lower any WebAssembly module to C (and OUT.h); see toolchain/lower/README.md.
   morgana new NAME
@@ -112,7 +114,7 @@ function peekOption(appsDir: string, name: string): string | undefined {
  * profile, app names, then options against the apps that take them.
  */
 async function build(argv: string[]): Promise<number> {
-  const fixed = ["--target", "--profile", "--app"];
+  const fixed = ["--target", "--profile", "--app", "--tls-ca"];
   const booleans = ["--keep", "--debug", "--no-cache"];
   const p = parse(argv, (n) => !booleans.includes(n));
   if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
@@ -154,6 +156,7 @@ async function build(argv: string[]): Promise<number> {
   }
   const log = (l: string) => console.log(l);
   if (target === "node") {
+    if (p.flags.has("--tls-ca")) throw new UsageError("--tls-ca is for --target hvt and spt; the node target does not embed trust anchors yet");
     // The development target: Wasm for Node, no lowering, no gcc
     // (toolchain/targets/node).
     const t0 = performance.now();
@@ -166,6 +169,7 @@ async function build(argv: string[]): Promise<number> {
   }
   const opts: BuildOptions = {
     keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), cache: !p.flags.has("--no-cache"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project,
+    tlsCa: last(p, "--tls-ca"),
   };
 
   // Everything that can be checked without compiling, for every app, first.

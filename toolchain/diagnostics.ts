@@ -25,6 +25,7 @@ export const catalogue = {
   E_ZONE: "Fix the zone file at the line shown (RFC 1035 master-file format; see apps/dns/README.md).",
   E_ASSETS: "Check the assets folder: regular files only, inside the folder, under 4 GiB in all.",
   E_USAGE: "Run `morgana help` for the commands and options.",
+  E_TLS_CA: "Give --tls-ca a PEM file of CA certificates (or a self-signed certificate from `morgana cert --dev`) with RSA, P-256 or Ed25519 keys.",
 } as const;
 
 export type DiagnosticCode = keyof typeof catalogue;

@@ -33,8 +33,9 @@ function verifierImports(h: Harness): Record<string, (...args: any[]) => unknown
 export class X509 {
   private constructor(readonly h: Harness) {}
 
-  static async start(): Promise<X509> {
-    return new X509(await Harness.start("tests/x509/as/x509.ts", { imports: verifierImports }));
+  /** `assets`: the image's assets (e.g. the "/tls-ca" bundle). */
+  static async start(assets: { name: string; bytes: Uint8Array }[] = []): Promise<X509> {
+    return new X509(await Harness.start("tests/x509/as/x509.ts", { imports: verifierImports, assets }));
   }
 
   /** Call an export that returns a string; string arguments pinned. */

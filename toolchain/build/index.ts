@@ -19,6 +19,7 @@ import path from "node:path";
 import { root } from "../root.ts";
 import { loadApp, type App } from "../app/index.ts";
 import { collectAssets, packAssets } from "../assets/index.ts";
+import { trustAnchorAsset } from "../cert/anchors.ts";
 import { compile } from "../compile/index.ts";
 import { lower } from "../lower/index.ts";
 import { optimise } from "../optimise/index.ts";
@@ -40,6 +41,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Asset folders given on the command line, by option: { site: "./my-site" }. */
   assetDirs?: Record<string, string>;
+  /** A PEM bundle of trust anchors for the TLS client (--tls-ca; toolchain/cert/anchors.ts). */
+  tlsCa?: string;
   /** "release" (default) or "dev" (profiles.ts). */
   profile?: ProfileName;
   /** "hvt" (default) or "spt" (toolchain/targets). */
@@ -91,12 +94,16 @@ export function prepareApp(appDir: string, opts: BuildOptions = {}): PreparedApp
   if (!target) throw new Error(`unknown target ${opts.target}`);
   const profile = profiles[opts.profile ?? "release"];
   let assets: PreparedApp["assets"];
+  // The TLS client's trust anchors go beside the app's own assets.
+  const anchors = opts.tlsCa ? [trustAnchorAsset(opts.tlsCa)] : [];
   if (app.assets) {
     const given = opts.assetDirs?.[app.assets.option];
     const dir = given ? path.resolve(given) : path.join(app.dir, app.assets.dir);
     const t0 = performance.now();
-    assets = { pack: packAssets(collectAssets(app.assets, dir)), dir, ms: 0 };
+    assets = { pack: packAssets([...collectAssets(app.assets, dir), ...anchors]), dir, ms: 0 };
     assets.ms = performance.now() - t0;
+  } else if (opts.tlsCa) {
+    assets = { pack: packAssets(anchors), dir: opts.tlsCa, ms: 0 };
   }
   const project = path.resolve(opts.projectDir ?? root);
   const key = hashOf(JSON.stringify({

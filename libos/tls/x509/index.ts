@@ -16,6 +16,8 @@
 //   host name verification (hostname.ts), RFC 6125; a Verdict names the
 //   certificate and the reason (expired, not yet valid, wrong name,
 //   unknown issuer, bad signature, not a CA, path too long, ...).
+// - Trust anchors (anchors.ts) from the image's "/tls-ca" asset, which
+//   `morgana build --tls-ca FILE` embeds after checking it.
 // - No cryptography here: signatures are checked through the
 //   SignatureVerifier seam (verifier.ts), which the TLS binding implements.
 //
@@ -29,4 +31,5 @@ export * from "./name";
 export * from "./extensions";
 export * from "./certificate";
 export * from "./hostname";
+export * from "./anchors";
 export * from "./path";

@@ -26,6 +26,7 @@
 import { civilDate } from "../../platform/clock";
 import { Certificate } from "./certificate";
 import { DerStatus } from "./der";
+import { TrustAnchors } from "./anchors";
 import { X509Error, x509ErrorName } from "./error";
 import { KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN } from "./extensions";
 import { matchesHost, presentedNames } from "./hostname";
@@ -58,39 +59,6 @@ export class Verdict {
 
   toString(): string {
     return this.ok ? "ok" : x509ErrorName(this.error) + ": " + this.message;
-  }
-}
-
-/** The trust anchors: certificates parsed from concatenated DER (what
- * the toolchain embeds from --tls-ca). */
-export class TrustAnchors {
-  certs: Certificate[] = [];
-  /** Ok, or why the bundle does not parse (`offset` into the bundle). */
-  error: X509Error = X509Error.Ok;
-  offset: i32 = 0;
-
-  static fromDer(bundle: Uint8Array): TrustAnchors {
-    const t = new TrustAnchors();
-    let at = 0;
-    while (at < bundle.length && t.error == X509Error.Ok) {
-      // Each certificate is one SEQUENCE: its header gives its length.
-      const status = new DerStatus();
-      const c = new Certificate();
-      const len = elementLength(bundle, at);
-      if (len < 0) {
-        t.error = X509Error.Malformed;
-        t.offset = at;
-        break;
-      }
-      if (c.parse(bundle.subarray(at, at + len), status) != X509Error.Ok) {
-        t.error = status.error;
-        t.offset = at + status.offset;
-        break;
-      }
-      t.certs.push(c);
-      at += len;
-    }
-    return t;
   }
 }
 
@@ -268,19 +236,6 @@ function issuerAmong(certs: Certificate[], c: Certificate, path: i32[]): i32 {
 function sameDer(a: Certificate, b: Certificate): bool {
   for (let i = 0; i < a.der.length; i++) if (a.der[i] != b.der[i]) return false;
   return true;
-}
-
-/** The length of the DER element at `at` (header included), or -1. */
-function elementLength(b: Uint8Array, at: i32): i32 {
-  if (b.length - at < 2) return -1;
-  const first = <i32>b[at + 1];
-  if (first < 0x80) return 2 + first <= b.length - at ? 2 + first : -1;
-  const n = first & 0x7f;
-  if (n == 0 || n > 3 || b.length - at < 2 + n) return -1;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = (len << 8) | b[at + 2 + i];
-  const total = 2 + n + len;
-  return total <= b.length - at ? total : -1;
 }
 
 function describe(c: Certificate, index: i32): string {

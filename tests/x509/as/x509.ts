@@ -68,3 +68,11 @@ export function parse(): string {
 export function nameMatches(pattern: string, host: string): i32 {
   return matchesName(pattern, host) ? 1 : 0;
 }
+
+/** The anchors built into the image (the "/tls-ca" asset) become the
+ * trust anchors. */
+export function useBuiltInAnchors(): string {
+  anchors = TrustAnchors.builtIn();
+  return anchors.error == X509Error.Ok ? "ok " + anchors.certs.length.toString()
+    : "error: " + x509ErrorName(anchors.error) + " at " + anchors.offset.toString();
+}
