@@ -4,3 +4,9 @@
 // through crypto.ts (the `morgana` crypto* imports: BearSSL on hvt and
 // spt, node:crypto on the node target). README.md has the decisions.
 export * from "./crypto";
+export * from "./alert";
+export * from "./suite";
+export * from "./hkdf";
+export * from "./keyschedule";
+export * from "./transcript";
+export * from "./record";
