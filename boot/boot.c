@@ -16,6 +16,7 @@ static NORETURN void user_main(const struct hvt_boot_info *bi) {
     devices_init((const struct mft *)(uintptr_t)bi->mft, (const char *)(uintptr_t)bi->cmdline);
     net_init(); /* net rings, where the tender offers them */
     entropy_init();
+    entropy_fill((u8 *)&morgana_fs_block[5], 8); /* the stack canary, at %fs:0x28 (cpu.c) */
     app_instantiate(); /* the application's top-level code: it runs to completion */
     hvt_halt(0);
 }

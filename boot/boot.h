@@ -66,6 +66,7 @@ static inline void kernel_call(u32 service, u64 a, u64 b) {
 
 /* cpu.c */
 void cpu_init(void);
+extern u64 morgana_fs_block[6]; /* %fs in ring 3: the stack canary at +0x28 */
 NORETURN void cpu_halt_forever(void);
 /* start.S: continue at fn(arg) in ring 3, on a fresh boot stack. */
 NORETURN void morgana_enter_user(NORETURN void (*fn)(const struct hvt_boot_info *),

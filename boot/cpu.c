@@ -19,6 +19,12 @@
 
 extern const char morgana_gdtr[], morgana_idtr[]; /* start.S */
 
+/* What %fs points at in ring 3: code built with a stack protector (Debian's
+ * libbearssl.a, boot/crypto/) reads its canary at %fs:0x28. boot.c fills
+ * the canary from entropy before the application runs. */
+u64 morgana_fs_block[6];
+#define MSR_FS_BASE 0xc0000100u
+
 void cpu_init(void) {
     /* Load the GDT, then reload CS with a far return and the data
      * segments directly: the old selectors index the tender's table. */
@@ -39,6 +45,9 @@ void cpu_init(void) {
                          :
                          : "r"(morgana_gdtr), "i"(SEL_CODE), "r"(SEL_DATA), "r"(SEL_TSS), "r"(morgana_idtr)
                          : "rax", "memory");
+    /* After the segment loads above, which reset the FS base. */
+    u64 fs = (u64)(uintptr_t)morgana_fs_block;
+    __asm__ __volatile__("wrmsr" : : "c"(MSR_FS_BASE), "a"((u32)fs), "d"((u32)(fs >> 32)));
     /* Ring 0 reads ring-3 pages (the faulting instruction, the function
      * table): no tender sets SMEP or SMAP today; make sure of it. */
     u64 cr4;

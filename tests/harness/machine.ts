@@ -13,6 +13,7 @@ import path from "node:path";
 import { loadModule, ROOT } from "./build.ts";
 import { BlockDisk, EINVAL, NetQueue, OK, segmentTso, type DeviceSpec } from "./devices.ts";
 import { PcapWriter, pcapName } from "./pcap.ts";
+import { cryptoImports } from "../../toolchain/targets/node/crypto.ts";
 import { assetImports, copyOut, encodeAssets, guestBytes, guestString, type GuestAsset } from "../../toolchain/targets/node/imports.ts";
 
 export interface HarnessOptions {
@@ -203,7 +204,7 @@ export class Harness {
   }
 
   private instantiate(module: WebAssembly.Module): void {
-    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform() }, env: this.env() };
+    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform(), ...cryptoImports(this.bytes) }, env: this.env() };
     this.instance = new WebAssembly.Instance(module, imports);
     // The top-level code (boot arguments, declarations, maybe a whole main).
     this.call("_start");

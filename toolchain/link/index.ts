@@ -25,6 +25,7 @@ import { BuildError } from "../diagnostics.ts";
 import { loweredCodeFlags } from "../lower/flags.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
 import { targets, type Target, type TargetName } from "../targets/index.ts";
+import { cryptoInputs, importsCrypto } from "./crypto.ts";
 import { imageMemory, initialMemoryBytes, minimumMem } from "./memory.ts";
 
 export interface LinkOptions {
@@ -230,9 +231,14 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   const appObj = path.join(buildDir, "morgana_app.o");
   const units = [opts.appC, ...(opts.appUnits ?? [])].map((u) => path.resolve(u));
   const unitObjs = units.length === 1 ? [appObj] : units.map((_, i) => path.join(buildDir, `morgana_app_${i}.o`));
+  // BearSSL and its binding only in an image whose application imports them.
+  const crypto = (await Promise.all(units.map((u) => readFile(u, "utf8")))).some(importsCrypto) ? await cryptoInputs() : undefined;
+  const cryptoObjs = (crypto?.sources ?? []).map((s) => path.join(buildDir, "crypto_" + path.basename(s, ".c") + ".o"));
   const [bootObjs] = await Promise.all([
     bootObjects(debug, opts.bootCacheDir, target, [netDevices]),
     ...units.map((u, i) => run(["-c", ...appFlagsAll, u, "-o", unitObjs[i]], buildDir, `compiling ${u}`)),
+    ...(crypto?.sources ?? []).map((s, i) => run(["-c", ...codeFlags, ...g, ...target.bootDefines, ...bootFlags, s, "-o", cryptoObjs[i]],
+      buildDir, `compiling ${s}`)),
   ]);
   if (units.length > 1) await run(["-nostdlib", "-r", ...unitObjs, "-o", appObj], buildDir, "joining the application's objects");
   const image = path.resolve(opts.out);
@@ -240,7 +246,7 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   // image meanwhile sees the old one or the new one, never half of one.
   const partial = `${image}.${process.pid}.partial`;
   await run([...linkFlags(debug, target.linkerScript), `-Wl,--defsym=morgana_memory0_initial_bytes=${initialBytes}`, ...g,
-    appObj, ...bootObjs, manifest, assets, "-o", partial], buildDir, "linking the image");
+    appObj, ...bootObjs, ...cryptoObjs, ...(crypto ? [crypto.archive] : []), manifest, assets, "-o", partial], buildDir, "linking the image");
   const elf = new Uint8Array(await readFile(partial));
   const needs = imageMemory(elf);
   if (needs === undefined) throw new BuildError("E_CC", `the linked image has no memory note (${target.linkerScript} writes it)`);

@@ -1,0 +1,36 @@
+/**
+ * The crypto binding (boot/crypto/): BearSSL behind the `morgana` imports named
+ * crypto*, linked into an image only when its application imports one
+ * (libos/tls does), as TCP is only in an image that imports it. Its C is
+ * compiled with the boot flags plus SSE (it runs in ring 3, boot/boot.h
+ * "Rings"), and Debian's libbearssl.a is linked after it, so the linker
+ * takes only the BearSSL objects the binding calls.
+ */
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { root } from "../root.ts";
+import { BuildError } from "../diagnostics.ts";
+
+export const cryptoDir = path.join(root, "boot", "crypto");
+
+/** Where Debian's libbearssl-dev puts the static library; MORGANA_BEARSSL overrides. */
+export function bearsslArchive(): string {
+  return process.env.MORGANA_BEARSSL ?? "/usr/lib/x86_64-linux-gnu/libbearssl.a";
+}
+
+/** Whether lowered C (prefix `app`) imports a crypto* function. */
+export function importsCrypto(loweredC: string): boolean {
+  return loweredC.includes("app_import_morgana__crypto");
+}
+
+/** The binding's C sources and the archive to link after them; an
+ * E_CRYPTO_LIB when the archive is not installed. */
+export async function cryptoInputs(): Promise<{ sources: string[]; archive: string }> {
+  const archive = bearsslArchive();
+  if (!existsSync(archive)) {
+    throw new BuildError("E_CRYPTO_LIB", `the app uses libos/tls, which needs BearSSL's ${archive}, not found`);
+  }
+  const sources = (await readdir(cryptoDir)).filter((n) => n.endsWith(".c")).sort().map((n) => path.join(cryptoDir, n));
+  return { sources, archive };
+}
