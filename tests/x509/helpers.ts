@@ -3,7 +3,7 @@
 // with the real openssl command in a temporary folder.
 import { execFileSync } from "node:child_process";
 import { createPublicKey, constants, verify } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Harness } from "../harness/index.ts";
@@ -97,6 +97,10 @@ export interface CertOptions {
   cn?: string;
   /** An existing key file to certify instead of a new key. */
   keyFile?: string;
+  /** Validity as openssl ca takes it (YYYYMMDDHHMMSSZ), instead of from
+   * now for `days`: for certificates expired or not yet valid. */
+  notBefore?: string;
+  notAfter?: string;
 }
 
 /** Certificates and keys made by openssl in a temporary folder. */
@@ -130,8 +134,13 @@ export class Pki {
     this.openssl("req", "-new", "-key", key, "-subj", `/CN=${opts.cn ?? name}`, "-out", csr);
     const signer = opts.issuer ? ["-CA", opts.issuer.cert, "-CAkey", opts.issuer.key] : ["-signkey", key];
     const ext = opts.ext?.length ? ["-extfile", extfile, "-extensions", "v3"] : [];
-    this.openssl("x509", "-req", "-in", csr, ...signer, "-days", String(opts.days ?? 30), "-set_serial", String(serial),
-      ...ext, "-out", cert);
+    if (opts.notBefore && opts.notAfter && opts.issuer) {
+      this.openssl("ca", "-batch", "-config", this.caConfig(), "-cert", opts.issuer.cert, "-keyfile", opts.issuer.key, "-in", csr,
+        "-startdate", opts.notBefore, "-enddate", opts.notAfter, ...ext, "-notext", "-out", cert);
+    } else {
+      this.openssl("x509", "-req", "-in", csr, ...signer, "-days", String(opts.days ?? 30), "-set_serial", String(serial),
+        ...ext, "-out", cert);
+    }
     return { name, cert, key, der: this.der(cert) };
   }
 
@@ -145,6 +154,18 @@ export class Pki {
   leaf(name: string, san: string[], opts: CertOptions = {}): Issued {
     const ext = san.length ? [`subjectAltName=${san.join(",")}`] : [];
     return this.cert(name, { ...opts, ext: [...ext, ...(opts.ext ?? [])] });
+  }
+
+  /** A minimal `openssl ca` configuration (database and serial here). */
+  private caConfig(): string {
+    const file = path.join(this.dir, "ca.cnf");
+    if (!existsSync(file)) {
+      writeFileSync(path.join(this.dir, "index.txt"), "");
+      writeFileSync(path.join(this.dir, "serial"), "1000\n");
+      writeFileSync(file, `[ca]\ndefault_ca = d\n[d]\ndatabase = ${this.dir}/index.txt\nnew_certs_dir = ${this.dir}\n` +
+        `serial = ${this.dir}/serial\ndefault_md = sha256\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\n`);
+    }
+    return file;
   }
 
   der(pemFile: string): Uint8Array {

@@ -148,7 +148,7 @@ export class PathValidator {
       if (!a[i].subject.equals(c.issuer)) continue;
       if (first === null) first = a[i];
       if (keyTypeOf(c.signatureAlgorithm) == a[i].keyType &&
-        this.verifier.verify(c.signatureAlgorithm, a[i].spki, c.tbs, c.signature)) return a[i];
+        this.verifier.verify(c.signatureAlgorithm, a[i].spki, a[i].publicKey, c.tbs, c.signature)) return a[i];
     }
     return first;
   }
@@ -201,11 +201,11 @@ export class PathValidator {
 
   private checkSignature(v: Verdict, c: Certificate, index: i32, issuer: Certificate): bool {
     const alg = c.signatureAlgorithm;
-    if (alg == SignatureAlgorithm.Unknown || issuer.keyType == KeyType.Unknown) {
+    if (!this.verifier.supports(alg) || issuer.keyType == KeyType.Unknown) {
       return failed(v, X509Error.UnsupportedAlgorithm, index, describe(c, index) +
-        " uses a signature or key algorithm not supported here (RSA PKCS#1 v1.5, ECDSA P-256 and Ed25519 are)");
+        " uses a signature or key algorithm this image cannot verify");
     }
-    if (keyTypeOf(alg) != issuer.keyType || !this.verifier.verify(alg, issuer.spki, c.tbs, c.signature)) {
+    if (keyTypeOf(alg) != issuer.keyType || !this.verifier.verify(alg, issuer.spki, issuer.publicKey, c.tbs, c.signature)) {
       return failed(v, X509Error.BadSignature, index, "the signature on " + describe(c, index) +
         " does not verify with the key of its issuer " + issuer.subject.toString());
     }

@@ -59,8 +59,17 @@ export function keyTypeOf(a: SignatureAlgorithm): KeyType {
 }
 
 export abstract class SignatureVerifier {
-  /** Whether `signature` over `message` verifies with the key of `spki`
-   * (a whole DER SubjectPublicKeyInfo). False for anything it cannot
-   * check: a wrong-sized key or signature is a failed verification. */
-  abstract verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): bool;
+  /** Whether `signature` over `message` verifies with the key given both
+   * as `spki` (the whole DER SubjectPublicKeyInfo) and as `publicKey`
+   * (its key bits: an RSAPublicKey, an uncompressed P-256 point, 32 bytes
+   * of Ed25519), whichever the implementation takes. False for anything it
+   * cannot check: a wrong-sized key or signature is a failed verification. */
+  abstract verify(algorithm: SignatureAlgorithm, spki: Uint8Array, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): bool;
+
+  /** Whether this verifier checks `algorithm` at all: path validation
+   * reports a certificate signed otherwise as an unsupported algorithm,
+   * not as a bad signature. */
+  supports(algorithm: SignatureAlgorithm): bool {
+    return algorithm != SignatureAlgorithm.Unknown;
+  }
 }

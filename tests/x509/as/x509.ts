@@ -15,7 +15,7 @@ import { inputBytes } from "../../harness/as/io";
 declare function nodeVerify(alg: i32, spki: usize, spkiLen: i32, msg: usize, msgLen: i32, sig: usize, sigLen: i32): i32;
 
 class NodeVerifier extends SignatureVerifier {
-  verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): bool {
+  verify(algorithm: SignatureAlgorithm, spki: Uint8Array, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): bool {
     return nodeVerify(<i32>algorithm, spki.dataStart, spki.length, message.dataStart, message.length,
       signature.dataStart, signature.length) == 1;
   }

@@ -1,0 +1,86 @@
+/**
+ * libos/tls's client end to end: tests/apps/tlsget booted in a namespace
+ * fetches a page from `openssl s_server -www` on the tap, trusting the
+ * test CA (fixtures/test-ca.pem, built into the image). A good chain is
+ * fetched (TLS 1.3, ALPN http/1.1); an expired certificate, a wrong name,
+ * an unknown CA and a bad signature are each refused with the reason
+ * printed. Under every end-to-end tender.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hasNetns, warnNoNetns, withNetns } from "../support/netns.ts";
+import { testImage } from "../support/images.ts";
+import { runImage, skipReason, tenders, type Tender } from "../support/tender.ts";
+import { flipSignature, pem, Pki, type Issued } from "../x509/helpers.ts";
+
+warnNoNetns("TLS client end-to-end");
+
+const FIXTURES = path.join(import.meta.dirname, "fixtures");
+const testCa: Issued = { name: "test CA", cert: path.join(FIXTURES, "test-ca.pem"), key: path.join(FIXTURES, "test-ca.key"), der: new Uint8Array(0) };
+const pki = new Pki();
+const SAN = ["DNS:www.test", "IP:10.0.0.1"];
+let good: Issued, expired: Issued, stranger: Issued, forged: string;
+
+beforeAll(() => {
+  good = pki.leaf("www.test", SAN, { issuer: testCa });
+  expired = pki.leaf("old.test", SAN, { issuer: testCa, notBefore: "20200101000000Z", notAfter: "20210101000000Z" });
+  const otherCa = pki.ca("Some Other CA");
+  stranger = pki.leaf("stranger.test", SAN, { issuer: otherCa });
+  forged = path.join(pki.dir, "forged.pem");
+  writeFileSync(forged, pem(flipSignature(good.der)));
+});
+afterAll(() => pki.remove());
+
+/** Boot tlsget against s_server serving `cert`; its status and output. */
+async function fetch(tender: Tender, cert: string, key: string, host: string): Promise<{ status: number; out: string }> {
+  return await withNetns(async (ns) => {
+    const server = ns.spawn(["openssl", "s_server", "-accept", "4433", "-cert", cert, "-key", key, "-www", "-alpn", "http/1.1", "-naccept", "1"]);
+    let log = "";
+    server.stdout!.setEncoding("utf8").on("data", (d: string) => (log += d));
+    server.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
+    for (let i = 0; i < 50 && !log.includes("ACCEPT"); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(log).toContain("ACCEPT");
+    const r = await runImage(testImage("tlsget", tender.target), {
+      tender: tender.path, netns: ns.name, tenderArgs: ["--mem=64", `--net:service=${ns.tap}`],
+      args: ["--ipv4=10.0.0.2/24", "--server=10.0.0.1:4433", `--host=${host}`], timeoutMs: 30_000,
+    });
+    return { status: r.status, out: r.stdout + r.stderr };
+  });
+}
+
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS client end-to-end", tender))(`TLS client against openssl s_server on ${tender.name}`, () => {
+  test("a good chain: the page over TLS 1.3 with ALPN http/1.1, for the name and for the address", async () => {
+    const r = await fetch(tender, good.cert, good.key, "www.test");
+    expect(r.out).toContain("tls connected: alpn=http/1.1 leaf=CN=www.test");
+    expect(r.out).toMatch(/HTTP\/1\.0 200 ok/);
+    expect(r.out).toContain("Protocol  : TLSv1.3"); // s_server -www's page describes the session
+    expect(r.status).toBe(0);
+    const byAddress = await fetch(tender, good.cert, good.key, "10.0.0.1");
+    expect(byAddress.out).toMatch(/HTTP\/1\.0 200 ok/);
+  });
+
+  test("an expired certificate is refused as expired", async () => {
+    const r = await fetch(tender, expired.cert, expired.key, "www.test");
+    expect(r.out).toMatch(/tls failed: certificate rejected: expired: certificate 0 \(CN=old\.test\) expired at 2021-01-01 00:00:00 UTC/);
+    expect(r.status).toBe(1);
+  });
+
+  test("a certificate for another name is refused as the wrong name", async () => {
+    const r = await fetch(tender, good.cert, good.key, "other.test");
+    expect(r.out).toContain("tls failed: certificate rejected: wrong name: certificate 0 (CN=www.test) is not for other.test: it names www.test, 10.0.0.1");
+    expect(r.status).toBe(1);
+  });
+
+  test("a certificate from an unknown CA is refused as an unknown issuer", async () => {
+    const r = await fetch(tender, stranger.cert, stranger.key, "www.test");
+    expect(r.out).toMatch(/tls failed: certificate rejected: unknown issuer: certificate 0 \(CN=stranger\.test\) was issued by CN=Some Other CA/);
+    expect(r.status).toBe(1);
+  });
+
+  test("a certificate with a flipped signature byte is refused as a bad signature", async () => {
+    const r = await fetch(tender, forged, good.key, "www.test");
+    expect(r.out).toMatch(/tls failed: certificate rejected: bad signature: the signature on certificate 0 \(CN=www\.test\)/);
+    expect(r.status).toBe(1);
+  });
+});
