@@ -54,6 +54,10 @@ export class TlsClientConfig {
     public verifier: SignatureVerifier = new BindingVerifier(),
     /** The ALPN protocol to offer ("" for none). */
     public alpn: string = "http/1.1",
+    /** Send a P-256 share beside the X25519 one: a server that only does
+     * P-256 then needs no HelloRetryRequest. Without it, P-256 is still
+     * offered in supported_groups and a retry brings the share. */
+    public p256Share: bool = true,
   ) {}
 }
 
@@ -74,7 +78,8 @@ export class TlsClient extends Flow {
   private readonly hello: ClientHelloParams = new ClientHelloParams();
   private x25519Secret: Uint8Array = new Uint8Array(32);
   private p256Secret: Uint8Array = new Uint8Array(32);
-  private retried: bool = false;
+  /** Whether the server asked for a second ClientHello (§4.1.4). */
+  retried: bool = false;
   private suite: CipherSuite | null = null;
   private keys: KeySchedule | null = null;
   private readonly transcript: Transcript = new Transcript();
@@ -217,6 +222,8 @@ export class TlsClient extends Flow {
     }
     h.x25519 = x25519Public(this.x25519Secret);
     h.p256 = q;
+    h.p256Offered = q !== null;
+    if (!this.config.p256Share) h.p256 = null;
     h.serverName = IpAddress.parse(this.config.serverName) === null ? this.config.serverName : "";
     h.alpn = this.config.alpn;
     h.signatureSchemes = offeredSchemes(this.config.verifier);
@@ -483,9 +490,8 @@ export class TlsClient extends Flow {
     this.state = State.WaitEncryptedExtensions;
   }
 
-  /** HelloRetryRequest (§4.1.4): once, for a group offered without a
-   * share... both are shared here, so only a cookie or a change of group
-   * from the server's preference brings one. */
+  /** HelloRetryRequest (§4.1.4): once, for P-256 when it was offered
+   * without a share (config.p256Share false); the cookie echoed. */
   private helloRetry(m: Uint8Array, sh: ServerHelloRepr, suite: CipherSuite): void {
     if (this.retried) {
       this.fail(AlertCode.UnexpectedMessage, "a second HelloRetryRequest");
@@ -494,10 +500,12 @@ export class TlsClient extends Flow {
     this.retried = true;
     this.suite = suite;
     const h = this.hello;
-    if (sh.group == GROUP_X25519 && h.x25519 !== null) h.p256 = null;
-    else if (sh.group == GROUP_SECP256R1 && h.p256 !== null) h.x25519 = null;
-    else {
-      this.fail(AlertCode.IllegalParameter, "the HelloRetryRequest asks for a group that was not offered");
+    // §4.1.4: the group asked for must be offered and not already shared.
+    if (sh.group == GROUP_SECP256R1 && h.p256Offered && h.p256 === null) {
+      h.p256 = p256Public(this.p256Secret);
+      h.x25519 = null;
+    } else {
+      this.fail(AlertCode.IllegalParameter, "the HelloRetryRequest asks for a group that was not offered or already shared");
       return;
     }
     h.cookie = sh.cookie;

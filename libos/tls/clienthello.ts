@@ -46,6 +46,8 @@ export class ClientHelloParams {
    * a HelloRetryRequest asks for the other). */
   x25519: Uint8Array | null = null;
   p256: Uint8Array | null = null;
+  /** P-256 in supported_groups, with or without a share. */
+  p256Offered: bool = false;
   signatureSchemes: u16[] = [];
   /** An ALPN protocol to offer, or "". */
   alpn: string = "";
@@ -75,8 +77,8 @@ export function clientHello(p: ClientHelloParams): Uint8Array {
   }
   b.u16(EXT_SUPPORTED_GROUPS);
   let e = b.begin(2), list = b.begin(2);
-  if (p.x25519 !== null) b.u16(GROUP_X25519);
-  if (p.p256 !== null) b.u16(GROUP_SECP256R1);
+  b.u16(GROUP_X25519);
+  if (p.p256Offered) b.u16(GROUP_SECP256R1);
   b.end(list).end(e);
   b.u16(EXT_SIGNATURE_ALGORITHMS);
   e = b.begin(2);

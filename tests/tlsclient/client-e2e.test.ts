@@ -20,22 +20,25 @@ const FIXTURES = path.join(import.meta.dirname, "fixtures");
 const testCa: Issued = { name: "test CA", cert: path.join(FIXTURES, "test-ca.pem"), key: path.join(FIXTURES, "test-ca.key"), der: new Uint8Array(0) };
 const pki = new Pki();
 const SAN = ["DNS:www.test", "IP:10.0.0.1"];
-let good: Issued, expired: Issued, stranger: Issued, forged: string;
+let good: Issued, expired: Issued, stranger: Issued, forged: string, viaIntermediate: Issued, intermediate: Issued;
 
 beforeAll(() => {
   good = pki.leaf("www.test", SAN, { issuer: testCa });
   expired = pki.leaf("old.test", SAN, { issuer: testCa, notBefore: "20200101000000Z", notAfter: "20210101000000Z" });
   const otherCa = pki.ca("Some Other CA");
   stranger = pki.leaf("stranger.test", SAN, { issuer: otherCa });
+  intermediate = pki.ca("Test Intermediate", { issuer: testCa, pathLen: 0 });
+  viaIntermediate = pki.leaf("deep.test", ["DNS:deep.test"], { issuer: intermediate });
   forged = path.join(pki.dir, "forged.pem");
   writeFileSync(forged, pem(flipSignature(good.der)));
 });
 afterAll(() => pki.remove());
 
-/** Boot tlsget against s_server serving `cert`; its status and output. */
-async function fetch(tender: Tender, cert: string, key: string, host: string): Promise<{ status: number; out: string }> {
+/** Boot tlsget against s_server serving `cert` (with `serverArgs`); its
+ * status and output. */
+async function fetch(tender: Tender, cert: string, key: string, host: string, serverArgs: string[] = [], clientArgs: string[] = []): Promise<{ status: number; out: string }> {
   return await withNetns(async (ns) => {
-    const server = ns.spawn(["openssl", "s_server", "-accept", "4433", "-cert", cert, "-key", key, "-www", "-alpn", "http/1.1", "-naccept", "1"]);
+    const server = ns.spawn(["openssl", "s_server", "-accept", "4433", "-cert", cert, "-key", key, "-www", "-alpn", "http/1.1", "-naccept", "1", ...serverArgs]);
     let log = "";
     server.stdout!.setEncoding("utf8").on("data", (d: string) => (log += d));
     server.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
@@ -43,7 +46,7 @@ async function fetch(tender: Tender, cert: string, key: string, host: string): P
     expect(log).toContain("ACCEPT");
     const r = await runImage(testImage("tlsget", tender.target), {
       tender: tender.path, netns: ns.name, tenderArgs: ["--mem=64", `--net:service=${ns.tap}`],
-      args: ["--ipv4=10.0.0.2/24", "--server=10.0.0.1:4433", `--host=${host}`], timeoutMs: 30_000,
+      args: ["--ipv4=10.0.0.2/24", "--server=10.0.0.1:4433", `--host=${host}`, ...clientArgs], timeoutMs: 30_000,
     });
     return { status: r.status, out: r.stdout + r.stderr };
   });
@@ -58,6 +61,27 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS c
     expect(r.status).toBe(0);
     const byAddress = await fetch(tender, good.cert, good.key, "10.0.0.1");
     expect(byAddress.out).toMatch(/HTTP\/1\.0 200 ok/);
+  });
+
+  test("each suite, the P-256 group, a HelloRetryRequest for the P-256 share, a chain with an intermediate", async () => {
+    const cases: [string[], string][] = [
+      [["-ciphersuites", "TLS_AES_128_GCM_SHA256"], "Cipher    : TLS_AES_128_GCM_SHA256"],
+      [["-ciphersuites", "TLS_AES_256_GCM_SHA384"], "Cipher    : TLS_AES_256_GCM_SHA384"],
+      [["-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"], "Cipher    : TLS_CHACHA20_POLY1305_SHA256"],
+      [["-groups", "P-256"], "Shared groups: secp256r1"],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await fetch(tender, good.cert, good.key, "www.test", args);
+      expect(r.out, args.join(" ")).toContain(expected);
+      expect(r.status, args.join(" ")).toBe(0);
+    }
+    // Only an X25519 share sent, a server that does only P-256: it asks again.
+    const retry = await fetch(tender, good.cert, good.key, "www.test", ["-groups", "P-256"], ["--p256-share=false"]);
+    expect(retry.out).toContain("leaf=CN=www.test after a HelloRetryRequest");
+    expect(retry.status).toBe(0);
+    const chain = await fetch(tender, viaIntermediate.cert, viaIntermediate.key, "deep.test", ["-cert_chain", intermediate.cert]);
+    expect(chain.out).toContain("tls connected: alpn=http/1.1 leaf=CN=deep.test");
+    expect(chain.status).toBe(0);
   });
 
   test("an expired certificate is refused as expired", async () => {

@@ -6,8 +6,9 @@
 // refused certificate).
 import { CloseReason, Flow, FlowHandler } from "../../../libos/flow/index";
 import "../../../libos/net/tcp/index";
-import { declareArgument, exit, findAsset, print, println, run } from "../../../libos/platform/index";
+import { declareArgument, exit, findAsset, OneOf, print, println, run } from "../../../libos/platform/index";
 import { ConfiguredHandler, Stack } from "../../../libos/stack/index";
+import { BindingVerifier } from "../../../libos/tls/certverify";
 import { TlsClient, TlsClientConfig } from "../../../libos/tls/client";
 import { TrustAnchors } from "../../../libos/tls/x509/index";
 import { IpEndpoint } from "../../../libos/wire/ip";
@@ -15,13 +16,14 @@ import { IpEndpoint } from "../../../libos/wire/ip";
 const serverArg = declareArgument("server", "10.0.0.1:4433", "the server's address and port");
 const hostArg = declareArgument("host", "localhost", "the name its certificate must carry (sent as SNI)");
 const pathArg = declareArgument("path", "/", "the path to GET");
+const p256Share = declareArgument("p256-share", "true", "send a P-256 key share beside X25519's", new OneOf(["true", "false"]));
 
 const stack = Stack.fromBootArguments();
 let tls: TlsClient | null = null;
 
 class Get extends FlowHandler {
   connected(f: Flow): void {
-    println("tls connected: alpn=" + tls!.alpn + " leaf=" + tls!.leaf!.subject.toString());
+    println("tls connected: alpn=" + tls!.alpn + " leaf=" + tls!.leaf!.subject.toString() + (tls!.retried ? " after a HelloRetryRequest" : ""));
     f.writeString("GET " + pathArg.value + " HTTP/1.0\r\nHost: " + hostArg.value + "\r\n\r\n");
   }
   readable(f: Flow): void {
@@ -53,7 +55,7 @@ class Start extends ConfiguredHandler {
       return;
     }
     const anchors = TrustAnchors.fromDer(ca.bytes());
-    tls = TlsClient.connect(s.tcp, to, new TlsClientConfig(hostArg.value, anchors), new Get());
+    tls = TlsClient.connect(s.tcp, to, new TlsClientConfig(hostArg.value, anchors, new BindingVerifier(), "http/1.1", p256Share.value == "true"), new Get());
   }
 }
 
