@@ -109,6 +109,18 @@ export class TlsClient extends Flow {
     return c;
   }
 
+  /** Run the handshake over a flow that is already open (a pipe, a
+   * connection made for something else first): `handler` hears connected
+   * or closed as with connect(). */
+  static over(inner: Flow, config: TlsClientConfig, handler: FlowHandler): TlsClient {
+    const c = new TlsClient(config);
+    c.handler = handler;
+    c.inner = inner;
+    inner.handler = new InnerEvents(c);
+    c.innerConnected(inner);
+    return c;
+  }
+
   // ---- the flow the app sees
 
   received(): Uint8Array {

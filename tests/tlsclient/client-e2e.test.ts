@@ -34,22 +34,29 @@ beforeAll(() => {
 });
 afterAll(() => pki.remove());
 
-/** Boot tlsget against s_server serving `cert` (with `serverArgs`); its
- * status and output. */
-async function fetch(tender: Tender, cert: string, key: string, host: string, serverArgs: string[] = [], clientArgs: string[] = []): Promise<{ status: number; out: string }> {
+/** Boot tlsget against `server` (a command run in the namespace, ready
+ * once it prints `ready`); its status and output. */
+async function fetchFrom(tender: Tender, server: string[], ready: string, host: string, clientArgs: string[] = []): Promise<{ status: number; out: string }> {
   return await withNetns(async (ns) => {
-    const server = ns.spawn(["openssl", "s_server", "-accept", "4433", "-cert", cert, "-key", key, "-www", "-alpn", "http/1.1", "-naccept", "1", ...serverArgs]);
+    const child = ns.spawn(server);
     let log = "";
-    server.stdout!.setEncoding("utf8").on("data", (d: string) => (log += d));
-    server.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
-    for (let i = 0; i < 50 && !log.includes("ACCEPT"); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(log).toContain("ACCEPT");
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (log += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
+    for (let i = 0; i < 50 && !log.includes(ready); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(log).toContain(ready);
     const r = await runImage(testImage("tlsget", tender.target), {
       tender: tender.path, netns: ns.name, tenderArgs: ["--mem=64", `--net:service=${ns.tap}`],
       args: ["--ipv4=10.0.0.2/24", "--server=10.0.0.1:4433", `--host=${host}`, ...clientArgs], timeoutMs: 30_000,
     });
     return { status: r.status, out: r.stdout + r.stderr };
   });
+}
+
+/** Boot tlsget against s_server serving `cert` (with `serverArgs`); its
+ * status and output. */
+function fetch(tender: Tender, cert: string, key: string, host: string, serverArgs: string[] = [], clientArgs: string[] = []): Promise<{ status: number; out: string }> {
+  const server = ["openssl", "s_server", "-accept", "4433", "-cert", cert, "-key", key, "-www", "-alpn", "http/1.1", "-naccept", "1", ...serverArgs];
+  return fetchFrom(tender, server, "ACCEPT", host, clientArgs);
 }
 
 for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS client end-to-end", tender))(`TLS client against openssl s_server on ${tender.name}`, () => {
@@ -105,6 +112,23 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS c
   test("a certificate with a flipped signature byte is refused as a bad signature", async () => {
     const r = await fetch(tender, forged, good.key, "www.test");
     expect(r.out).toMatch(/tls failed: certificate rejected: bad signature: the signature on certificate 0 \(CN=www\.test\)/);
+    expect(r.status).toBe(1);
+  });
+});
+
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS client end-to-end", tender))(`TLS client against servers that are not TLS 1.3 on ${tender.name}`, () => {
+  test("a TLS 1.2-only server: refused with its alert, the image exits 1", async () => {
+    const r = await fetch(tender, good.cert, good.key, "www.test", ["-tls1_2"]);
+    expect(r.out).toMatch(/tls failed: (the server sent the alert (handshake_failure|protocol_version)|the server does not speak TLS 1\.3)/);
+    expect(r.status).toBe(1);
+  });
+
+  test("a plain HTTP server: its answer is no TLS record, refused without a trap", async () => {
+    const script = "import socket\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.0.0.1',4433));s.listen(1);print('ready',flush=True)\n" +
+      "c,_=s.accept();c.recv(4096);c.sendall(b'HTTP/1.1 400 Bad Request\\r\\nContent-Length: 0\\r\\n\\r\\n');c.close()";
+    const r = await fetchFrom(tender, ["python3", "-c", script], "ready", "www.test");
+    expect(r.out).toContain("tls failed: the server sent a malformed record header");
+    expect(r.out).not.toMatch(/trap|abort/);
     expect(r.status).toBe(1);
   });
 });
