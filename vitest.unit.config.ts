@@ -13,6 +13,8 @@ export default defineConfig({
       "tests/tcp/**/*.test.ts",
       "tests/http/**/*.test.ts",
       "tests/harness/**/*.test.ts",
+      "tests/x509/**/*.test.ts",
+      "tests/tlsclient/hostile.test.ts",
       "tests/platform/**/*.test.ts",
       "tests/dns/{dhcp-client,dhcp-wire,dns-wire,resolver,server}.test.ts",
       "tests/lower/{codegen,refuse}.test.ts",

@@ -29,7 +29,7 @@ import {
   certificateAlert, certificateVerifyContent, offeredSchemes, schemeAlgorithm, schemeKeyType, BindingVerifier,
 } from "./certverify";
 import {
-  clientHello, ClientHelloParams, ServerHelloRepr, GROUP_SECP256R1, GROUP_X25519, HS_CERTIFICATE, HS_CERTIFICATE_VERIFY,
+  clientHello, ClientHelloParams, ServerHelloRepr, GROUP_SECP256R1, GROUP_X25519, HS_CERTIFICATE, HS_CERTIFICATE_REQUEST, HS_CERTIFICATE_VERIFY,
   HS_ENCRYPTED_EXTENSIONS, HS_FINISHED, HS_KEY_UPDATE, HS_NEW_SESSION_TICKET, HS_SERVER_HELLO, EXT_ALPN,
 } from "./clienthello";
 import { p256, p256Public, x25519, x25519Public } from "./crypto";
@@ -62,6 +62,10 @@ export class TlsClientConfig {
 }
 
 const enum State { Connecting, WaitServerHello, WaitEncryptedExtensions, WaitCertificate, WaitCertificateVerify, WaitFinished, Connected, Closed }
+
+/** The handshake message each state waits for, and its name. */
+const EXPECTED: u8[] = [0, HS_SERVER_HELLO, HS_ENCRYPTED_EXTENSIONS, HS_CERTIFICATE, HS_CERTIFICATE_VERIFY, HS_FINISHED, 0, 0];
+const EXPECTED_NAMES: string[] = ["", "ServerHello", "EncryptedExtensions", "Certificate", "CertificateVerify", "Finished", "", ""];
 
 export class TlsClient extends Flow {
   /** Why the connection failed, "" while it has not. */
@@ -420,33 +424,25 @@ export class TlsClient extends Flow {
   private message(m: Uint8Array): void {
     const type = m[0];
     const body = m.subarray(4);
+    if (this.state == State.Connected) {
+      if (type == HS_NEW_SESSION_TICKET) return; // no resumption: tickets are not kept
+      if (type == HS_KEY_UPDATE) this.keyUpdate(body);
+      else this.fail(AlertCode.UnexpectedMessage, "an unexpected handshake message type " + type.toString() + " after the handshake");
+      return;
+    }
+    // The server's flight comes in one order (§4.4, §2).
+    const expected = EXPECTED[<i32>this.state];
+    if (type != expected) {
+      this.fail(AlertCode.UnexpectedMessage, "expected " + EXPECTED_NAMES[<i32>this.state] + ", got handshake type " + type.toString() +
+        (type == HS_CERTIFICATE_REQUEST ? " (client certificates are not supported)" : ""));
+      return;
+    }
     switch (this.state) {
-      case State.WaitServerHello:
-        if (type == HS_SERVER_HELLO) this.serverHello(m, body);
-        else this.fail(AlertCode.UnexpectedMessage, "expected ServerHello, got handshake type " + type.toString());
-        return;
-      case State.WaitEncryptedExtensions:
-        if (type == HS_ENCRYPTED_EXTENSIONS) this.encryptedExtensions(m, body);
-        else this.fail(AlertCode.UnexpectedMessage, "expected EncryptedExtensions, got handshake type " + type.toString() +
-          " (client certificates and resumption are not supported)");
-        return;
-      case State.WaitCertificate:
-        if (type == HS_CERTIFICATE) this.certificate(m, body);
-        else this.fail(AlertCode.UnexpectedMessage, "expected Certificate, got handshake type " + type.toString() + " (client certificates are not supported)");
-        return;
-      case State.WaitCertificateVerify:
-        if (type == HS_CERTIFICATE_VERIFY) this.certificateVerify(m, body);
-        else this.fail(AlertCode.UnexpectedMessage, "expected CertificateVerify, got handshake type " + type.toString());
-        return;
-      case State.WaitFinished:
-        if (type == HS_FINISHED) this.finished(m, body);
-        else this.fail(AlertCode.UnexpectedMessage, "expected Finished, got handshake type " + type.toString());
-        return;
-      case State.Connected:
-        if (type == HS_NEW_SESSION_TICKET) return; // no resumption: tickets are not kept
-        if (type == HS_KEY_UPDATE) this.keyUpdate(body);
-        else this.fail(AlertCode.UnexpectedMessage, "an unexpected handshake message type " + type.toString() + " after the handshake");
-        return;
+      case State.WaitServerHello: this.serverHello(m, body); break;
+      case State.WaitEncryptedExtensions: this.encryptedExtensions(m, body); break;
+      case State.WaitCertificate: this.certificate(m, body); break;
+      case State.WaitCertificateVerify: this.certificateVerify(m, body); break;
+      case State.WaitFinished: this.finished(m, body); break;
     }
   }
 
