@@ -156,7 +156,8 @@ async function build(argv: string[]): Promise<number> {
   }
   const log = (l: string) => console.log(l);
   if (target === "node") {
-    if (p.flags.has("--tls-ca")) throw new UsageError("--tls-ca is for --target hvt and spt; the node target does not embed trust anchors yet");
+    // dist/NAME.node.wasm carries no assets (they stay in the app's folder).
+    if (p.flags.has("--tls-ca")) throw new UsageError("--tls-ca is for --target hvt and spt, and for morgana run APP --tls-ca FILE");
     // The development target: Wasm for Node, no lowering, no gcc
     // (toolchain/targets/node).
     const t0 = performance.now();

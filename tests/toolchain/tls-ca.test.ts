@@ -99,7 +99,7 @@ describe("the asset", () => {
     expect(none.validate([leaf.der], "www.example.org", now)).toMatch(/^unknown issuer: /);
   });
 
-  test("morgana build refuses a bad bundle with its location, exit 1; the node target does not take it", async () => {
+  test("morgana build refuses a bad bundle with its location, exit 1; build --target node sends it to morgana run", async () => {
     const bad = file("cli-bad.pem", pemOf(leaf));
     const r = await morgana(["build", "--app", "hello", "--tls-ca", bad]);
     expect(r.code).toBe(1);
@@ -107,6 +107,6 @@ describe("the asset", () => {
     expect(r.stderr).toContain("hint: Give --tls-ca a PEM file");
     const n = await morgana(["build", "--target", "node", "--app", "hello", "--tls-ca", bad]);
     expect(n.code).toBe(2);
-    expect(n.stderr).toContain("--tls-ca is for --target hvt and spt");
+    expect(n.stderr).toContain("--tls-ca is for --target hvt and spt, and for morgana run APP --tls-ca FILE");
   });
 });

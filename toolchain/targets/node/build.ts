@@ -15,6 +15,7 @@ import { root } from "../../root.ts";
 import { loadApp } from "../../app/index.ts";
 import { collectAssets, type Asset } from "../../assets/index.ts";
 import { compile } from "../../compile/index.ts";
+import { trustAnchorAsset } from "../../cert/anchors.ts";
 
 export interface NodeBuild {
   name: string;
@@ -28,6 +29,8 @@ export interface NodeBuild {
 export interface NodeBuildOptions {
   /** Asset folders given on the command line, by option: { site: "./my-site" }. */
   assetDirs?: Record<string, string>;
+  /** --tls-ca: trust anchors for the TLS client, beside the assets. */
+  tlsCa?: string;
 }
 
 /** The entry's name beside main.ts; never written to disk. */
@@ -51,6 +54,7 @@ export async function buildNode(appDir: string, opts: NodeBuildOptions = {}): Pr
     const given = opts.assetDirs?.[app.assets.option];
     assets = collectAssets(app.assets, given ? path.resolve(given) : path.join(app.dir, app.assets.dir));
   }
+  if (opts.tlsCa) assets.push(trustAnchorAsset(opts.tlsCa));
   return { name: app.name, wasm, sourceMap, assets, warnings, ms: performance.now() - t0 };
 }
 
