@@ -292,7 +292,7 @@ export class TlsServerEngine {
       return null;
     }
     wipe(scalar);
-    return [pub!, secret];
+    return [pub as Uint8Array, secret];
   }
 
   private helloRetryRequest(ch: ClientHello, suite: CipherSuite, group: u16): void {
