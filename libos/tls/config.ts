@@ -2,6 +2,7 @@
 // with its key and the names it serves), the application protocols it
 // speaks (ALPN), and the limits that bound a connection's memory.
 import { SIG_ECDSA_SECP256R1_SHA256 } from "./crypto";
+import { TicketSealer } from "./ticket";
 
 export class TlsCertificate {
   /**
@@ -46,6 +47,12 @@ export class TlsServerConfig {
   /** The most ciphertext queued for a transport that is not taking it;
    * writes beyond it are short (backpressure). */
   maxPendingCiphertext: i32 = 65536;
+
+  /** Session tickets for resumption (psk_dhe_ke): sealed under a key
+   * drawn at start (ticket.ts); null: none issued, PSKs ignored. */
+  tickets: TicketSealer | null = new TicketSealer();
+  /** How long a ticket may be used, in seconds (at most 7 days, §4.6.1). */
+  ticketLifetime: u32 = 7200;
 
   /** At least one certificate; the first is the default when no name matches. */
   constructor(readonly certificates: TlsCertificate[]) {}

@@ -54,6 +54,16 @@ export class ClientHello {
   alpn: string[] = [];
   hasAlpn: bool = false;
   hasPreSharedKey: bool = false;
+  /** The first PSK identity offered, its obfuscated age and binder. */
+  pskIdentity: Uint8Array = new Uint8Array(0);
+  pskAge: u32 = 0;
+  pskBinder: Uint8Array = new Uint8Array(0);
+  /** Where in the body the binders list starts: the ClientHello up to
+   * here is what the binders are computed over (§4.2.11.2). */
+  bindersAt: i32 = 0;
+  /** psk_key_exchange_modes offers psk_dhe_ke (§4.2.9); had the extension. */
+  pskDheKe: bool = false;
+  hasPskModes: bool = false;
   hasEarlyData: bool = false;
   hasCookie: bool = false;
 
@@ -152,7 +162,35 @@ export class ClientHello {
       }
       if (v.bad || !r.atEnd || this.alpn.length == 0) this.fail(AlertCode.DecodeError, "bad application_layer_protocol_negotiation");
     } else if (type == EXT_PRE_SHARED_KEY) {
+      // §4.2.11: identities (identity<1..2^16-1>, u32 age), then binders.
       this.hasPreSharedKey = true;
+      const ids = r.vector(2);
+      this.pskIdentity = ids.opaque(2).slice();
+      this.pskAge = ids.u32();
+      let count = 1;
+      while (!ids.atEnd && !ids.bad) {
+        ids.opaque(2);
+        ids.u32();
+        count++;
+      }
+      this.bindersAt = r.pos;
+      const binders = r.vector(2);
+      this.pskBinder = binders.opaque(1).slice();
+      let bindersCount = 1;
+      while (!binders.atEnd && !binders.bad) {
+        binders.opaque(1);
+        bindersCount++;
+      }
+      if (ids.bad || binders.bad || !r.atEnd || this.pskIdentity.length == 0 || this.pskBinder.length < 32) {
+        this.fail(AlertCode.DecodeError, "bad pre_shared_key");
+      } else if (count != bindersCount) {
+        this.fail(AlertCode.IllegalParameter, "pre_shared_key has not one binder per identity");
+      }
+    } else if (type == EXT_PSK_KEY_EXCHANGE_MODES) {
+      this.hasPskModes = true;
+      const v = r.vector(1);
+      while (!v.atEnd && !v.bad) if (v.u8() == 1) this.pskDheKe = true;
+      if (v.bad || !r.atEnd) this.fail(AlertCode.DecodeError, "bad psk_key_exchange_modes");
     } else if (type == EXT_EARLY_DATA) {
       this.hasEarlyData = true;
     } else if (type == EXT_COOKIE) {
@@ -189,7 +227,8 @@ export function endMessage(w: Writer, at: i32): void {
  * and key_share. A HelloRetryRequest is the same message with HRR_RANDOM
  * and only the selected group in key_share (§4.2.8).
  */
-export function serverHello(random: Uint8Array, sessionId: Uint8Array, suite: u16, group: u16, share: Uint8Array | null): Uint8Array {
+export function serverHello(random: Uint8Array, sessionId: Uint8Array, suite: u16, group: u16, share: Uint8Array | null,
+  withPsk: bool = false): Uint8Array {
   const w = new Writer(160);
   const m = beginMessage(w, HS_SERVER_HELLO);
   w.u16(TLS12);
@@ -210,6 +249,12 @@ export function serverHello(random: Uint8Array, sessionId: Uint8Array, suite: u1
     w.bytes(share);
   }
   w.close(ks, 2);
+  if (withPsk) {
+    // §4.2.11: the index of the identity chosen (always the first).
+    w.u16(EXT_PRE_SHARED_KEY);
+    w.u16(2);
+    w.u16(0);
+  }
   w.close(exts, 2);
   endMessage(w, m);
   return w.toBytes();

@@ -16,10 +16,12 @@ import { TlsCertificate, TlsServerConfig } from "./config";
 import { hashLength, p256, p256Public, sign, x25519, x25519Public } from "./crypto";
 import {
   ClientHello, EXT_ALPN, EXT_SERVER_NAME, GROUP_SECP256R1, GROUP_X25519, HS_CERTIFICATE, HS_CERTIFICATE_VERIFY,
-  HS_CLIENT_HELLO, HS_ENCRYPTED_EXTENSIONS, HS_FINISHED, HS_KEY_UPDATE, beginMessage, endMessage, helloRetryRandom,
+  HS_CLIENT_HELLO, HS_ENCRYPTED_EXTENSIONS, HS_FINISHED, HS_KEY_UPDATE, HS_NEW_SESSION_TICKET, beginMessage, endMessage, helloRetryRandom,
   serverHello,
 } from "./hello";
-import { KeySchedule, finishedVerifyData } from "./keyschedule";
+import { KeySchedule, finishedVerifyData, ticketPsk } from "./keyschedule";
+import { TicketSealer, TicketState } from "./ticket";
+import { randomU32 } from "../platform/entropy";
 import { ByteQueue } from "./queue";
 import { Reader, Writer } from "./reader";
 import { ContentType, MAX_PLAINTEXT, Opened, RECORD_HEADER_LENGTH, RecordHeader, RecordProtection, writeHeader } from "./record";
@@ -69,6 +71,8 @@ export class TlsServerEngine {
   protocol: string = "";
   suite: CipherSuite | null = null;
   group: u16 = 0;
+  /** The handshake resumed a session from a ticket. */
+  resumed: bool = false;
   /** Records and KeyUpdates seen, for counters and tests. */
   keyUpdatesReceived: i32 = 0;
 
@@ -222,9 +226,8 @@ export class TlsServerEngine {
     if (!ch.hasSignatureAlgorithms || !ch.hasGroups || !ch.hasKeyShare) {
       return this.fail(AlertCode.MissingExtension, "no signature_algorithms, supported_groups or key_share");
     }
-    // The key exchange is fresh every time: psk_dhe_ke resumption is not
-    // offered (no tickets are sent), so a pre_shared_key is ignored
-    // (§4.2.11 lets a server decline it) and early data is never accepted.
+    // §4.2.9: a PSK without psk_key_exchange_modes is an error.
+    if (ch.hasPreSharedKey && !ch.hasPskModes) return this.fail(AlertCode.MissingExtension, "pre_shared_key without psk_key_exchange_modes");
     let suiteId: u16 = 0;
     if (retry) {
       if (ch.suites.includes(this.retrySuite)) suiteId = this.retrySuite;
@@ -251,8 +254,8 @@ export class TlsServerEngine {
     if (retry && (share == null || share.group != this.retryGroup)) {
       return this.fail(AlertCode.IllegalParameter, "the second ClientHello has no share for the group asked for");
     }
-    if (!this.transcript.add(message)) return this.fail(AlertCode.InternalError, "transcript limit");
     if (share == null) {
+      if (!this.transcript.add(message)) return this.fail(AlertCode.InternalError, "transcript limit");
       // §4.1.4: ask for a share of a group we both support.
       let group: u16 = 0;
       if (ch.groups.includes(GROUP_X25519)) group = GROUP_X25519;
@@ -261,10 +264,37 @@ export class TlsServerEngine {
       this.helloRetryRequest(ch, suite, group);
       return;
     }
+    const psk = this.resumption(ch, message, suite);
+    if (this.state == ServerState.Failed) return;
+    if (!this.transcript.add(message)) return this.fail(AlertCode.InternalError, "transcript limit");
     this.group = share.group;
     const ours = this.keyExchange(share.group, share.key);
     if (ours == null) return;
-    this.serverFlight(ch, suite, cert, ours[0], ours[1]);
+    this.serverFlight(ch, suite, cert, ours[0], ours[1], psk);
+  }
+
+  /**
+   * The PSK of the client's first identity when it is a ticket of ours,
+   * fresh, for a suite with this hash, offered for psk_dhe_ke, and its
+   * binder verifies (§4.2.11.2: over the ClientHello up to the binders,
+   * after what the transcript holds); null for a full handshake. A binder
+   * that does not verify is decrypt_error.
+   */
+  private resumption(ch: ClientHello, message: Uint8Array, suite: CipherSuite): Uint8Array | null {
+    const sealer = this.config.tickets;
+    if (!ch.hasPreSharedKey || !ch.pskDheKe || sealer == null) return null;
+    const st = sealer.open(ch.pskIdentity);
+    if (st == null || !st.fresh(TicketSealer.nowMs())) return null;
+    const ticketSuite = suiteById(st.suite);
+    if (ticketSuite == null || ticketSuite.hash != suite.hash) return null;
+    const ks = new KeySchedule(suite, st.psk);
+    const truncated = message.subarray(0, 4 + ch.bindersAt);
+    const expected = finishedVerifyData(suite.hash, ks.resumptionBinderKey(), this.transcript.hashWith(suite.hash, truncated));
+    if (!equalSecret(expected, ch.pskBinder)) {
+      this.fail(AlertCode.DecryptError, "the PSK binder does not verify");
+      return null;
+    }
+    return st.psk;
   }
 
   /** Our key share and the shared secret, or null after an alert. */
@@ -316,17 +346,19 @@ export class TlsServerEngine {
     this.sentChangeCipherSpec = true;
   }
 
-  private serverFlight(ch: ClientHello, suite: CipherSuite, cert: TlsCertificate, share: Uint8Array, shared: Uint8Array): void {
+  private serverFlight(ch: ClientHello, suite: CipherSuite, cert: TlsCertificate, share: Uint8Array, shared: Uint8Array,
+    psk: Uint8Array | null): void {
     // A key change must fall on a record boundary (§5.1).
     if (this.handshake.length != 0) return this.fail(AlertCode.UnexpectedMessage, "data after the ClientHello in its record");
     const random = new Uint8Array(32);
     fillRandom(random);
-    const sh = serverHello(random, ch.sessionId, suite.id, this.group, share);
+    this.resumed = psk != null;
+    const sh = serverHello(random, ch.sessionId, suite.id, this.group, share, psk != null);
     this.transcript.add(sh);
     this.plainRecord(ContentType.Handshake, sh);
     this.compatChangeCipherSpec(ch);
 
-    const ks = new KeySchedule(suite);
+    const ks = new KeySchedule(suite, psk);
     ks.deriveHandshake(shared, this.transcript.hash(suite.hash));
     wipe(shared);
     this.schedule = ks;
@@ -335,16 +367,19 @@ export class TlsServerEngine {
 
     const flight = new Writer(2048);
     this.add(flight, this.encryptedExtensions(ch));
-    this.add(flight, this.certificate(cert));
-    const signed = sign(cert.scheme, cert.key, certificateVerifyContent(this.transcript.hash(suite.hash)));
-    if (signed == null) return this.fail(AlertCode.InternalError, "the certificate's key did not sign");
-    const cv = new Writer(16 + signed.length);
-    const at = beginMessage(cv, HS_CERTIFICATE_VERIFY);
-    cv.u16(cert.scheme);
-    cv.u16(signed.length);
-    cv.bytes(signed);
-    endMessage(cv, at);
-    this.add(flight, cv.toBytes());
+    // A resumed handshake is authenticated by the PSK: no certificate (§2.2).
+    if (psk == null) {
+      this.add(flight, this.certificate(cert));
+      const signed = sign(cert.scheme, cert.key, certificateVerifyContent(this.transcript.hash(suite.hash)));
+      if (signed == null) return this.fail(AlertCode.InternalError, "the certificate's key did not sign");
+      const cv = new Writer(16 + signed.length);
+      const at = beginMessage(cv, HS_CERTIFICATE_VERIFY);
+      cv.u16(cert.scheme);
+      cv.u16(signed.length);
+      cv.bytes(signed);
+      endMessage(cv, at);
+      this.add(flight, cv.toBytes());
+    }
     const fin = new Writer(4 + hashLength(suite.hash));
     const f = beginMessage(fin, HS_FINISHED);
     fin.bytes(finishedVerifyData(suite.hash, ks.serverHandshakeTraffic, this.transcript.hash(suite.hash)));
@@ -408,13 +443,43 @@ export class TlsServerEngine {
     if (!equalSecret(body, this.expectedFinished)) return this.fail(AlertCode.DecryptError, "the client's Finished does not verify");
     const ks = this.schedule!;
     this.reader = new RecordProtection(this.suite!, ks.clientApplicationTraffic);
-    // No tickets are issued, so the resumption secret is not needed: drop
-    // the transcript and the handshake secrets now.
+    this.state = ServerState.Connected;
+    const sealer = this.config.tickets;
+    if (sealer != null) {
+      this.transcript.add(message);
+      ks.deriveResumption(this.transcript.hash(this.suite!.hash));
+      this.newSessionTicket(sealer, ks);
+    }
+    // Drop the transcript and the handshake secrets now.
     this.transcript.clear();
     this.handshake.release();
     wipe(ks.clientHandshakeTraffic);
     wipe(ks.serverHandshakeTraffic);
-    this.state = ServerState.Connected;
+  }
+
+  /** One NewSessionTicket (§4.6.1), right after the handshake: lifetime,
+   * age_add, nonce (one byte, 0: one ticket a connection), the sealed
+   * state, no extensions (so no early data). */
+  private newSessionTicket(sealer: TicketSealer, ks: KeySchedule): void {
+    const suite = this.suite!;
+    const nonce = new Uint8Array(1);
+    const ageAdd = randomU32();
+    const lifetime = this.config.ticketLifetime;
+    const psk = ticketPsk(suite.hash, ks.resumptionMaster, nonce);
+    wipe(ks.resumptionMaster);
+    const ticket = sealer.seal(new TicketState(suite.id, TicketSealer.nowMs(), lifetime, ageAdd, psk));
+    wipe(psk);
+    const w = new Writer(32 + ticket.length);
+    const m = beginMessage(w, HS_NEW_SESSION_TICKET);
+    w.u32(lifetime);
+    w.u32(ageAdd);
+    w.u8(nonce.length);
+    w.bytes(nonce);
+    w.u16(ticket.length);
+    w.bytes(ticket);
+    w.u16(0);
+    endMessage(w, m);
+    this.protectedRecords(ContentType.Handshake, w.toBytes());
   }
 
   /** §4.6.3: the peer's next records use its next secret; when it asks,

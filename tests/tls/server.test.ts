@@ -17,8 +17,8 @@ beforeAll(() => {
   cert = makeP256Cert(["localhost", "www.example.test"]);
 });
 
-async function server(): Promise<Harness> {
-  const h = await Harness.start(ENTRY, { seed: 7 });
+async function server(seed = 7): Promise<Harness> {
+  const h = await Harness.start(ENTRY, { seed });
   h.input(configInput([cert.der], cert.scalar, ["localhost", "www.example.test"]));
   h.call("configure");
   h.call("connect");
@@ -112,6 +112,40 @@ describe("handshakes with node:tls (OpenSSL) as the client", () => {
     // OpenSSL answered the request with its own KeyUpdate, which the server took.
     expect(h.call("serverKeyUpdates")).toBe(1);
     s.socket.destroy();
+  });
+
+  test("resumption: the ticket of one connection resumes the next (psk_dhe_ke), without a certificate", async () => {
+    const h = await server();
+    const first = await handshake(h);
+    const session = await new Promise<Buffer>((resolve) => {
+      first.socket.once("session", resolve);
+      first.pipe.collect();
+    });
+    expect(first.socket.isSessionReused()).toBe(false);
+    first.socket.destroy();
+    h.call("connect");
+    const second = await handshake(h, { session });
+    expect(second.error).toBeUndefined();
+    expect(second.socket.isSessionReused()).toBe(true);
+    expect(h.call("serverResumed")).toBe(1);
+    expect(await roundTrip(second, "resumed")).toBe("echo: resumed");
+    second.socket.destroy();
+  });
+
+  test("a ticket from another server (another ticket key) is ignored: a full handshake", async () => {
+    const a = await server();
+    const first = await handshake(a);
+    const session = await new Promise<Buffer>((resolve) => {
+      first.socket.once("session", resolve);
+      first.pipe.collect();
+    });
+    first.socket.destroy();
+    const b = await server(8); // another entropy stream: another ticket key
+    const second = await handshake(b, { session });
+    expect(second.error).toBeUndefined();
+    expect(second.socket.isSessionReused()).toBe(false);
+    expect(b.call("serverResumed")).toBe(0);
+    second.socket.destroy();
   });
 
   test("a TLS 1.2-only client is refused with protocol_version", async () => {

@@ -1,10 +1,13 @@
 // The website built with --tls-cert/--tls-key (a test-only P-256
 // certificate, tests/tls/fixtures) serving HTTPS in a real image, on every
 // end-to-end tender, against real clients in a namespace: openssl s_client
-// for each suite with each group, HelloRetryRequest and KeyUpdate, curl
+// for each suite with each group, HelloRetryRequest, KeyUpdate and
+// resumption from a ticket (-sess_out/-sess_in), curl
 // --tlsv1.3, gnutls-cli, Python's ssl; a TLS 1.2-only client refused with
 // protocol_version; plaintext HTTP and garbage on 443, after which the
 // server still serves; and the HTTP side's redirect and HSTS options.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../../toolchain/build/index.ts";
@@ -72,6 +75,19 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests
     expect(out).toMatch(/>>> TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
     expect(out).toMatch(/<<< TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
     expect(out).toMatch(/HTTP\/1.1 200 OK/);
+  });
+
+  test("resumption: s_client saves the ticket (-sess_out) and resumes with it (-sess_in)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
+    try {
+      const sess = path.join(dir, "session.pem");
+      const first = await sh(`sleep 0.5 | ${sClient} -tls1_3 -sess_out ${sess} 2>&1`);
+      expect(first).toMatch(/^New, TLSv1.3/m);
+      const second = await sh(`sleep 0.5 | ${sClient} -tls1_3 -sess_in ${sess} 2>&1`);
+      expect(second).toMatch(/^Reused, TLSv1.3/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("curl --tlsv1.3 gets the site's index with HSTS, ALPN http/1.1", async () => {

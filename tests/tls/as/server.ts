@@ -109,6 +109,7 @@ export function serverAlert(): i32 { return tls!.engine.alert; }
 export function serverAlertSent(): bool { return tls!.engine.alertSent; }
 export function serverWhy(): string { return tls!.engine.why; }
 export function serverConnected(): bool { return tls!.engine.connected; }
+export function serverResumed(): bool { return tls!.engine.resumed; }
 export function serverKeyUpdates(): i32 { return tls!.engine.keyUpdatesReceived; }
 /** Ask the server to send a KeyUpdate that requests the client's. */
 export function serverKeyUpdate(): void { tls!.engine.sendKeyUpdate(true); tls!.flush(); settle(); }
