@@ -40,6 +40,8 @@ const usage = `usage:
       leaves the .wasm and .c files in build/apps/NAME/; --debug keeps debug
       information in the image. An app that embeds files names an option for
       their folder in app.json (--site DIR for the website, --zones DIR for dns).
+      --tls-cert FILE --tls-key FILE (apps with "tls": true, the website):
+      a PEM chain and its ECDSA P-256 key, checked, embedded for HTTPS.
       --tls-ca FILE embeds a PEM bundle of trust anchors for the TLS client,
       checked first (CA or self-signed, RSA/P-256/Ed25519 key, not expired).
   morgana lower IN.wasm [-o OUT.c] [--prefix P]
@@ -135,12 +137,15 @@ async function build(argv: string[]): Promise<number> {
   // the others still build.
   const loaded = names.map((n) => {
     try {
-      return { name: n, option: loadApp(path.join(appsDir, n)).assets?.option };
+      const app = loadApp(path.join(appsDir, n));
+      return { name: n, option: app.assets?.option, tls: app.tls === true };
     } catch (e) {
-      return { name: n, error: e };
+      return { name: n, error: e, tls: false };
     }
   });
-  const assetOptions = loaded.flatMap((a) => (a.option ? [`--${a.option}`] : []));
+  // --tls-cert and --tls-key, for the apps whose app.json says "tls": true.
+  const tlsOptions = ["--tls-cert", "--tls-key"];
+  const assetOptions = [...loaded.flatMap((a) => (a.option ? [`--${a.option}`] : [])), ...(loaded.some((a) => a.tls) ? tlsOptions : [])];
   for (const f of p.flags.keys()) {
     if (fixed.includes(f) || booleans.includes(f) || assetOptions.includes(f)) continue;
     const takers = known.filter((n) => !names.includes(n) && `--${peekOption(appsDir, n)}` === f);
@@ -152,7 +157,14 @@ async function build(argv: string[]): Promise<number> {
   const assetDirs: Record<string, string> = {};
   for (const o of assetOptions) {
     const v = last(p, o);
-    if (v !== undefined) assetDirs[o.slice(2)] = v;
+    if (v !== undefined && !tlsOptions.includes(o)) assetDirs[o.slice(2)] = v;
+  }
+  const tlsCert = last(p, "--tls-cert"), tlsKey = last(p, "--tls-key");
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError("give both --tls-cert FILE and --tls-key FILE, or neither");
+  const tls = tlsCert !== undefined && tlsKey !== undefined ? { cert: tlsCert, key: tlsKey } : undefined;
+  const tlsApps = loaded.filter((a) => a.tls).map((a) => a.name);
+  if (tls && tlsApps.length !== loaded.length) {
+    throw new UsageError(`--tls-cert and --tls-key apply to ${tlsApps.join(", ")} only: build ${loaded.filter((a) => !a.tls).map((a) => a.name).join(", ")} separately`);
   }
   const log = (l: string) => console.log(l);
   if (target === "node") {
@@ -169,7 +181,7 @@ async function build(argv: string[]): Promise<number> {
     return 0;
   }
   const opts: BuildOptions = {
-    keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), cache: !p.flags.has("--no-cache"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project,
+    keep: p.flags.has("--keep"), debug: p.flags.has("--debug"), cache: !p.flags.has("--no-cache"), log, assetDirs, target, profile: profile as ProfileName, projectDir: project, tls,
     tlsCa: last(p, "--tls-ca"),
   };
 

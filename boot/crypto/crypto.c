@@ -29,6 +29,15 @@
 #define NONCE_LEN 12
 /* TLS SignatureScheme code points (RFC 8446 §4.2.3). */
 #define SIG_ECDSA_P256_SHA256 0x0403
+#define SIG_RSA_PKCS1_SHA256 0x0401
+#define SIG_RSA_PKCS1_SHA384 0x0501
+#define SIG_RSA_PSS_RSAE_SHA256 0x0804
+#define SIG_RSA_PSS_RSAE_SHA384 0x0805
+#define RSA_MAX_BYTES 512 /* 4096-bit moduli */
+
+/* BearSSL's MGF1 (RFC 8017 §B.2.1), exported by libbearssl.a though not
+ * declared in its public headers: data ^= MGF1(seed, len). */
+void br_mgf1_xor(void *data, size_t len, const br_hash_class *dig, const void *seed, size_t seed_len);
 
 #define CHECK(ptr, len) memory_at((ptr), (len), CALLER())
 
@@ -244,6 +253,130 @@ static void sha256(const u8 *msg, u32 len, u8 out[32]) {
     br_sha256_out(&c, out);
 }
 
+/* The digest of a message with `h`; its length. */
+static u32 digest(const br_hash_class *h, const u8 *msg, u32 len, u8 *out) {
+    br_hash_compat_context c;
+    h->init(&c.vtable);
+    h->update(&c.vtable, msg, len);
+    h->out(&c.vtable, out);
+    return hash_len(h);
+}
+
+/* A key in libos/tls/crypto.ts's RSA form: fields each a u16 big-endian
+ * length then the big-endian integer; `want` of them. Reads them into
+ * `f`/`fl`; 0 when the bytes do not hold exactly that. */
+static int rsa_fields(const u8 *k, u32 len, int want, const u8 **f, u32 *fl) {
+    u32 at = 0;
+    for (int i = 0; i < want; i++) {
+        if (len - at < 2) return 0;
+        u32 n = (u32)k[at] << 8 | k[at + 1];
+        at += 2;
+        if (n == 0 || n > RSA_MAX_BYTES || len - at < n) return 0;
+        f[i] = k + at;
+        fl[i] = n;
+        at += n;
+    }
+    return at == len;
+}
+
+/* The bit length of a big-endian integer. */
+static u32 bit_length(const u8 *x, u32 len) {
+    while (len && !*x) x++, len--;
+    if (!len) return 0;
+    return (len - 1) * 8 + (32 - (u32)__builtin_clz(*x));
+}
+
+/*
+ * RSASSA-PSS signing (RFC 8017 §8.1.1, EMSA-PSS §9.1.1) with salt as long
+ * as the hash (RFC 8446 §4.2.3), over BearSSL's constant-time RSA private
+ * operation. Key fields: n, e, d, p, q, dp, dq, qi. The signature is as
+ * long as the modulus; 0 on a bad key.
+ */
+static u32 rsa_pss_sign(const br_hash_class *h, const u8 *key, u32 key_len, const u8 *msg, u32 msg_len, u8 *sig,
+                        u32 sig_cap) {
+    const u8 *f[8];
+    u32 fl[8];
+    if (!rsa_fields(key, key_len, 8, f, fl)) return 0;
+    u32 mod_bits = bit_length(f[0], fl[0]);
+    u32 k = (mod_bits + 7) / 8, hl = hash_len(h);
+    u32 em_bits = mod_bits - 1, em_len = (em_bits + 7) / 8;
+    if (mod_bits < 1024 || k > RSA_MAX_BYTES || k > sig_cap || em_len < 2 * hl + 2) return 0;
+    u8 x[RSA_MAX_BYTES], m[8 + 64 + 64], salt[64], hash[64];
+    /* M' = 8 zeros || Hash(M) || salt; H = Hash(M'). */
+    __builtin_memset(m, 0, 8);
+    digest(h, msg, msg_len, m + 8);
+    entropy_fill(salt, hl);
+    __builtin_memcpy(m + 8 + hl, salt, hl);
+    digest(h, m, 8 + 2 * hl, hash);
+    /* EM = maskedDB || H || 0xbc, DB = PS || 0x01 || salt, right-aligned in x. */
+    u8 *em = x + (k - em_len);
+    __builtin_memset(x, 0, k);
+    u32 db_len = em_len - hl - 1;
+    em[db_len - hl - 1] = 0x01;
+    __builtin_memcpy(em + db_len - hl, salt, hl);
+    br_mgf1_xor(em, db_len, h, hash, hl);
+    em[0] &= (u8)(0xff >> (8 * em_len - em_bits));
+    __builtin_memcpy(em + db_len, hash, hl);
+    em[em_len - 1] = 0xbc;
+    br_rsa_private_key sk = {mod_bits, (u8 *)f[3], fl[3], (u8 *)f[4], fl[4], (u8 *)f[5], fl[5],
+                             (u8 *)f[6], fl[6], (u8 *)f[7], fl[7]};
+    u32 ok = br_rsa_i31_private(x, &sk);
+    if (ok) __builtin_memcpy(sig, x, k);
+    wipe(x, sizeof x);
+    wipe(salt, sizeof salt);
+    return ok ? k : 0;
+}
+
+/* RSASSA-PSS verification (RFC 8017 §8.1.2, EMSA-PSS-VERIFY §9.1.2), salt
+ * as long as the hash. Key fields: n, e. 1 valid, 0 not. */
+static u32 rsa_pss_verify(const br_hash_class *h, const u8 *key, u32 key_len, const u8 *msg, u32 msg_len,
+                          const u8 *sig, u32 sig_len) {
+    const u8 *f[2];
+    u32 fl[2];
+    if (!rsa_fields(key, key_len, 2, f, fl)) return 0;
+    u32 mod_bits = bit_length(f[0], fl[0]);
+    u32 k = (mod_bits + 7) / 8, hl = hash_len(h);
+    u32 em_bits = mod_bits - 1, em_len = (em_bits + 7) / 8;
+    if (mod_bits < 1024 || k > RSA_MAX_BYTES || sig_len != k || em_len < 2 * hl + 2) return 0;
+    u8 x[RSA_MAX_BYTES], m[8 + 64 + 64], hash[64];
+    __builtin_memcpy(x, sig, k);
+    br_rsa_public_key pk = {(u8 *)f[0], fl[0], (u8 *)f[1], fl[1]};
+    if (!br_rsa_i31_public(x, k, &pk)) return 0;
+    if (k > em_len && x[0] != 0) return 0;
+    u8 *em = x + (k - em_len);
+    u32 db_len = em_len - hl - 1;
+    if (em[em_len - 1] != 0xbc || (em[0] & (u8)~(0xff >> (8 * em_len - em_bits)))) return 0;
+    br_mgf1_xor(em, db_len, h, em + db_len, hl);
+    em[0] &= (u8)(0xff >> (8 * em_len - em_bits));
+    for (u32 i = 0; i < db_len - hl - 1; i++)
+        if (em[i]) return 0;
+    if (em[db_len - hl - 1] != 0x01) return 0;
+    __builtin_memset(m, 0, 8);
+    digest(h, msg, msg_len, m + 8);
+    __builtin_memcpy(m + 8 + hl, em + db_len - hl, hl);
+    digest(h, m, 8 + 2 * hl, hash);
+    u32 diff = 0;
+    for (u32 i = 0; i < hl; i++) diff |= hash[i] ^ em[db_len + i];
+    return diff == 0;
+}
+
+/* RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2) of a SHA-256 or
+ * SHA-384 digest; key fields n, e. For certificates (RFC 8446 §4.2.3). */
+static u32 rsa_pkcs1_verify(const br_hash_class *h, const u8 *key, u32 key_len, const u8 *msg, u32 msg_len,
+                            const u8 *sig, u32 sig_len) {
+    const u8 *f[2];
+    u32 fl[2];
+    if (!rsa_fields(key, key_len, 2, f, fl)) return 0;
+    u8 want[64], got[64];
+    u32 hl = digest(h, msg, msg_len, want);
+    br_rsa_public_key pk = {(u8 *)f[0], fl[0], (u8 *)f[1], fl[1]};
+    const u8 *oid = h == &br_sha384_vtable ? (const u8 *)BR_HASH_OID_SHA384 : (const u8 *)BR_HASH_OID_SHA256;
+    if (!br_rsa_i31_pkcs1_vrfy(sig, sig_len, oid, hl, &pk, got)) return 0;
+    u32 diff = 0;
+    for (u32 i = 0; i < hl; i++) diff |= want[i] ^ got[i];
+    return diff == 0;
+}
+
 /*
  * sign(scheme, key, keyLen, msg, msgLen, sig, sigCap): signs a message
  * (hashed here with the scheme's hash) with a private key in the form
@@ -251,6 +384,8 @@ static void sha256(const u8 *msg, u32 len, u8 out[32]) {
  * scheme, bad key, buffer too small).
  *   ecdsa_secp256r1_sha256: key is the 32-byte big-endian scalar; the
  *     signature is DER (RFC 8446 §4.2.3); nonces per RFC 6979 (BearSSL).
+ *   rsa_pss_rsae_sha256/384: key is n, e, d, p, q, dp, dq, qi, each a u16
+ *     length then the integer; salt from the entropy source.
  */
 u32 app_import_morgana__cryptoSign(u32 scheme, u32 key, u32 key_len, u32 msg, u32 msg_len, u32 sig, u32 sig_cap) {
     const u8 *k = CHECK(key, key_len);
@@ -268,6 +403,11 @@ u32 app_import_morgana__cryptoSign(u32 scheme, u32 key, u32 key_len, u32 msg, u3
         __builtin_memcpy(s, out, n);
         return (u32)n;
     }
+    if (scheme == SIG_RSA_PSS_RSAE_SHA256 || scheme == SIG_RSA_PSS_RSAE_SHA384) {
+        u32 n = rsa_pss_sign(scheme == SIG_RSA_PSS_RSAE_SHA256 ? &br_sha256_vtable : &br_sha384_vtable, k, key_len, m,
+                             msg_len, s, sig_cap);
+        return n ? n : (u32)-1;
+    }
     return (u32)-1;
 }
 
@@ -276,6 +416,7 @@ u32 app_import_morgana__cryptoSign(u32 scheme, u32 key, u32 key_len, u32 msg, u3
  * valid signature of the message under the public key, 0 when not, -1
  * for an unknown scheme.
  *   ecdsa_secp256r1_sha256: key is the 65-byte uncompressed point.
+ *   rsa_pss_rsae_sha256/384, rsa_pkcs1_sha256/384: key is n, e as above.
  */
 u32 app_import_morgana__cryptoVerify(u32 scheme, u32 key, u32 key_len, u32 msg, u32 msg_len, u32 sig, u32 sig_len) {
     const u8 *k = CHECK(key, key_len);
@@ -289,5 +430,11 @@ u32 app_import_morgana__cryptoVerify(u32 scheme, u32 key, u32 key_len, u32 msg, 
         br_ec_public_key pk = {BR_EC_secp256r1, q, 65};
         return br_ecdsa_i31_vrfy_asn1(&br_ec_p256_m31, h, 32, &pk, s, sig_len);
     }
+    if (scheme == SIG_RSA_PSS_RSAE_SHA256 || scheme == SIG_RSA_PSS_RSAE_SHA384)
+        return rsa_pss_verify(scheme == SIG_RSA_PSS_RSAE_SHA256 ? &br_sha256_vtable : &br_sha384_vtable, k, key_len, m,
+                              msg_len, s, sig_len);
+    if (scheme == SIG_RSA_PKCS1_SHA256 || scheme == SIG_RSA_PKCS1_SHA384)
+        return rsa_pkcs1_verify(scheme == SIG_RSA_PKCS1_SHA256 ? &br_sha256_vtable : &br_sha384_vtable, k, key_len, m,
+                                msg_len, s, sig_len);
     return (u32)-1;
 }

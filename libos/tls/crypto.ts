@@ -47,8 +47,13 @@ export function aeadKeyLength(aead: Aead): i32 {
   return aead == Aead.Aes128Gcm ? 16 : 32;
 }
 
-/** TLS SignatureScheme code points (RFC 8446 §4.2.3) the binding signs with. */
+/** TLS SignatureScheme code points (RFC 8446 §4.2.3) the binding knows.
+ * Sign: ECDSA P-256 and RSA-PSS; verify: those and RSA PKCS #1 v1.5. */
 export const SIG_ECDSA_SECP256R1_SHA256: u16 = 0x0403;
+export const SIG_RSA_PSS_RSAE_SHA256: u16 = 0x0804;
+export const SIG_RSA_PSS_RSAE_SHA384: u16 = 0x0805;
+export const SIG_RSA_PKCS1_SHA256: u16 = 0x0401;
+export const SIG_RSA_PKCS1_SHA384: u16 = 0x0501;
 
 /** The digest of `input`. */
 export function hash(alg: HashAlg, input: Uint8Array): Uint8Array {
@@ -111,7 +116,9 @@ export function p256Public(scalar: Uint8Array): Uint8Array | null {
 }
 
 /** The signature of `msg` under `key` with `scheme`, or null (unknown
- * scheme or a bad key). ecdsa_secp256r1_sha256 keys are the 32-byte scalar. */
+ * scheme or a bad key). ecdsa_secp256r1_sha256 keys are the 32-byte
+ * scalar; RSA private keys are n, e, d, p, q, dp, dq, qi, each a u16
+ * big-endian length then the integer (public keys: n, e). */
 export function sign(scheme: u16, key: Uint8Array, msg: Uint8Array): Uint8Array | null {
   const sig = new Uint8Array(512);
   const n = signImport(scheme, key.dataStart, key.byteLength, msg.dataStart, msg.byteLength, sig.dataStart, sig.byteLength);

@@ -10,3 +10,6 @@ export * from "./hkdf";
 export * from "./keyschedule";
 export * from "./transcript";
 export * from "./record";
+export { TlsCertificate, TlsServerConfig } from "./config";
+export { TlsServerEngine, ServerState } from "./server";
+export { TlsServer, TlsFlow, TlsCounters, tlsCounters } from "./flow";

@@ -41,6 +41,15 @@ export class Transcript {
     return hash(alg, this.bytes.subarray(0, this.length));
   }
 
+  /** Transcript-Hash of everything so far followed by `more`, which is
+   * not added (a PSK binder's truncated ClientHello, §4.2.11.2). */
+  hashWith(alg: HashAlg, more: Uint8Array): Uint8Array {
+    const all = new Uint8Array(this.length + more.length);
+    all.set(this.bytes.subarray(0, this.length));
+    all.set(more, this.length);
+    return hash(alg, all);
+  }
+
   /** After a HelloRetryRequest (§4.4.1): ClientHello1, the only message
    * so far, becomes message_hash(Hash(ClientHello1)). */
   replaceWithMessageHash(alg: HashAlg): void {

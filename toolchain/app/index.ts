@@ -9,7 +9,8 @@
  *     "devices": [{ "name": "service", "type": "net" }],
  *     "compilerFlags": ["--disable", "nontrapping-f2i"],        (optional)
  *     "assets": { "dir": "site", "option": "site", "compiler": "..." },   (optional)
- *     "optimize": "size" }   (optional; default "speed": the C at -O2, "size": -Os)
+ *     "optimize": "size",   (optional; default "speed": the C at -O2, "size": -Os)
+ *     "tls": true }         (optional: the app takes --tls-cert FILE --tls-key FILE)
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -31,6 +32,8 @@ export interface App {
   compilerFlags: string[];
   /** Files to embed in the image (toolchain/assets/). */
   assets?: AssetSpec;
+  /** Takes --tls-cert and --tls-key (toolchain/tls/credentials.ts). */
+  tls?: boolean;
   /** How the application's C is compiled: "speed" (-O2, the default) or "size" (-Os). */
   optimize: "speed" | "size";
 }
@@ -67,8 +70,8 @@ export function loadApp(dir: string): App {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("must be a JSON object");
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!["description", "devices", "compilerFlags", "assets", "optimize"].includes(key)) {
-      bad(`unknown key "${key}" (known: description, devices, compilerFlags, assets, optimize)`);
+    if (!["description", "devices", "compilerFlags", "assets", "optimize", "tls"].includes(key)) {
+      bad(`unknown key "${key}" (known: description, devices, compilerFlags, assets, optimize, tls)`);
     }
   }
   const description = o.description ?? "";
@@ -104,6 +107,8 @@ export function loadApp(dir: string): App {
   }
   const optimize = o.optimize ?? "speed";
   if (optimize !== "speed" && optimize !== "size") bad(`"optimize" must be "speed" or "size"`);
+  // "tls": true: the app takes --tls-cert and --tls-key (toolchain/tls).
+  if (o.tls !== undefined && typeof o.tls !== "boolean") bad(`"tls" must be true or false`);
   return { name, dir, entry, description: description as string, devices: list, compilerFlags: flags as string[], assets,
-    optimize: optimize as "speed" | "size" };
+    optimize: optimize as "speed" | "size", tls: o.tls === true };
 }

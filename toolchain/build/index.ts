@@ -18,8 +18,10 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import { root } from "../root.ts";
 import { loadApp, type App } from "../app/index.ts";
-import { collectAssets, packAssets } from "../assets/index.ts";
+import { collectAssets, packAssets, type Asset } from "../assets/index.ts";
 import { trustAnchorAsset } from "../cert/anchors.ts";
+import { BuildError } from "../diagnostics.ts";
+import { loadCredentials, type TlsFiles } from "../tls/credentials.ts";
 import { compile } from "../compile/index.ts";
 import { lower } from "../lower/index.ts";
 import { optimise } from "../optimise/index.ts";
@@ -41,6 +43,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Asset folders given on the command line, by option: { site: "./my-site" }. */
   assetDirs?: Record<string, string>;
+  /** TLS credentials for an app whose app.json says "tls": true. */
+  tls?: TlsFiles;
   /** A PEM bundle of trust anchors for the TLS client (--tls-ca; toolchain/cert/anchors.ts). */
   tlsCa?: string;
   /** "release" (default) or "dev" (profiles.ts). */
@@ -94,16 +98,17 @@ export function prepareApp(appDir: string, opts: BuildOptions = {}): PreparedApp
   if (!target) throw new Error(`unknown target ${opts.target}`);
   const profile = profiles[opts.profile ?? "release"];
   let assets: PreparedApp["assets"];
-  // The TLS client's trust anchors go beside the app's own assets.
-  const anchors = opts.tlsCa ? [trustAnchorAsset(opts.tlsCa)] : [];
-  if (app.assets) {
-    const given = opts.assetDirs?.[app.assets.option];
-    const dir = given ? path.resolve(given) : path.join(app.dir, app.assets.dir);
+  // TLS credentials are checked first and travel as reserved assets; so
+  // do the TLS client's trust anchors (--tls-ca).
+  const tls: Asset[] = opts.tls ? tlsAssets(app.name, app.tls === true, opts.tls, opts.log) : [];
+  if (opts.tlsCa) tls.push(trustAnchorAsset(opts.tlsCa));
+  if (app.assets || tls.length) {
+    const given = app.assets ? opts.assetDirs?.[app.assets.option] : undefined;
+    const dir = !app.assets ? app.dir : given ? path.resolve(given) : path.join(app.dir, app.assets.dir);
     const t0 = performance.now();
-    assets = { pack: packAssets([...collectAssets(app.assets, dir), ...anchors]), dir, ms: 0 };
+    const all = [...(app.assets ? collectAssets(app.assets, dir) : []), ...tls].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    assets = { pack: packAssets(all), dir, ms: 0 };
     assets.ms = performance.now() - t0;
-  } else if (opts.tlsCa) {
-    assets = { pack: packAssets(anchors), dir: opts.tlsCa, ms: 0 };
   }
   const project = path.resolve(opts.projectDir ?? root);
   const key = hashOf(JSON.stringify({
@@ -115,6 +120,14 @@ export function prepareApp(appDir: string, opts: BuildOptions = {}): PreparedApp
   const outDir = path.resolve(opts.outDir ?? path.join(project, "dist"));
   return { app, assets, project, image: path.join(outDir, `${app.name}.${target.extension}`),
     slot: new CacheSlot(project, target.name, app.name, target.extension, key) };
+}
+
+/** The reserved assets of --tls-cert/--tls-key, warnings logged. */
+function tlsAssets(name: string, takesTls: boolean, files: TlsFiles, log?: (line: string) => void): Asset[] {
+  if (!takesTls) throw new BuildError("E_USAGE", `${name} does not take --tls-cert/--tls-key (its app.json has no "tls": true)`);
+  const c = loadCredentials(files);
+  for (const w of c.warnings) (log ?? console.warn)(`  ${name.padEnd(12)} warning: ${w}`);
+  return c.assets;
 }
 
 /** Build the app in `appDir`, or one prepareApp already checked. */

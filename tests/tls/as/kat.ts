@@ -1,11 +1,11 @@
-// Known-answer tests of every primitive of the `crypto` imports, through
-// libos/tls/crypto.ts: run by tests/tls/crypto.test.ts in the Node harness
+// Known-answer tests of every primitive of the crypto* imports, through
+// libos/tls/crypto.ts: run by tests/tls/known-answers.test.ts in the Node harness
 // (node:crypto) and at boot by tests/apps/tlskat under KVM (BearSSL). One
 // line per check, "kat NAME ok" or "kat NAME FAIL", then "kat done: P passed, F failed".
 import { println } from "../../../libos/platform/console";
 import {
-  Aead, HashAlg, SIG_ECDSA_SECP256R1_SHA256, aeadOpen, aeadSeal, hash, hmac, p256, p256Public, sign, verify, x25519,
-  x25519Public,
+  Aead, HashAlg, SIG_ECDSA_SECP256R1_SHA256, SIG_RSA_PKCS1_SHA256, SIG_RSA_PSS_RSAE_SHA256, SIG_RSA_PSS_RSAE_SHA384,
+  aeadOpen, aeadSeal, hash, hmac, p256, p256Public, sign, verify, x25519, x25519Public,
 } from "../../../libos/tls/crypto";
 import { ascii, hex, same } from "./bytes";
 
@@ -77,7 +77,7 @@ function curves(): void {
   const q = hex("0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6"
     + "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299");
   const pub = p256Public(d);
-  check("p256-public-rfc6979", pub != null && same(pub!, q));
+  check("p256-public-rfc6979", pub != null && same(pub as Uint8Array, q));
   // ECDH both ways agrees; a point off the curve is refused.
   const e = hex("0f2e3d4c5b6a79880f2e3d4c5b6a79880f2e3d4c5b6a79880f2e3d4c5b6a7988");
   const ePub = p256Public(e)!;
@@ -95,8 +95,45 @@ function curves(): void {
   check("ecdsa-p256-verify-rfc6979", verify(SIG_ECDSA_SECP256R1_SHA256, q, msg, der));
   check("ecdsa-p256-verify-other-message-refused", !verify(SIG_ECDSA_SECP256R1_SHA256, q, ascii("sampLe"), der));
   const sig = sign(SIG_ECDSA_SECP256R1_SHA256, d, msg);
-  check("ecdsa-p256-sign-verifies", sig != null && verify(SIG_ECDSA_SECP256R1_SHA256, q, msg, sig!));
+  check("ecdsa-p256-sign-verifies", sig != null && verify(SIG_ECDSA_SECP256R1_SHA256, q, msg, sig as Uint8Array));
   check("sign-unknown-scheme-refused", sign(0x0807, d, msg) == null);
+}
+
+// A 1024-bit RSA key made for this test by node:crypto (OpenSSL), in the
+// binding's form (u16 length, integer: n, e, d, p, q, dp, dq, qi; public: n, e),
+// with OpenSSL's RSASSA-PSS (SHA-256, 32-byte salt) and PKCS #1 v1.5
+// (SHA-256) signatures of "sample".
+const RSA_PRIVATE = "0080d05475f744d19166b32afae136d4f895deeae94b6890b5af305dcbeb690d726818cee961fe8b73f51b8c066fa9ef2b7a604e24720f8c1618b9af"
+    + "fb8b79f5dc0c753cb3d5ec93b1275d59dec6f016f6e84b13b3bed695abeb8e10990e261ca21e239ab7e81059f19335dcc84a4579ca008a9b84567432"
+    + "57b2b2ba78b02d2e27690003010001008051d6ac14bbdb1ba45d83e7d42b2714944362c2ccd5c1eb2d6bf19cd6d888e8c58de1527b257480d3ebc361"
+    + "0fe290cae2a30c6f72c33ac3bf68ca8225737eaab720a8ac6d85b662b622df2fac49f6b6443fc559edcdf29abc120b6520778f4a6a4b940bab141aee"
+    + "9470d61983d42d897775bc07b1804fd5c06b183f246d1f65010040eb8b893fc5ac432607b7deb5bbf31d50f5556ce0d618a98d1af53e3fb7c7bc55a1"
+    + "26a3265f69c7412b8ba09dcde89008e5ede90f7716e069016f6b7026c6aec90040e26be5d80c1dddfc58cfc3fe22a39fbab1bc7855dfca1886d546b2"
+    + "8f8a5353a52661ac41db8451be52a4571d9e85e25d13a50cfce882b5e69353857b7c4ee3a100404de0608c792aaf38cfac7731d6e6567701e6308d55"
+    + "bbe9b3018abbfe0d21389f871c632cb8b71c6deb9bca8ae21d5621db0381dedf1ced2d4a90301170809821004066743a69db79bc540e7fdd08e6f5b1"
+    + "36526c9ceb06bbb50376086a8e0722936bdc853fe40107cbd15a25e1019714b00c3bf268811c58e12477afc86bcb210b610040696e0f2f2f97ef9bd5"
+    + "b9152a65782e5992622bd9e3f951f87d7f4485dcee807e7777ca590fcacd8108470ebe99dcb27368d4114db5010350d560cca4262b0757";
+const RSA_PUBLIC = "0080d05475f744d19166b32afae136d4f895deeae94b6890b5af305dcbeb690d726818cee961fe8b73f51b8c066fa9ef2b7a604e24720f8c1618b9af"
+    + "fb8b79f5dc0c753cb3d5ec93b1275d59dec6f016f6e84b13b3bed695abeb8e10990e261ca21e239ab7e81059f19335dcc84a4579ca008a9b84567432"
+    + "57b2b2ba78b02d2e27690003010001";
+const RSA_PSS_SIG = "1b3702897381fc5127700df2c233525fe07df6b652b62f1f5fdcbdaa2aec19874ecb3e0f3f385040d6b8db8b107faa2378559bd3a4bcda96cf399bbb"
+    + "3a86c0876380f6acfbbd2338b14ddf91a4a31d558fad810f82c49f97df3554e2ade5dacd63f52ec01ce59170bcc063acd290dd013ad093fac7e9f253"
+    + "d60879aaa6a9f22f";
+const RSA_PKCS1_SIG = "0aa4ccdf9708c059d89252584cbbd9140587d42313087874d72568b037d13d6661a36f4d198b402ca72c185e92c2f9a02736669220f86f98e3893be8"
+    + "264452db1eb0db1e5b84f0593ee07533847b1d20ba9ee658c62225f5bd8194009eb5a89c7accd06ee39366b9c7b790edae564ff99ff9c31718cffd00"
+    + "d4d14e842d63027d";
+
+function rsa(): void {
+  const priv = hex(RSA_PRIVATE), pub = hex(RSA_PUBLIC), msg = ascii("sample");
+  check("rsa-pss-verify-openssl", verify(SIG_RSA_PSS_RSAE_SHA256, pub, msg, hex(RSA_PSS_SIG)));
+  check("rsa-pss-verify-other-message-refused", !verify(SIG_RSA_PSS_RSAE_SHA256, pub, ascii("sampLe"), hex(RSA_PSS_SIG)));
+  check("rsa-pkcs1-verify-openssl", verify(SIG_RSA_PKCS1_SHA256, pub, msg, hex(RSA_PKCS1_SIG)));
+  check("rsa-pkcs1-is-not-pss", !verify(SIG_RSA_PSS_RSAE_SHA256, pub, msg, hex(RSA_PKCS1_SIG)));
+  const sig = sign(SIG_RSA_PSS_RSAE_SHA256, priv, msg);
+  check("rsa-pss-sign-verifies", sig != null && (sig as Uint8Array).length == 128 && verify(SIG_RSA_PSS_RSAE_SHA256, pub, msg, sig as Uint8Array));
+  const sig384 = sign(SIG_RSA_PSS_RSAE_SHA384, priv, msg);
+  check("rsa-pss-sha384-sign-verifies", sig384 != null && verify(SIG_RSA_PSS_RSAE_SHA384, pub, msg, sig384 as Uint8Array));
+  check("rsa-truncated-key-refused", sign(SIG_RSA_PSS_RSAE_SHA256, priv.subarray(0, 100), msg) == null);
 }
 
 /** Every check, then the summary line; the number failed. */
@@ -106,6 +143,7 @@ export function runKats(): i32 {
   hashes();
   aeads();
   curves();
+  rsa();
   println("kat done: " + passed.toString() + " passed, " + failed.toString() + " failed");
   return failed;
 }

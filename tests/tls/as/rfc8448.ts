@@ -67,7 +67,7 @@ function trace(): void {
   const opened = new RecordProtection(suite, ks.serverHandshakeTraffic).open(record.slice(), new Opened());
   check("rfc8448-server-flight-opens", opened.alert < 0 && opened.type == ContentType.Handshake && same(opened.content, flight));
   const resealed = new RecordProtection(suite, ks.serverHandshakeTraffic).seal(ContentType.Handshake, flight);
-  check("rfc8448-server-flight-reseals", resealed != null && same(resealed!, record));
+  check("rfc8448-server-flight-reseals", resealed != null && same(resealed as Uint8Array, record));
 
   transcript.add(hex(ENCRYPTED_EXTENSIONS));
   transcript.add(hex(CERTIFICATE));
@@ -136,7 +136,7 @@ function refusals(): void {
   check("record-protected-handshake-type-unexpected", new RecordProtection(suite, secret).open(wrongType, new Opened()).alert == AlertCode.UnexpectedMessage);
   check("seal-too-long-refused", new RecordProtection(suite, secret).seal(ContentType.ApplicationData, new Uint8Array(MAX_PLAINTEXT + 1)) == null);
   const full = new RecordProtection(suite, secret).seal(ContentType.ApplicationData, new Uint8Array(MAX_PLAINTEXT));
-  check("seal-max-plaintext", full != null && full!.length == 5 + MAX_PLAINTEXT + 1 + 16);
+  check("seal-max-plaintext", full != null && (full as Uint8Array).length == 5 + MAX_PLAINTEXT + 1 + 16);
 
   const h = new RecordHeader();
   h.read(hex("1703034101"), true);

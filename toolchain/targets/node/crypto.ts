@@ -6,8 +6,8 @@
  * check. Every range goes through `bytes`, the checked view of memory.
  */
 import {
-  createCipheriv, createDecipheriv, createECDH, createHash, createHmac, createPrivateKey, createPublicKey,
-  diffieHellman, sign, verify, type CipherGCMTypes,
+  constants, createCipheriv, createDecipheriv, createECDH, createHash, createHmac, createPrivateKey, createPublicKey,
+  diffieHellman, sign, verify, type CipherGCMTypes, type KeyObject,
 } from "node:crypto";
 import type { GuestBytes } from "./imports.ts";
 
@@ -20,6 +20,41 @@ const aeads: Record<number, { name: string; keyLen: number }> = {
 const TAG = 16;
 const NONCE = 12;
 const ECDSA_P256_SHA256 = 0x0403;
+/** RSA schemes: hash, PSS or PKCS #1 v1.5. */
+const RSA_SCHEMES: Record<number, { hash: string; pss: boolean }> = {
+  0x0804: { hash: "sha256", pss: true },
+  0x0805: { hash: "sha384", pss: true },
+  0x0401: { hash: "sha256", pss: false },
+  0x0501: { hash: "sha384", pss: false },
+};
+const RSA_MAX_BYTES = 512;
+
+/** The u16-length-prefixed integers of an RSA key (boot/crypto/crypto.c's
+ * form): exactly `want` of them, or null. */
+function rsaFields(k: Uint8Array, want: number): Buffer[] | null {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < want; i++) {
+    if (k.length - at < 2) return null;
+    const n = (k[at] << 8) | k[at + 1];
+    at += 2;
+    if (n === 0 || n > RSA_MAX_BYTES || k.length - at < n) return null;
+    out.push(Buffer.from(k.subarray(at, at + n)));
+    at += n;
+  }
+  return at === k.length ? out : null;
+}
+
+const unsigned = (b: Buffer) => b64url(b.subarray(b.findIndex((x) => x !== 0)));
+
+function rsaKey(k: Uint8Array, priv: boolean): KeyObject | null {
+  const f = rsaFields(k, priv ? 8 : 2);
+  if (!f) return null;
+  const [n, e, d, p, q, dp, dq, qi] = f.map(unsigned);
+  return priv
+    ? createPrivateKey({ key: { kty: "RSA", n, e, d, p, q, dp, dq, qi }, format: "jwk" })
+    : createPublicKey({ key: { kty: "RSA", n, e }, format: "jwk" });
+}
 
 // DER prefixes of an X25519 key in PKCS #8 and SPKI (RFC 8410), before the 32 key bytes.
 const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
@@ -112,6 +147,20 @@ export function cryptoImports(bytes: GuestBytes) {
     },
     cryptoSign: (scheme: number, key: number, keyLen: number, msg: number, msgLen: number, sig: number, sigCap: number) => {
       const k = bytes(key, keyLen), m = bytes(msg, msgLen), s = bytes(sig, sigCap);
+      const rsa = RSA_SCHEMES[scheme];
+      if (rsa?.pss) {
+        let privateKey: KeyObject | null = null;
+        try {
+          privateKey = rsaKey(k, true);
+        } catch {
+          return -1;
+        }
+        if (!privateKey) return -1;
+        const out = sign(rsa.hash, m, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: rsa.hash === "sha256" ? 32 : 48 });
+        if (out.length > sigCap) return -1;
+        s.set(out);
+        return out.length;
+      }
       if (scheme !== ECDSA_P256_SHA256 || keyLen !== 32) return -1;
       const out = sign("sha256", m, { key: p256PrivateKey(k), dsaEncoding: "der" });
       if (out.length > sigCap) return -1;
@@ -120,6 +169,18 @@ export function cryptoImports(bytes: GuestBytes) {
     },
     cryptoVerify: (scheme: number, key: number, keyLen: number, msg: number, msgLen: number, sig: number, sigLen: number) => {
       const k = bytes(key, keyLen), m = bytes(msg, msgLen), s = bytes(sig, sigLen);
+      const rsa = RSA_SCHEMES[scheme];
+      if (rsa) {
+        try {
+          const publicKey = rsaKey(k, false);
+          if (!publicKey) return 0;
+          const padding = rsa.pss ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
+          return verify(rsa.hash, m, { key: publicKey, padding, saltLength: rsa.hash === "sha256" ? 32 : 48 }, s) ? 1 : 0;
+        } catch (e) {
+          if (e instanceof WebAssembly.RuntimeError) throw e;
+          return 0;
+        }
+      }
       if (scheme !== ECDSA_P256_SHA256) return -1;
       if (keyLen !== 65) return 0;
       try {

@@ -1,0 +1,211 @@
+// TLS as a Flow over a Flow. `TlsServer` is a FlowAcceptor wrapping
+// another: a listening transport hands it each new connection, it runs
+// the handshake, and only when that is done asks the inner acceptor for a
+// handler, which then sees a `TlsFlow` (plaintext) exactly as it would see
+// a TCP socket:
+//
+//   stack.tcp.listen(443, new TlsServer(config, new HttpServer(site)))
+//
+// Memory per connection is bounded by the engine's limits (config.ts): a
+// peer that sends faster than the application reads is left in the
+// transport's window, and writes are short when ciphertext is queued.
+import { ByteSource, CloseReason, Flow, FlowAcceptor, FlowHandler } from "../flow/flow";
+import { IpEndpoint } from "../wire/ip";
+import { NO_ALERT } from "./alert";
+import { TlsServerConfig } from "./config";
+import { AEAD_TAG_LENGTH } from "./crypto";
+import { MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from "./record";
+import { TlsServerEngine } from "./server";
+
+/** Bytes a full record adds to its content. */
+const RECORD_OVERHEAD = RECORD_HEADER_LENGTH + 1 + AEAD_TAG_LENGTH;
+
+/** Counts over every TLS connection of this image. */
+export class TlsCounters {
+  handshakes: i64 = 0;
+  failedHandshakes: i64 = 0;
+  alertsSent: i64 = 0;
+  alertsReceived: i64 = 0;
+}
+
+export const tlsCounters = new TlsCounters();
+
+export class TlsServer extends FlowAcceptor {
+  constructor(readonly config: TlsServerConfig, readonly inner: FlowAcceptor) {
+    super();
+  }
+
+  accept(transport: Flow): FlowHandler | null {
+    return new TlsFlow(transport, this.config, this.inner).transportHandler;
+  }
+}
+
+/** Hears the transport's events for one TlsFlow. */
+class TransportEvents extends FlowHandler {
+  constructor(readonly tls: TlsFlow) {
+    super();
+  }
+  readable(f: Flow): void { this.tls.pump(); }
+  writable(f: Flow): void { this.tls.flush(); }
+  peerClosed(f: Flow): void { this.tls.transportEnded(); }
+  closed(f: Flow, reason: CloseReason): void { this.tls.transportClosed(reason); }
+}
+
+export class TlsFlow extends Flow {
+  readonly engine: TlsServerEngine;
+  readonly transportHandler!: TransportEvents;
+  private readonly view: Uint8Array = new Uint8Array(0);
+  private announced: bool = false;
+  private wantWritable: bool = false;
+  private shut: bool = false;
+  private appClosed: bool = false;
+  private over: bool = false;
+  private toldPeerClosed: bool = false;
+
+  constructor(readonly transport: Flow, config: TlsServerConfig, readonly acceptor: FlowAcceptor) {
+    super();
+    this.engine = new TlsServerEngine(config);
+    this.transportHandler = new TransportEvents(this);
+  }
+
+  get local(): IpEndpoint { return this.transport.local; }
+  get remote(): IpEndpoint { return this.transport.remote; }
+  get unread(): i32 { return this.engine.plaintext.length; }
+  get receiveCapacity(): i32 { return this.engine.config.maxUnreadPlaintext; }
+  get isOpen(): bool { return this.engine.connected && !this.shut && !this.over; }
+  get isClosed(): bool { return this.over; }
+  get unacknowledged(): i32 { return this.engine.output.length + this.transport.unacknowledged; }
+
+  received(): Uint8Array {
+    return this.engine.plaintext.view();
+  }
+
+  consume(n: i32): void {
+    const before = this.engine.plaintext.length;
+    this.engine.plaintext.consume(n);
+    // Reading was paused at the limit: bytes may wait in the transport.
+    if (before >= this.engine.config.maxUnreadPlaintext && this.transport.unread > 0) this.pump();
+  }
+
+  get writeSpace(): i32 {
+    if (!this.isOpen) return 0;
+    const room = this.engine.config.maxPendingCiphertext - this.engine.output.length;
+    const records = (room + MAX_PLAINTEXT + RECORD_OVERHEAD - 1) / (MAX_PLAINTEXT + RECORD_OVERHEAD);
+    const space = max(0, room - records * RECORD_OVERHEAD);
+    if (space == 0) this.wantWritable = true;
+    return space;
+  }
+
+  write(data: Uint8Array, offset: i32 = 0, len: i32 = -1): i32 {
+    if (len < 0) len = data.length - offset;
+    if (offset < 0 || len < 0 || offset + len > data.length) return 0;
+    const space = this.writeSpace;
+    const n = min(len, space);
+    if (n < len) this.wantWritable = true;
+    if (n <= 0) return 0;
+    this.engine.send(data.subarray(offset, offset + n));
+    this.flush();
+    return n;
+  }
+
+  fill(src: ByteSource, limit: i32): i32 {
+    const n = min(limit, min(this.writeSpace, MAX_PLAINTEXT));
+    if (n <= 0) return 0;
+    const scratch = new Uint8Array(n);
+    const k = src.fill(scratch);
+    return k > 0 ? this.write(scratch, 0, k) : 0;
+  }
+
+  shutdown(): void {
+    if (this.shut || this.over) return;
+    this.shut = true;
+    this.engine.sendCloseNotify();
+    this.flush();
+    this.transport.shutdown();
+  }
+
+  close(): void {
+    this.appClosed = true;
+    this.shutdown();
+    this.transport.close();
+  }
+
+  abort(): void {
+    this.transport.abort();
+  }
+
+  /** Move queued ciphertext into the transport; tell a writer that was
+   * refused space once it is back. */
+  flush(): void {
+    const out = this.engine.output;
+    if (out.length > 0 && this.transport.isOpen) {
+      const n = this.transport.write(out.view());
+      out.consume(n);
+    }
+    if (this.wantWritable && this.isOpen && out.length < this.engine.config.maxPendingCiphertext / 2) {
+      this.wantWritable = false;
+      const h = this.handler;
+      if (h !== null) h.writable(this);
+    }
+  }
+
+  /** Feed the transport's bytes to the engine and pass on what happened. */
+  pump(): void {
+    if (this.over) return;
+    const e = this.engine;
+    const wasConnected = e.connected;
+    const unreadBefore = e.plaintext.length;
+    const bytes = this.transport.received();
+    const used = e.feed(bytes);
+    this.transport.consume(used);
+    this.flush();
+    if (e.failed) {
+      if (e.alertSent) tlsCounters.alertsSent++;
+      else tlsCounters.alertsReceived++;
+      if (!wasConnected && !this.announced) tlsCounters.failedHandshakes++;
+      // The alert is queued (or the peer's received): nothing more to say.
+      this.transport.close();
+      return;
+    }
+    if (e.connected && !this.announced) {
+      this.announced = true;
+      tlsCounters.handshakes++;
+      const h = this.acceptor.accept(this);
+      if (h === null) {
+        this.close();
+        return;
+      }
+      this.handler = h;
+      h.connected(this);
+    }
+    const h = this.handler;
+    if (h === null || this.appClosed) return;
+    if (e.plaintext.length > unreadBefore || (e.plaintext.length > 0 && !wasConnected)) h.readable(this);
+    if (e.peerClosed && !this.toldPeerClosed) {
+      this.toldPeerClosed = true;
+      h.peerClosed(this);
+    }
+  }
+
+  /** The transport ended without close_notify: a truncation (§6.1) if
+   * the handshake was done; the application hears the end either way. */
+  transportEnded(): void {
+    this.pump();
+    const h = this.handler;
+    if (h !== null && !this.toldPeerClosed && !this.appClosed) {
+      this.toldPeerClosed = true;
+      h.peerClosed(this);
+    }
+    if (!this.announced) this.transport.close();
+  }
+
+  transportClosed(reason: CloseReason): void {
+    if (this.over) return;
+    this.over = true;
+    const e = this.engine;
+    e.plaintext.release();
+    e.output.release();
+    const h = this.handler;
+    if (h !== null) h.closed(this, e.alert != NO_ALERT && reason == CloseReason.Normal ? CloseReason.Aborted : reason);
+  }
+}

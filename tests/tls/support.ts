@@ -1,0 +1,90 @@
+/**
+ * Helpers for the TLS tests: a throwaway certificate made by the openssl
+ * command line (Debian `openssl`), and a Node Duplex that carries a
+ * node:tls client's bytes to and from the TLS server running in the
+ * harness (tests/tls/as/server.ts), so OpenSSL's client meets Morgana's
+ * server over an in-memory pipe.
+ */
+import { execFileSync } from "node:child_process";
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Duplex } from "node:stream";
+import type { Harness } from "../harness/index.ts";
+
+export interface TestCert {
+  certPem: string;
+  keyPem: string;
+  der: Uint8Array;
+  /** The P-256 private scalar. */
+  scalar: Uint8Array;
+}
+
+/** A self-signed P-256 certificate for `names` (the first is the CN). */
+export function makeP256Cert(names: string[]): TestCert {
+  const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
+  try {
+    const key = path.join(dir, "key.pem");
+    const cert = path.join(dir, "cert.pem");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+      "-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${names[0]}`,
+      "-addext", `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`], { stdio: "pipe" });
+    const certPem = readFileSync(cert, "utf8");
+    const keyPem = readFileSync(key, "utf8");
+    const jwk = createPrivateKey(keyPem).export({ format: "jwk" });
+    return { certPem, keyPem, der: new Uint8Array(new X509Certificate(certPem).raw), scalar: new Uint8Array(Buffer.from(jwk.d!, "base64url")) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** configure()'s input: u16 count, (u16 length, DER)*, the key, the names. */
+export function configInput(chain: Uint8Array[], scalar: Uint8Array, names: string[]): Uint8Array {
+  const parts: Buffer[] = [Buffer.from([chain.length >> 8, chain.length & 0xff])];
+  for (const der of chain) parts.push(Buffer.from([der.length >> 8, der.length & 0xff]), Buffer.from(der));
+  parts.push(Buffer.from(scalar), Buffer.from(names.join(","), "utf8"));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** The client side of the pipe, as a stream node:tls can run over. */
+export class HarnessPipe extends Duplex {
+  /** Every byte the client wrote, in order (its ClientHello first). */
+  readonly sent: Buffer[] = [];
+  private ended = false;
+
+  constructor(private readonly h: Harness) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
+    this.sent.push(Buffer.from(chunk));
+    this.h.input(new Uint8Array(chunk));
+    const took = this.h.call("clientWrite") as number;
+    if (took !== chunk.length) return done(new Error(`the pipe took ${took} of ${chunk.length} bytes`));
+    this.collect();
+    done();
+  }
+
+  override _final(done: (e?: Error | null) => void): void {
+    this.h.call("clientShutdown");
+    this.collect();
+    done();
+  }
+
+  override _read(): void {
+    this.collect();
+  }
+
+  /** Pass on what the server sent, and its end. */
+  collect(): void {
+    if (this.ended || this.h.exitStatus !== null) return;
+    this.h.call("clientTake");
+    const out = this.h.output();
+    if (out.length > 0) this.push(Buffer.from(out));
+    if (this.h.call("clientClosedYet")) {
+      this.ended = true;
+      this.push(null);
+    }
+  }
+}

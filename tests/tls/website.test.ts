@@ -1,0 +1,158 @@
+// The website built with --tls-cert/--tls-key (a test-only P-256
+// certificate, tests/tls/fixtures) serving HTTPS in a real image, on every
+// end-to-end tender, against real clients in a namespace: openssl s_client
+// for each suite with each group, HelloRetryRequest, KeyUpdate and
+// resumption from a ticket (-sess_out/-sess_in), curl
+// --tlsv1.3, gnutls-cli, Python's ssl; a TLS 1.2-only client refused with
+// protocol_version; plaintext HTTP and garbage on 443, after which the
+// server still serves; and the HTTP side's redirect and HSTS options.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildApp } from "../../toolchain/build/index.ts";
+import { root } from "../../toolchain/root.ts";
+import { createNetns, hasNetns, warnNoNetns, type Netns } from "../support/netns.ts";
+import { skipReason, tenders } from "../support/tender.ts";
+import { Unikernel } from "../website/unikernel.ts";
+
+const FIXTURES = path.join(root, "tests", "tls", "fixtures");
+const CERT = path.join(FIXTURES, "p256-cert.pem");
+const KEY = path.join(FIXTURES, "p256-key.pem");
+const OUT = path.join(root, "build", "test-images", "https");
+if (!hasNetns) warnNoNetns("tests/tls/website.test.ts");
+
+/** website.hvt / website.spt with the fixture's credentials (cached after the first build). */
+async function httpsImage(target: "hvt" | "spt"): Promise<string> {
+  return (await buildApp(path.join(root, "apps", "website"), { outDir: OUT, target, tls: { cert: CERT, key: KEY } })).image;
+}
+
+const SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"];
+const GROUPS: [string, RegExp][] = [["X25519", /Server Temp Key: X25519/], ["P-256", /Server Temp Key: ECDH, prime256v1/]];
+const sClient = `openssl s_client -connect 10.0.0.2:443 -servername localhost -CAfile ${CERT}`;
+
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests/tls/website.test.ts", tender))(`website over HTTPS on ${tender.name}`, () => {
+  let ns: Netns;
+  let web: Unikernel;
+
+  beforeAll(async () => {
+    const image = await httpsImage(tender.target);
+    ns = await createNetns();
+    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24", "--hsts=31536000"], ready: /serving https/ });
+  }, 120_000);
+  afterAll(async () => {
+    await web?.stop();
+    await ns?.destroy();
+  });
+
+  const sh = async (cmd: string) => {
+    const r = await ns.exec(["sh", "-c", cmd], { timeoutMs: 15_000 });
+    return r.stdout + r.stderr;
+  };
+
+  for (const suite of SUITES) {
+    for (const [group, temp] of GROUPS) {
+      test(`openssl s_client: ${suite} with ${group}, the certificate verifies`, async () => {
+        const out = await sh(`${sClient} -tls1_3 -ciphersuites ${suite} -groups ${group} -brief </dev/null 2>&1`);
+        expect(out).toMatch(/Protocol version: TLSv1.3/);
+        expect(out).toContain(`Ciphersuite: ${suite}`);
+        expect(out).toMatch(temp);
+        expect(out).toMatch(/Signature type: ECDSA/);
+        expect(out).toMatch(/Verification: OK/);
+      });
+    }
+  }
+
+  test("HelloRetryRequest: a client whose first share is P-384 is asked for P-256, then completes", async () => {
+    const out = await sh(`${sClient} -tls1_3 -groups P-384:P-256 -msg </dev/null 2>&1`);
+    expect(out.match(/>>> TLS 1.3, Handshake \[length [0-9a-f]+\], ClientHello/g)?.length).toBe(2);
+    expect(out).toMatch(/Server Temp Key: ECDH, prime256v1/);
+    expect(out).toMatch(/Verify return code: 0 \(ok\)/);
+  });
+
+  test("KeyUpdate: the client's update_requested is answered, and the connection goes on to serve a page", async () => {
+    const out = await sh(`(sleep 0.3; printf 'K\\n'; sleep 0.3; printf 'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n'; sleep 0.7) | ${sClient} -tls1_3 -msg 2>&1`);
+    expect(out).toMatch(/>>> TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
+    expect(out).toMatch(/<<< TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
+    expect(out).toMatch(/HTTP\/1.1 200 OK/);
+  });
+
+  test("resumption: s_client saves the ticket (-sess_out) and resumes with it (-sess_in)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
+    try {
+      const sess = path.join(dir, "session.pem");
+      const first = await sh(`sleep 0.5 | ${sClient} -tls1_3 -sess_out ${sess} 2>&1`);
+      expect(first).toMatch(/^New, TLSv1.3/m);
+      const second = await sh(`sleep 0.5 | ${sClient} -tls1_3 -sess_in ${sess} 2>&1`);
+      expect(second).toMatch(/^Reused, TLSv1.3/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("curl --tlsv1.3 gets the site's index with HSTS, ALPN http/1.1", async () => {
+    const out = await sh(`curl -sv --tlsv1.3 --cacert ${CERT} --resolve localhost:443:10.0.0.2 https://localhost/ 2>&1`);
+    expect(out).toMatch(/SSL connection using TLSv1.3/);
+    expect(out).toMatch(/ALPN: server accepted http\/1.1/);
+    expect(out).toMatch(/< HTTP\/1.1 200 OK/);
+    expect(out).toMatch(/< Strict-Transport-Security: max-age=31536000/);
+    expect(out).toMatch(/<html/i);
+  });
+
+  test("gnutls-cli completes and trusts the certificate", async () => {
+    const out = await sh(`gnutls-cli --x509cafile ${CERT} --port 443 --sni-hostname localhost --verify-hostname localhost 10.0.0.2 </dev/null 2>&1`);
+    expect(out).toMatch(/The certificate is trusted/);
+    expect(out).toMatch(/\(TLS1.3-X.509\)-\(ECDHE-X25519\)-\(ECDSA-SECP256R1-SHA256\)/);
+    expect(out).toMatch(/Handshake was completed/);
+  });
+
+  test("Python's ssl module fetches a page", async () => {
+    const py = `import ssl,socket
+c=ssl.create_default_context(cafile='${CERT}')
+s=c.wrap_socket(socket.create_connection(('10.0.0.2',443),timeout=5),server_hostname='localhost')
+s.sendall(b'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
+print(s.version(), s.cipher()[0], s.recv(15).decode())`;
+    const out = await sh(`python3 -c "${py.replaceAll('"', '\\"')}" 2>&1`);
+    expect(out.trim()).toBe("TLSv1.3 TLS_AES_128_GCM_SHA256 HTTP/1.1 200 OK");
+  });
+
+  test("a TLS 1.2-only client is refused with protocol_version (alert 70)", async () => {
+    const out = await sh(`${sClient} -tls1_2 </dev/null 2>&1`);
+    expect(out).toMatch(/alert protocol version.*SSL alert number 70/);
+  });
+
+  test("plaintext HTTP and garbage on 443 are refused, and HTTPS still works after", async () => {
+    const plain = await sh("curl -s -m 5 -o /dev/null -w '%{http_code}' http://10.0.0.2:443/ ; echo \" exit $?\"");
+    expect(plain).not.toMatch(/^200/);
+    const garbage = await sh("head -c 3000 /dev/urandom | timeout 5 nc -N 10.0.0.2 443 | head -c 7 | od -An -tx1");
+    // Nothing, or one plaintext alert record; never a page.
+    expect(garbage.trim()).toMatch(/^$|^15 03 03 00 02 02/);
+    const out = await sh(`${sClient} -tls1_3 -brief </dev/null 2>&1`);
+    expect(out).toMatch(/Verification: OK/);
+    expect(web.running).toBe(true);
+  });
+});
+
+for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipReason("tests/tls/website.test.ts", tender))(`website --https-redirect on ${tender.name}`, () => {
+  let ns: Netns;
+  let web: Unikernel;
+  beforeAll(async () => {
+    const image = await httpsImage(tender.target);
+    ns = await createNetns();
+    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24", "--https-redirect"], ready: /serving https/ });
+  }, 120_000);
+  afterAll(async () => {
+    await web?.stop();
+    await ns?.destroy();
+  });
+
+  test("port 80 answers with a 301 to the same path over https; 443 serves it", async () => {
+    const r = await ns.exec(["curl", "-s", "-D", "-", "-o", "/dev/null", "--resolve", "localhost:80:10.0.0.2", "http://localhost/a/b?c=1"]);
+    expect(r.stdout).toMatch(/^HTTP\/1.1 301/);
+    expect(r.stdout).toMatch(/Location: https:\/\/localhost\/a\/b\?c=1\r\n/);
+    const bad = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: evil\"host", "http://10.0.0.2/"]);
+    expect(bad.stdout).toBe("400");
+    const s = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", CERT, "--resolve", "localhost:443:10.0.0.2", "https://localhost/"]);
+    expect(s.stdout).toBe("200");
+  });
+});
