@@ -21,6 +21,7 @@ const testCa: Issued = { name: "test CA", cert: path.join(FIXTURES, "test-ca.pem
 const pki = new Pki();
 const SAN = ["DNS:www.test", "IP:10.0.0.1"];
 let good: Issued, expired: Issued, stranger: Issued, forged: string, viaIntermediate: Issued, intermediate: Issued;
+let rsaLeaf: Issued, rsaCa: Issued, underRsa: Issued;
 
 beforeAll(() => {
   good = pki.leaf("www.test", SAN, { issuer: testCa });
@@ -29,6 +30,9 @@ beforeAll(() => {
   stranger = pki.leaf("stranger.test", SAN, { issuer: otherCa });
   intermediate = pki.ca("Test Intermediate", { issuer: testCa, pathLen: 0 });
   viaIntermediate = pki.leaf("deep.test", ["DNS:deep.test"], { issuer: intermediate });
+  rsaLeaf = pki.leaf("rsa.test", ["DNS:rsa.test"], { issuer: testCa, key: "rsa" });
+  rsaCa = pki.ca("Test RSA Intermediate", { issuer: testCa, key: "rsa" });
+  underRsa = pki.leaf("under-rsa.test", ["DNS:under-rsa.test"], { issuer: rsaCa });
   forged = path.join(pki.dir, "forged.pem");
   writeFileSync(forged, pem(flipSignature(good.der)));
 });
@@ -89,6 +93,16 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS c
     const chain = await fetch(tender, viaIntermediate.cert, viaIntermediate.key, "deep.test", ["-cert_chain", intermediate.cert]);
     expect(chain.out).toContain("tls connected: alpn=http/1.1 leaf=CN=deep.test");
     expect(chain.status).toBe(0);
+  });
+
+  test("RSA: a leaf signing CertificateVerify with RSA-PSS, a chain through an RSA intermediate (PKCS #1 v1.5)", async () => {
+    const pss = await fetch(tender, rsaLeaf.cert, rsaLeaf.key, "rsa.test");
+    expect(pss.out).toContain("tls connected: alpn=http/1.1 leaf=CN=rsa.test");
+    expect(pss.out).toMatch(/Shared Signature Algorithms: .*RSA-PSS\+SHA256/);
+    expect(pss.status).toBe(0);
+    const pkcs1 = await fetch(tender, underRsa.cert, underRsa.key, "under-rsa.test", ["-cert_chain", rsaCa.cert]);
+    expect(pkcs1.out).toContain("tls connected: alpn=http/1.1 leaf=CN=under-rsa.test");
+    expect(pkcs1.status).toBe(0);
   });
 
   test("an expired certificate is refused as expired", async () => {
