@@ -14,7 +14,7 @@ export default defineConfig({
       "tests/http/**/*.test.ts",
       "tests/harness/**/*.test.ts",
       "tests/x509/**/*.test.ts",
-      "tests/tlsclient/hostile.test.ts",
+      "tests/tlsclient/{hostile,loop}.test.ts",
       "tests/platform/**/*.test.ts",
       "tests/dns/{dhcp-client,dhcp-wire,dns-wire,resolver,server}.test.ts",
       "tests/lower/{codegen,refuse}.test.ts",

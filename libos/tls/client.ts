@@ -21,7 +21,7 @@
 // (records stay in the transport's buffer until the app reads).
 import { Flow, ByteSource, CloseReason, FlowHandler, reasonName } from "../flow/index";
 import { StreamTransport } from "../net/transport";
-import { fillRandom, wallNow, SECOND } from "../platform/index";
+import { fillRandom, now, wallNow, SECOND, Timer } from "../platform/index";
 import { IpAddress, IpEndpoint } from "../wire/ip";
 import { AlertCode, alertBody, alertName, NO_ALERT } from "./alert";
 import { equalSecret } from "./bytes";
@@ -96,9 +96,13 @@ export class TlsClient extends Flow {
   private plainLength: i32 = 0;
   private shut: bool = false;
   private wantWritable: bool = false;
+  /** Records were left in the transport while the app's buffer was full. */
+  private heldBack: bool = false;
+  private readonly resume!: Resume;
 
   private constructor(readonly config: TlsClientConfig) {
     super();
+    this.resume = new Resume(this);
   }
 
   /** Connect to `to` over `transport` and run the handshake; `handler`
@@ -135,8 +139,16 @@ export class TlsClient extends Flow {
     n = min(max(n, 0), this.plainLength);
     this.plaintext.copyWithin(0, n, this.plainLength);
     this.plainLength -= n;
-    // Records held back while the buffer was full can come in now.
-    if (n > 0 && this.inner !== null) this.pump(this.inner!);
+    // Records held back while the buffer was full can come in now: from a
+    // timer due at once, not from inside this call (events never come
+    // from inside the call that caused them, libos/flow/deferred.ts).
+    if (n > 0 && this.heldBack && !this.resume.armed) this.resume.armAt(now());
+  }
+
+  /** The resume timer: read what was held back. */
+  resumeReading(): void {
+    const inner = this.inner;
+    if (inner !== null) this.pump(inner);
   }
 
   get unread(): i32 {
@@ -225,6 +237,9 @@ export class TlsClient extends Flow {
   // ---- events of the flow underneath
 
   innerConnected(f: Flow): void {
+    // over() starts at once; a flow that announces itself later (a pipe)
+    // must not start a second handshake.
+    if (this.state != State.Connecting) return;
     this.inner = f;
     const h = this.hello;
     fillRandom(h.random);
@@ -291,7 +306,8 @@ export class TlsClient extends Flow {
       }
       const total = RECORD_HEADER_LENGTH + this.header.length;
       if (data.length < total) return;
-      if (this.plainLength + MAX_PLAINTEXT > RECEIVE_LIMIT) return; // the app reads first
+      this.heldBack = this.plainLength + MAX_PLAINTEXT > RECEIVE_LIMIT;
+      if (this.heldBack) return; // the app reads first
       const record = data.slice(0, total);
       f.consume(total);
       this.record(record);
@@ -632,6 +648,13 @@ export class TlsClient extends Flow {
       this.writeProtection!.update();
     }
   }
+}
+
+class Resume extends Timer {
+  constructor(readonly tls: TlsClient) {
+    super();
+  }
+  fire(time: i64): void { this.tls.resumeReading(); }
 }
 
 /** The inner flow's events, passed to the client. */

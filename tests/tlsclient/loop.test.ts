@@ -1,0 +1,72 @@
+// Morgana's TLS client against Morgana's TLS server, both in the harness
+// over an in-memory pipe (the server echoes): the handshake with each
+// key-share choice, data both ways in records of every size, a KeyUpdate
+// the server asks for, a refused name with the alert the server hears,
+// and close_notify.
+import { beforeAll, describe, expect, test } from "vitest";
+import { Harness } from "../harness/index.ts";
+import { configInput, makeP256Cert } from "../tls/support.ts";
+
+let h: Harness;
+
+/** Call an export with string arguments pinned while it runs. */
+function call(fn: string, input: Uint8Array, ...args: unknown[]): unknown {
+  h.input(input);
+  const pinned: number[] = [];
+  const actual = args.map((a) => {
+    if (typeof a !== "string") return a;
+    const p = h.exports.__pin(h.newString(a)) as number;
+    pinned.push(p);
+    return p;
+  });
+  const r = h.call(fn, ...actual);
+  if (h.exitStatus !== null) throw new Error(`${fn} stopped the image:\n${h.console}`);
+  for (const p of pinned) h.exports.__unpin(p);
+  return r;
+}
+const text = (fn: string, input: Uint8Array, ...args: unknown[]) => h.string(call(fn, input, ...args) as number)!;
+const none = new Uint8Array(0);
+
+beforeAll(async () => {
+  // The certificate's validity starts now: the harness clock is set to it.
+  h = await Harness.start("tests/tlsclient/as/loop.ts", { walltime: BigInt(Date.now() + 60_000) * 1_000_000n });
+  const cert = makeP256Cert(["www.test"]);
+  call("configure", configInput([cert.der], cert.scalar, ["www.test"]));
+  call("setAnchors", cert.der);
+});
+
+describe("Morgana's client meets Morgana's server", () => {
+  test("handshakes with both shares and with X25519 alone; the echo comes back", () => {
+    expect(text("connect", none, "www.test", 1)).toBe("connected alpn=http/1.1");
+    expect(text("exchange", Buffer.from("hello"))).toBe("connected alpn=http/1.1");
+    expect(Buffer.from(h.output()).toString()).toBe("hello");
+    expect(text("connect", none, "www.test", 0)).toMatch(/^connected alpn=http\/1\.1/);
+  });
+
+  test("100 KB through records of up to 16 KiB each way", () => {
+    expect(text("connect", none, "www.test", 1)).toBe("connected alpn=http/1.1");
+    const data = Buffer.alloc(100_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+    expect(text("exchange", data)).toBe("connected alpn=http/1.1");
+    const back = Buffer.from(h.output());
+    expect(back.length).toBe(data.length);
+    expect(back.equals(data)).toBe(true);
+  });
+
+  test("a KeyUpdate the server asks for: the client answers and data still flows", () => {
+    expect(text("connect", none, "www.test", 1)).toBe("connected alpn=http/1.1");
+    expect(call("keyUpdate", none)).toBe(1);
+    text("exchange", Buffer.from("after the update"));
+    expect(Buffer.from(h.output()).toString()).toBe("after the update");
+  });
+
+  test("a name the certificate lacks: refused, and the server hears certificate_unknown", () => {
+    expect(text("connect", none, "other.test", 1)).toMatch(/^failed: certificate rejected: wrong name: certificate 0 \(CN=www\.test\) is not for other\.test/);
+    expect(call("serverAlert", none)).toBe(46);
+  });
+
+  test("close: close_notify both ways, both ends closed", () => {
+    expect(text("connect", none, "www.test", 1)).toBe("connected alpn=http/1.1");
+    expect(text("close", none)).toBe("client closed=1 server closed=1");
+  });
+});
