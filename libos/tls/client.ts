@@ -21,7 +21,7 @@
 // (records stay in the transport's buffer until the app reads).
 import { Flow, ByteSource, CloseReason, FlowHandler, reasonName } from "../flow/index";
 import { StreamTransport } from "../net/transport";
-import { fillRandom, now, wallNow, SECOND, Timer } from "../platform/index";
+import { CounterVisitor, Counters, fillRandom, now, registerCounters, wallNow, SECOND, Timer } from "../platform/index";
 import { IpAddress, IpEndpoint } from "../wire/ip";
 import { AlertCode, alertBody, alertName, NO_ALERT } from "./alert";
 import { equalSecret } from "./bytes";
@@ -44,6 +44,34 @@ export const MAX_HANDSHAKE_MESSAGE: i32 = 65536;
 export const RECEIVE_LIMIT: i32 = 65536;
 /** What a record adds to its content: header, inner type, tag. */
 const RECORD_OVERHEAD: i32 = RECORD_HEADER_LENGTH + 1 + 16;
+
+/** What every TLS client of the image did, registered as "tls-client"
+ * when the first one is made (--stats prints it). */
+export class TlsClientCounters extends Counters {
+  handshakes: u64 = 0;
+  failures: u64 = 0;
+  /** Of the failures: a certificate path or name refused. */
+  certificatesRejected: u64 = 0;
+  helloRetries: u64 = 0;
+  alertsReceived: u64 = 0;
+  keyUpdates: u64 = 0;
+  bytesIn: u64 = 0;
+  bytesOut: u64 = 0;
+
+  visit(v: CounterVisitor): void {
+    v.count("handshakes", this.handshakes);
+    v.count("failures", this.failures);
+    v.count("certificatesRejected", this.certificatesRejected);
+    v.count("helloRetries", this.helloRetries);
+    v.count("alertsReceived", this.alertsReceived);
+    v.count("keyUpdates", this.keyUpdates);
+    v.count("bytesIn", this.bytesIn);
+    v.count("bytesOut", this.bytesOut);
+  }
+}
+
+export const tlsClientCounters = new TlsClientCounters();
+let countersRegistered = false;
 
 export class TlsClientConfig {
   constructor(
@@ -103,6 +131,10 @@ export class TlsClient extends Flow {
   private constructor(readonly config: TlsClientConfig) {
     super();
     this.resume = new Resume(this);
+    if (!countersRegistered) {
+      registerCounters("tls-client", tlsClientCounters);
+      countersRegistered = true;
+    }
   }
 
   /** Connect to `to` over `transport` and run the handshake; `handler`
@@ -185,6 +217,7 @@ export class TlsClient extends Flow {
       if (!this.sendRecord(ContentType.ApplicationData, data.subarray(offset + done, offset + done + chunk))) break;
       done += chunk;
     }
+    tlsClientCounters.bytesOut += <u64>done;
     return done;
   }
 
@@ -351,6 +384,7 @@ export class TlsClient extends Flow {
     }
     this.plaintext.set(content, this.plainLength);
     this.plainLength = need;
+    tlsClientCounters.bytesIn += <u64>content.length;
     const h = this.handler;
     if (h !== null) h.readable(this);
   }
@@ -361,6 +395,7 @@ export class TlsClient extends Flow {
       return;
     }
     const code = <i32>body[1];
+    tlsClientCounters.alertsReceived++;
     if (code == AlertCode.CloseNotify && this.state == State.Connected) {
       const h = this.handler;
       if (h !== null) h.peerClosed(this);
@@ -368,6 +403,7 @@ export class TlsClient extends Flow {
     }
     this.alert = code;
     this.failure = "the server sent the alert " + alertName(code);
+    tlsClientCounters.failures++;
     const inner = this.inner;
     if (inner !== null) inner.close();
   }
@@ -400,6 +436,7 @@ export class TlsClient extends Flow {
     if (this.failure.length > 0) return;
     this.failure = why;
     this.alert = code;
+    tlsClientCounters.failures++;
     if (code != NO_ALERT) this.sendAlert(<AlertCode>code);
     const inner = this.inner;
     if (inner !== null) inner.close();
@@ -522,6 +559,7 @@ export class TlsClient extends Flow {
       return;
     }
     this.retried = true;
+    tlsClientCounters.helloRetries++;
     this.suite = suite;
     const h = this.hello;
     // §4.1.4: the group asked for must be offered and not already shared.
@@ -579,6 +617,7 @@ export class TlsClient extends Flow {
     const now = wallNow() / SECOND;
     const verdict = new PathValidator(this.config.anchors, this.config.verifier).validate(chain, this.config.serverName, now);
     if (!verdict.ok) {
+      tlsClientCounters.certificatesRejected++;
       this.fail(certificateAlert(verdict.error), "certificate rejected: " + verdict.toString());
       return;
     }
@@ -629,6 +668,7 @@ export class TlsClient extends Flow {
     this.writeProtection = new RecordProtection(suite, ks.clientApplicationTraffic);
     this.transcript.clear();
     this.state = State.Connected;
+    tlsClientCounters.handshakes++;
     const h = this.handler;
     if (h !== null) h.connected(this);
   }
@@ -640,6 +680,7 @@ export class TlsClient extends Flow {
       return;
     }
     this.readProtection!.update();
+    tlsClientCounters.keyUpdates++;
     if (body[0] == 1 && !this.shut) {
       const answer = new Uint8Array(5);
       answer[0] = HS_KEY_UPDATE;

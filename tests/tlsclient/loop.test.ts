@@ -69,4 +69,9 @@ describe("Morgana's client meets Morgana's server", () => {
     expect(text("connect", none, "www.test", 1)).toBe("connected alpn=http/1.1");
     expect(text("close", none)).toBe("client closed=1 server closed=1");
   });
+
+  test("the counters --stats prints add up over the tests above", () => {
+    expect(text("counters", none)).toBe(" handshakes=5 failures=1 certificatesRejected=1 helloRetries=0 alertsReceived=0" +
+      " keyUpdates=1 bytesIn=100021 bytesOut=100021");
+  });
 });

@@ -8,7 +8,7 @@ import { step } from "../../../libos/platform/index";
 import { IpAddress, IpEndpoint } from "../../../libos/wire/ip";
 import { TlsCertificate, TlsServerConfig } from "../../../libos/tls/config";
 import { TlsFlow } from "../../../libos/tls/flow";
-import { TlsClient, TlsClientConfig } from "../../../libos/tls/client";
+import { TlsClient, TlsClientConfig, tlsClientCounters } from "../../../libos/tls/client";
 import { BindingVerifier } from "../../../libos/tls/certverify";
 import { TrustAnchors } from "../../../libos/tls/x509/index";
 import { inputBytes, setOutput } from "../../harness/as/io";
@@ -139,3 +139,8 @@ export function close(): string {
 }
 
 export function serverAlert(): i32 { return server!.engine.alert; }
+
+/** The client's counters, as --stats prints them. */
+export function counters(): string {
+  return tlsClientCounters.list();
+}
