@@ -423,7 +423,10 @@ export class TlsClient extends Flow {
       if (sealed === null) return false;
       out = sealed;
     }
-    return inner.write(out) == out.length;
+    const n = inner.write(out);
+    // Part of a record would leave the stream undecodable: end it instead.
+    if (n > 0 && n < out.length) inner.abort();
+    return n == out.length;
   }
 
   private sendAlert(code: AlertCode): void {

@@ -19,7 +19,9 @@
 // - Trust anchors (anchors.ts) from the image's "/tls-ca" asset, which
 //   `morgana build --tls-ca FILE` embeds after checking it.
 // - No cryptography here: signatures are checked through the
-//   SignatureVerifier seam (verifier.ts), which the TLS binding implements.
+//   SignatureVerifier seam (verifier.ts); libos/tls/certverify.ts
+//   implements it over the crypto binding (BindingVerifier), and
+//   libos/tls/client.ts validates the server's chain with it.
 //
 // Not supported: RSASSA-PSS-signed certificates, other curves than P-256,
 // certificate policies, revocation (CRL, OCSP), applying nameConstraints

@@ -31,7 +31,7 @@ import { X509Error, x509ErrorName } from "./error";
 import { KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN } from "./extensions";
 import { matchesHost, presentedNames } from "./hostname";
 import { oidToString } from "./oid";
-import { keyTypeOf, KeyType, SignatureAlgorithm, SignatureVerifier } from "./verifier";
+import { keyTypeOf, KeyType, SignatureVerifier } from "./verifier";
 
 /** Certificates a server may present, and the longest path built. */
 export const MAX_CHAIN: i32 = 10;
