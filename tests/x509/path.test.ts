@@ -155,6 +155,21 @@ describe("each rejection names its reason and its certificate", () => {
   });
 });
 
+describe("names chained as RFC 5280 §7.1 compares them", () => {
+  test("an issuer written in another case and spacing names the same CA; openssl agrees", () => {
+    const key = pki.key("shared", "ec");
+    const anchor = pki.ca("Case Root", { keyFile: key, cn: "Case  Root Example" });
+    const sameKeyOtherSpelling = pki.ca("CASE ROOT", { keyFile: key, cn: " CASE ROOT   example " });
+    const l = pki.leaf("folded.example", ["DNS:folded.example"], { issuer: sameKeyOtherSpelling });
+    expect(check([l], "folded.example", [anchor])).toBe("ok");
+    expect(pki.openssl("verify", "-CAfile", anchor.cert, l.cert)).toContain(": OK");
+    // A different word is a different name.
+    const other = pki.ca("Case Roots", { keyFile: key, cn: "Case Roots Example" });
+    const l2 = pki.leaf("other.example", ["DNS:other.example"], { issuer: other });
+    expect(check([l2], "other.example", [anchor])).toMatch(/^unknown issuer: /);
+  });
+});
+
 describe("host names (RFC 6125 §6.4)", () => {
   const cases: [string, string, boolean][] = [
     ["www.example.com", "www.example.com", true],
