@@ -25,7 +25,8 @@
 //
 // Not supported: RSASSA-PSS-signed certificates, other curves than P-256,
 // certificate policies, revocation (CRL, OCSP), applying nameConstraints
-// (refused instead), comparing names with RFC 4518 case folding.
+// (refused instead), RFC 4518 string preparation beyond ASCII case and
+// spaces (name.ts).
 export * from "./error";
 export * from "./der";
 export * from "./verifier";

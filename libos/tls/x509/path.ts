@@ -21,8 +21,8 @@
 // 6. validity of every certificate, the anchor's too, against the wall
 //    clock (§6.1.3 (a)(2));
 // 7. the host name or address (hostname.ts), when one is given.
-// Not done: policies (§6.1.3 (d)-(f)), revocation, name comparison with
-// case folding (names are compared as bytes, name.ts).
+// Not done: policies (§6.1.3 (d)-(f)), revocation, RFC 4518 string
+// preparation beyond ASCII case and spaces (name.ts).
 import { civilDate } from "../../platform/clock";
 import { Certificate } from "./certificate";
 import { DerStatus } from "./der";
