@@ -146,6 +146,21 @@ export class Harness {
     return this.guard(() => f(...args));
   }
 
+  /** call(), with each string argument made in the guest and pinned
+   * until the call returns (making the next one may collect garbage). */
+  callWithStrings(name: string, ...args: unknown[]): any {
+    const pinned: number[] = [];
+    const actual = args.map((a) => {
+      if (typeof a !== "string") return a;
+      const p = this.exports.__pin(this.newString(a)) as number;
+      pinned.push(p);
+      return p;
+    });
+    const r = this.call(name, ...actual);
+    if (this.exitStatus === null) for (const p of pinned) this.exports.__unpin(p);
+    return r;
+  }
+
   /** Whether the last call ended in poll with nothing to wait for. */
   idle = false;
 

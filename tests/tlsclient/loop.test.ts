@@ -9,19 +9,11 @@ import { configInput, makeP256Cert } from "../tls/support.ts";
 
 let h: Harness;
 
-/** Call an export with string arguments pinned while it runs. */
+/** Call an export with `input` as its input bytes. */
 function call(fn: string, input: Uint8Array, ...args: unknown[]): unknown {
   h.input(input);
-  const pinned: number[] = [];
-  const actual = args.map((a) => {
-    if (typeof a !== "string") return a;
-    const p = h.exports.__pin(h.newString(a)) as number;
-    pinned.push(p);
-    return p;
-  });
-  const r = h.call(fn, ...actual);
+  const r = h.callWithStrings(fn, ...args);
   if (h.exitStatus !== null) throw new Error(`${fn} stopped the image:\n${h.console}`);
-  for (const p of pinned) h.exports.__unpin(p);
   return r;
 }
 const text = (fn: string, input: Uint8Array, ...args: unknown[]) => h.string(call(fn, input, ...args) as number)!;

@@ -38,20 +38,12 @@ export class X509 {
     return new X509(await Harness.start("tests/x509/as/x509.ts", { imports: verifierImports, assets }));
   }
 
-  /** Call an export that returns a string; string arguments pinned. */
+  /** Call an export that returns a string (nameMatches: a number). */
   call(fn: string, input: Uint8Array, ...args: unknown[]): string {
     this.h.input(input);
-    const pinned: number[] = [];
-    const actual = args.map((a) => {
-      if (typeof a !== "string") return a;
-      const p = this.h.exports.__pin(this.h.newString(a)) as number;
-      pinned.push(p);
-      return p;
-    });
-    const r = this.h.call(fn, ...actual);
+    const r = this.h.callWithStrings(fn, ...args);
     if (this.h.exitStatus !== null) throw new Error(`${fn} stopped the image:\n${this.h.console}`);
-    for (const p of pinned) this.h.exports.__unpin(p);
-    return typeof r === "number" && fn === "nameMatches" ? String(r) : this.h.string(r)!;
+    return fn === "nameMatches" ? String(r) : this.h.string(r)!;
   }
 
   parse(der: Uint8Array): string {
