@@ -18,13 +18,13 @@ import { Unikernel } from "../website/unikernel.ts";
 
 const FIXTURES = path.join(root, "tests", "tls", "fixtures");
 const CERT = path.join(FIXTURES, "p256-cert.pem");
-const KEY = path.join(FIXTURES, "p256-key.pem");
 const OUT = path.join(root, "build", "test-images", "https");
 if (!hasNetns) warnNoNetns("tests/tls/website.test.ts");
 
-/** website.hvt / website.spt with the fixture's credentials (cached after the first build). */
-async function httpsImage(target: "hvt" | "spt"): Promise<string> {
-  return (await buildApp(path.join(root, "apps", "website"), { outDir: OUT, target, tls: { cert: CERT, key: KEY } })).image;
+/** website.hvt / website.spt with a fixture's credentials (cached after the first build). */
+async function httpsImage(target: "hvt" | "spt", kind = "p256"): Promise<string> {
+  const tls = { cert: path.join(FIXTURES, `${kind}-cert.pem`), key: path.join(FIXTURES, `${kind}-key.pem`) };
+  return (await buildApp(path.join(root, "apps", "website"), { outDir: path.join(OUT, kind), target, tls })).image;
 }
 
 const SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"];
@@ -154,5 +154,28 @@ for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipR
     expect(bad.stdout).toBe("400");
     const s = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", CERT, "--resolve", "localhost:443:10.0.0.2", "https://localhost/"]);
     expect(s.stdout).toBe("200");
+  });
+});
+
+for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipReason("tests/tls/website.test.ts", tender))(`website with an RSA-2048 certificate on ${tender.name}`, () => {
+  let ns: Netns;
+  let web: Unikernel;
+  const rsaCert = path.join(FIXTURES, "rsa-cert.pem");
+  beforeAll(async () => {
+    const image = await httpsImage(tender.target, "rsa");
+    ns = await createNetns();
+    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24"], ready: /serving https/ });
+  }, 120_000);
+  afterAll(async () => {
+    await web?.stop();
+    await ns?.destroy();
+  });
+
+  test("openssl s_client verifies an rsa_pss_rsae_sha256 CertificateVerify; curl gets the page", async () => {
+    const s = await ns.exec(["sh", "-c", `openssl s_client -connect 10.0.0.2:443 -servername localhost -CAfile ${rsaCert} -tls1_3 -brief </dev/null 2>&1`]);
+    expect(s.stdout).toMatch(/Signature type: RSA-PSS/);
+    expect(s.stdout).toMatch(/Verification: OK/);
+    const c = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--tlsv1.3", "--cacert", rsaCert, "--resolve", "localhost:443:10.0.0.2", "https://localhost/"]);
+    expect(c.stdout).toBe("200");
   });
 });
