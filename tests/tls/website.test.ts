@@ -6,7 +6,8 @@
 // --tlsv1.3, gnutls-cli, Python's ssl; a TLS 1.2-only client refused with
 // protocol_version; plaintext HTTP and garbage on 443, after which the
 // server still serves; and the HTTP side's redirect and HSTS options.
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -21,10 +22,38 @@ const CERT = path.join(FIXTURES, "p256-cert.pem");
 const OUT = path.join(root, "build", "test-images", "https");
 if (!hasNetns) warnNoNetns("tests/tls/website.test.ts");
 
+const SITE = path.join(OUT, "site");
+const BIG = 1 << 20;
+
+/** apps/website/site plus big.bin, 1 MiB of deterministic noise, all with
+ * one fixed mtime, so the image's inputs (and so the build cache's key)
+ * are the same from run to run. */
+function makeSite(): Buffer {
+  const big = Buffer.alloc(BIG);
+  let x = 0x12345678;
+  for (let i = 0; i < BIG; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    big[i] = x >>> 24;
+  }
+  cpSync(path.join(root, "apps", "website", "site"), SITE, { recursive: true });
+  const file = path.join(SITE, "big.bin");
+  if (!existsSync(file) || !readFileSync(file).equals(big)) writeFileSync(file, big);
+  const stamp = (dir: string) => {
+    for (const n of readdirSync(dir)) {
+      const p = path.join(dir, n);
+      if (statSync(p).isDirectory()) stamp(p);
+      else utimesSync(p, 1_700_000_000, 1_700_000_000);
+    }
+  };
+  stamp(SITE);
+  return big;
+}
+const bigSha = createHash("sha256").update(makeSite()).digest("hex");
+
 /** website.hvt / website.spt with a fixture's credentials (cached after the first build). */
 async function httpsImage(target: "hvt" | "spt", kind = "p256"): Promise<string> {
   const tls = { cert: path.join(FIXTURES, `${kind}-cert.pem`), key: path.join(FIXTURES, `${kind}-key.pem`) };
-  return (await buildApp(path.join(root, "apps", "website"), { outDir: path.join(OUT, kind), target, tls })).image;
+  return (await buildApp(path.join(root, "apps", "website"), { outDir: path.join(OUT, kind), target, tls, assetDirs: { site: SITE } })).image;
 }
 
 const SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"];
@@ -97,6 +126,19 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests
     expect(out).toMatch(/< HTTP\/1.1 200 OK/);
     expect(out).toMatch(/< Strict-Transport-Security: max-age=31536000/);
     expect(out).toMatch(/<html/i);
+  });
+
+  test("a 1 MiB file arrives byte for byte (backpressure through TLS and TCP)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
+    try {
+      const out = path.join(dir, "big.bin");
+      const r = await ns.exec(["curl", "-s", "-m", "20", "--tlsv1.3", "--cacert", CERT, "--resolve", "localhost:443:10.0.0.2", "-o", out,
+        "https://localhost/big.bin"], { timeoutMs: 30_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(createHash("sha256").update(readFileSync(out)).digest("hex")).toBe(bigSha);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("gnutls-cli completes and trusts the certificate", async () => {
