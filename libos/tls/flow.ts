@@ -10,6 +10,7 @@
 // peer that sends faster than the application reads is left in the
 // transport's window, and writes are short when ciphertext is queued.
 import { ByteSource, CloseReason, Flow, FlowAcceptor, FlowHandler } from "../flow/flow";
+import { Timer, now } from "../platform/index";
 import { IpEndpoint } from "../wire/ip";
 import { NO_ALERT } from "./alert";
 import { TlsServerConfig } from "./config";
@@ -51,9 +52,17 @@ class TransportEvents extends FlowHandler {
   closed(f: Flow, reason: CloseReason): void { this.tls.transportClosed(reason); }
 }
 
+/** Tells a writer that was short of room, from the event loop rather than
+ * from inside its own write (which would re-enter it). */
+class WritableLater extends Timer {
+  constructor(readonly tls: TlsFlow) { super(); }
+  fire(time: i64): void { this.tls.flush(); }
+}
+
 export class TlsFlow extends Flow {
   readonly engine: TlsServerEngine;
   readonly transportHandler!: TransportEvents;
+  private readonly later!: WritableLater;
   private readonly view: Uint8Array = new Uint8Array(0);
   private announced: bool = false;
   private wantWritable: bool = false;
@@ -66,6 +75,7 @@ export class TlsFlow extends Flow {
     super();
     this.engine = new TlsServerEngine(config);
     this.transportHandler = new TransportEvents(this);
+    this.later = new WritableLater(this);
   }
 
   get local(): IpEndpoint { return this.transport.local; }
@@ -92,7 +102,9 @@ export class TlsFlow extends Flow {
     const room = this.engine.config.maxPendingCiphertext - this.engine.output.length;
     const records = (room + MAX_PLAINTEXT + RECORD_OVERHEAD - 1) / (MAX_PLAINTEXT + RECORD_OVERHEAD);
     const space = max(0, room - records * RECORD_OVERHEAD);
-    if (space == 0) this.wantWritable = true;
+    // The writer learnt of less than all the room there can be: it hears
+    // `writable` when there is more (the Flow contract).
+    if (this.engine.output.length > 0) this.wantWritable = true;
     return space;
   }
 
@@ -101,19 +113,27 @@ export class TlsFlow extends Flow {
     if (offset < 0 || len < 0 || offset + len > data.length) return 0;
     const space = this.writeSpace;
     const n = min(len, space);
-    if (n < len) this.wantWritable = true;
+    if (n < len) this.writableSoon();
     if (n <= 0) return 0;
     this.engine.send(data.subarray(offset, offset + n));
     this.flush();
     return n;
   }
 
+  /** One record's worth at most per call: a writer asking for more is
+   * short, so it hears `writable` (from the loop) and calls again. */
   fill(src: ByteSource, limit: i32): i32 {
     const n = min(limit, min(this.writeSpace, MAX_PLAINTEXT));
+    if (n < limit) this.writableSoon();
     if (n <= 0) return 0;
     const scratch = new Uint8Array(n);
     const k = src.fill(scratch);
     return k > 0 ? this.write(scratch, 0, k) : 0;
+  }
+
+  private writableSoon(): void {
+    this.wantWritable = true;
+    if (!this.later.armed) this.later.armAt(now());
   }
 
   shutdown(): void {
@@ -143,6 +163,8 @@ export class TlsFlow extends Flow {
       out.consume(n);
     }
     if (this.wantWritable && this.isOpen && out.length < this.engine.config.maxPendingCiphertext / 2) {
+      // Room again; when the transport takes bytes slower than that, its
+      // own `writable` calls this again.
       this.wantWritable = false;
       const h = this.handler;
       if (h !== null) h.writable(this);

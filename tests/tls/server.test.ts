@@ -8,18 +8,20 @@
 import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { beforeAll, describe, expect, test } from "vitest";
 import { Harness } from "../harness/index.ts";
-import { HarnessPipe, configInput, makeP256Cert, type TestCert } from "./support.ts";
+import { HarnessPipe, configInput, makeCert, type TestCert } from "./support.ts";
 
 const ENTRY = "tests/tls/as/server.ts";
 let cert: TestCert;
+let rsaCert: TestCert;
 
 beforeAll(() => {
-  cert = makeP256Cert(["localhost", "www.example.test"]);
+  cert = makeCert(["localhost", "www.example.test"]);
+  rsaCert = makeCert(["localhost"], "rsa");
 });
 
-async function server(seed = 7): Promise<Harness> {
+async function server(seed = 7, c: TestCert = cert): Promise<Harness> {
   const h = await Harness.start(ENTRY, { seed });
-  h.input(configInput([cert.der], cert.scalar, ["localhost", "www.example.test"]));
+  h.input(configInput(c, ["localhost", "www.example.test"]));
   h.call("configure");
   h.call("connect");
   return h;
@@ -81,6 +83,23 @@ describe("handshakes with node:tls (OpenSSL) as the client", () => {
       });
     }
   }
+
+  test("an RSA-2048 certificate: CertificateVerify with rsa_pss_rsae_sha256 verifies", async () => {
+    const h = await server(7, rsaCert);
+    const s = await handshake(h, { ca: rsaCert.certPem });
+    expect(s.error).toBeUndefined();
+    expect(s.socket.authorized).toBe(true);
+    expect(s.socket.getPeerCertificate().pubkey?.length).toBeGreaterThan(256);
+    expect(await roundTrip(s, "rsa")).toBe("echo: rsa");
+    s.socket.destroy();
+  });
+
+  test("a client that takes no signature the certificate can make gets handshake_failure", async () => {
+    const h = await server(7, rsaCert);
+    const s = await handshake(h, { ca: rsaCert.certPem, sigalgs: "ecdsa_secp256r1_sha256" });
+    expect(s.error).toBeDefined();
+    expect(h.call("serverAlert")).toBe(40);
+  });
 
   test("a client whose only key share is for a group we lack gets a HelloRetryRequest and completes with P-256", async () => {
     const h = await server();
@@ -220,7 +239,7 @@ describe("hostile input: each ends in its alert and a closed connection, never a
     let x = 12345;
     const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8);
     const h = await Harness.start(ENTRY, { seed: 3 });
-    h.input(configInput([cert.der], cert.scalar, ["localhost"]));
+    h.input(configInput(cert, ["localhost"]));
     h.call("configure");
     const answers = new Map<string, number>();
     for (let i = 0; i < count; i++) {

@@ -17,33 +17,45 @@ export interface TestCert {
   certPem: string;
   keyPem: string;
   der: Uint8Array;
-  /** The P-256 private scalar. */
-  scalar: Uint8Array;
+  /** The TLS signature scheme it signs with. */
+  scheme: number;
+  /** The private key in libos/tls/crypto.ts's form. */
+  key: Uint8Array;
 }
 
-/** A self-signed P-256 certificate for `names` (the first is the CN). */
-export function makeP256Cert(names: string[]): TestCert {
+const u16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+
+/** A self-signed certificate for `names` (the first is the CN), with a
+ * P-256 key (ecdsa_secp256r1_sha256) or an RSA-2048 one (rsa_pss_rsae_sha256). */
+export function makeCert(names: string[], kind: "p256" | "rsa" = "p256"): TestCert {
   const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
   try {
     const key = path.join(dir, "key.pem");
     const cert = path.join(dir, "cert.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    const keyArgs = kind === "p256" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", "rsa:2048"];
+    execFileSync("openssl", ["req", "-x509", ...keyArgs, "-nodes",
       "-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${names[0]}`,
       "-addext", `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`], { stdio: "pipe" });
     const certPem = readFileSync(cert, "utf8");
     const keyPem = readFileSync(key, "utf8");
     const jwk = createPrivateKey(keyPem).export({ format: "jwk" });
-    return { certPem, keyPem, der: new Uint8Array(new X509Certificate(certPem).raw), scalar: new Uint8Array(Buffer.from(jwk.d!, "base64url")) };
+    const field = (v?: string) => {
+      const b = Buffer.from(v!, "base64url");
+      return Buffer.concat([u16(b.length), b]);
+    };
+    const keyBytes = kind === "p256" ? Buffer.from(jwk.d!, "base64url")
+      : Buffer.concat([jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map(field));
+    return { certPem, keyPem, der: new Uint8Array(new X509Certificate(certPem).raw), scheme: kind === "p256" ? 0x0403 : 0x0804, key: new Uint8Array(keyBytes) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** configure()'s input: u16 count, (u16 length, DER)*, the key, the names. */
-export function configInput(chain: Uint8Array[], scalar: Uint8Array, names: string[]): Uint8Array {
-  const parts: Buffer[] = [Buffer.from([chain.length >> 8, chain.length & 0xff])];
-  for (const der of chain) parts.push(Buffer.from([der.length >> 8, der.length & 0xff]), Buffer.from(der));
-  parts.push(Buffer.from(scalar), Buffer.from(names.join(","), "utf8"));
+/** configure()'s input: u16 count, (u16 length, DER)*, u16 scheme, u16
+ * key length, the key, the names. */
+export function configInput(cert: TestCert, names: string[]): Uint8Array {
+  const parts: Buffer[] = [u16(1), u16(cert.der.length), Buffer.from(cert.der)];
+  parts.push(u16(cert.scheme), u16(cert.key.length), Buffer.from(cert.key), Buffer.from(names.join(","), "utf8"));
   return new Uint8Array(Buffer.concat(parts));
 }
 

@@ -6,7 +6,8 @@
 // --tlsv1.3, gnutls-cli, Python's ssl; a TLS 1.2-only client refused with
 // protocol_version; plaintext HTTP and garbage on 443, after which the
 // server still serves; and the HTTP side's redirect and HSTS options.
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -18,13 +19,41 @@ import { Unikernel } from "../website/unikernel.ts";
 
 const FIXTURES = path.join(root, "tests", "tls", "fixtures");
 const CERT = path.join(FIXTURES, "p256-cert.pem");
-const KEY = path.join(FIXTURES, "p256-key.pem");
 const OUT = path.join(root, "build", "test-images", "https");
 if (!hasNetns) warnNoNetns("tests/tls/website.test.ts");
 
-/** website.hvt / website.spt with the fixture's credentials (cached after the first build). */
-async function httpsImage(target: "hvt" | "spt"): Promise<string> {
-  return (await buildApp(path.join(root, "apps", "website"), { outDir: OUT, target, tls: { cert: CERT, key: KEY } })).image;
+const SITE = path.join(OUT, "site");
+const BIG = 1 << 20;
+
+/** apps/website/site plus big.bin, 1 MiB of deterministic noise, all with
+ * one fixed mtime, so the image's inputs (and so the build cache's key)
+ * are the same from run to run. */
+function makeSite(): Buffer {
+  const big = Buffer.alloc(BIG);
+  let x = 0x12345678;
+  for (let i = 0; i < BIG; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    big[i] = x >>> 24;
+  }
+  cpSync(path.join(root, "apps", "website", "site"), SITE, { recursive: true });
+  const file = path.join(SITE, "big.bin");
+  if (!existsSync(file) || !readFileSync(file).equals(big)) writeFileSync(file, big);
+  const stamp = (dir: string) => {
+    for (const n of readdirSync(dir)) {
+      const p = path.join(dir, n);
+      if (statSync(p).isDirectory()) stamp(p);
+      else utimesSync(p, 1_700_000_000, 1_700_000_000);
+    }
+  };
+  stamp(SITE);
+  return big;
+}
+const bigSha = createHash("sha256").update(makeSite()).digest("hex");
+
+/** website.hvt / website.spt with a fixture's credentials (cached after the first build). */
+async function httpsImage(target: "hvt" | "spt", kind = "p256"): Promise<string> {
+  const tls = { cert: path.join(FIXTURES, `${kind}-cert.pem`), key: path.join(FIXTURES, `${kind}-key.pem`) };
+  return (await buildApp(path.join(root, "apps", "website"), { outDir: path.join(OUT, kind), target, tls, assetDirs: { site: SITE } })).image;
 }
 
 const SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384"];
@@ -99,6 +128,19 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests
     expect(out).toMatch(/<html/i);
   });
 
+  test("a 1 MiB file arrives byte for byte (backpressure through TLS and TCP)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
+    try {
+      const out = path.join(dir, "big.bin");
+      const r = await ns.exec(["curl", "-s", "-m", "20", "--tlsv1.3", "--cacert", CERT, "--resolve", "localhost:443:10.0.0.2", "-o", out,
+        "https://localhost/big.bin"], { timeoutMs: 30_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(createHash("sha256").update(readFileSync(out)).digest("hex")).toBe(bigSha);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("gnutls-cli completes and trusts the certificate", async () => {
     const out = await sh(`gnutls-cli --x509cafile ${CERT} --port 443 --sni-hostname localhost --verify-hostname localhost 10.0.0.2 </dev/null 2>&1`);
     expect(out).toMatch(/The certificate is trusted/);
@@ -154,5 +196,28 @@ for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipR
     expect(bad.stdout).toBe("400");
     const s = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", CERT, "--resolve", "localhost:443:10.0.0.2", "https://localhost/"]);
     expect(s.stdout).toBe("200");
+  });
+});
+
+for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipReason("tests/tls/website.test.ts", tender))(`website with an RSA-2048 certificate on ${tender.name}`, () => {
+  let ns: Netns;
+  let web: Unikernel;
+  const rsaCert = path.join(FIXTURES, "rsa-cert.pem");
+  beforeAll(async () => {
+    const image = await httpsImage(tender.target, "rsa");
+    ns = await createNetns();
+    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24"], ready: /serving https/ });
+  }, 120_000);
+  afterAll(async () => {
+    await web?.stop();
+    await ns?.destroy();
+  });
+
+  test("openssl s_client verifies an rsa_pss_rsae_sha256 CertificateVerify; curl gets the page", async () => {
+    const s = await ns.exec(["sh", "-c", `openssl s_client -connect 10.0.0.2:443 -servername localhost -CAfile ${rsaCert} -tls1_3 -brief </dev/null 2>&1`]);
+    expect(s.stdout).toMatch(/Signature type: RSA-PSS/);
+    expect(s.stdout).toMatch(/Verification: OK/);
+    const c = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--tlsv1.3", "--cacert", rsaCert, "--resolve", "localhost:443:10.0.0.2", "https://localhost/"]);
+    expect(c.stdout).toBe("200");
   });
 });

@@ -5,7 +5,8 @@
  * into reserved assets the image reads at boot (libos/tls/credentials.ts):
  *
  *   /tls/chain   u16 count, then per certificate u24 length and its DER
- *   /tls/key     u8 kind (1: P-256), then the key (P-256: the 32-byte scalar)
+ *   /tls/key     u8 kind, then the key: 1, ECDSA P-256: the 32-byte scalar;
+ *                2, RSA: n, e, d, p, q, dp, dq, qi, each u16 length + integer
  *   /tls/names   the DNS names the certificate is for, one per line
  *
  * Reserved names start with '/', so no request path can name them
@@ -13,7 +14,8 @@
  *
  * Checks, each an E_TLS_CREDENTIALS that says what to do: the files read
  * and parse; the key is not encrypted; it matches the certificate; its
- * algorithm is one libos/tls signs with (ECDSA P-256 today); the chain's
+ * algorithm is one libos/tls signs with (ECDSA P-256, or RSA of 2048 to
+ * 4096 bits, used with RSA-PSS); the chain's
  * order (each certificate issued by the next). Warnings (not errors): the
  * certificate is expired, not yet valid, or expires within 30 days. No
  * message ever contains key material.
@@ -36,6 +38,7 @@ export interface Credentials {
 }
 
 export const KEY_KIND_P256 = 1;
+export const KEY_KIND_RSA = 2;
 const DAY = 86_400_000;
 
 function fail(message: string): never {
@@ -95,9 +98,11 @@ export function loadCredentials(files: TlsFiles, now = new Date()): Credentials 
   const leaf = chain[0];
   if (!leaf.checkPrivateKey(key)) fail(`the key ${files.key} does not belong to the first certificate of ${files.cert}`);
   const details = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType !== "ec" || details.namedCurve !== "prime256v1") {
-    const kind = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : key.asymmetricKeyType;
-    fail(`the key is ${kind}; libos/tls signs with ECDSA P-256 only (see libos/tls/README.md): make one with ` +
+  const p256 = key.asymmetricKeyType === "ec" && details.namedCurve === "prime256v1";
+  const rsa = key.asymmetricKeyType === "rsa" && (details.modulusLength ?? 0) >= 2048 && (details.modulusLength ?? 0) <= 4096;
+  if (!p256 && !rsa) {
+    const kind = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : key.asymmetricKeyType === "rsa" ? `RSA-${details.modulusLength}` : key.asymmetricKeyType;
+    fail(`the key is ${kind}; libos/tls signs with ECDSA P-256 or RSA of 2048 to 4096 bits (see libos/tls/README.md): make one with ` +
       `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout KEY.pem -out CERT.pem -subj /CN=NAME`);
   }
   for (let i = 0; i + 1 < chain.length; i++) {
@@ -113,12 +118,19 @@ export function loadCredentials(files: TlsFiles, now = new Date()): Credentials 
   const names = certificateNames(leaf);
   if (names.length === 0) warnings.push("the certificate names no DNS name (subjectAltName or CN): it is served to every client");
 
-  const d = Buffer.from(key.export({ format: "jwk" }).d!, "base64url");
-  const scalar = Buffer.concat([Buffer.alloc(32 - d.length), d]);
+  const jwk = key.export({ format: "jwk" });
+  const field = (v: string | undefined) => {
+    const b = Buffer.from(v!, "base64url");
+    return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+  };
+  const d = Buffer.from(jwk.d!, "base64url");
+  const keyBytes = p256
+    ? Buffer.concat([Buffer.from([KEY_KIND_P256]), Buffer.alloc(32 - d.length), d])
+    : Buffer.concat([Buffer.from([KEY_KIND_RSA]), ...[jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map(field)]);
   const chainBytes = Buffer.concat([Buffer.from([chain.length >> 8, chain.length & 0xff]), ...chain.flatMap((c) => [u24(c.raw.length), c.raw])]);
   const assets: Asset[] = [
     { name: "/tls/chain", bytes: new Uint8Array(chainBytes) },
-    { name: "/tls/key", bytes: new Uint8Array(Buffer.concat([Buffer.from([KEY_KIND_P256]), scalar])) },
+    { name: "/tls/key", bytes: new Uint8Array(keyBytes) },
     { name: "/tls/names", bytes: new TextEncoder().encode(names.join("\n") + "\n") },
   ];
   return { chain, names, assets, warnings };

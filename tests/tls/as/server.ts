@@ -46,22 +46,28 @@ class Client extends FlowHandler {
   closed(f: Flow, reason: i32): void { clientClosed = true; }
 }
 
-/** Input: u16 count, then per certificate u16 DER length, DER; then the
- * 32-byte P-256 key; then the names, comma-separated. */
+function readU16(b: Uint8Array, at: i32): i32 {
+  return (<i32>b[at] << 8) | b[at + 1];
+}
+
+/** Input: u16 count, then per certificate u16 DER length, DER; then u16
+ * scheme, u16 key length, the key (crypto.ts's form); then the names,
+ * comma-separated. */
 export function configure(): void {
   const b = inputBytes();
-  let at = 0;
-  const count = (<i32>b[0] << 8) | b[1];
-  at = 2;
+  const count = readU16(b, 0);
+  let at = 2;
   const chain: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    const len = (<i32>b[at] << 8) | b[at + 1];
+    const len = readU16(b, at);
     chain.push(b.slice(at + 2, at + 2 + len));
     at += 2 + len;
   }
-  const key = b.slice(at, at + 32);
-  const names = String.UTF8.decode(b.slice(at + 32).buffer).split(",");
-  config = new TlsServerConfig([new TlsCertificate(chain, key, names)]);
+  const scheme = <u16>readU16(b, at);
+  const keyLen = readU16(b, at + 2);
+  const key = b.slice(at + 4, at + 4 + keyLen);
+  const names = String.UTF8.decode(b.slice(at + 4 + keyLen).buffer).split(",");
+  config = new TlsServerConfig([new TlsCertificate(chain, key, names, scheme)]);
 }
 
 /** A fresh connection: a pipe whose server end a TlsServer accepted. */
