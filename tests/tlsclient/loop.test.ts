@@ -5,7 +5,7 @@
 // and close_notify.
 import { beforeAll, describe, expect, test } from "vitest";
 import { Harness } from "../harness/index.ts";
-import { configInput, makeP256Cert } from "../tls/support.ts";
+import { configInput, makeCert } from "../tls/support.ts";
 
 let h: Harness;
 
@@ -22,8 +22,8 @@ const none = new Uint8Array(0);
 beforeAll(async () => {
   // The certificate's validity starts now: the harness clock is set to it.
   h = await Harness.start("tests/tlsclient/as/loop.ts", { walltime: BigInt(Date.now() + 60_000) * 1_000_000n });
-  const cert = makeP256Cert(["www.test"]);
-  call("configure", configInput([cert.der], cert.scalar, ["www.test"]));
+  const cert = makeCert(["www.test"]);
+  call("configure", configInput(cert, ["www.test"]));
   call("setAnchors", cert.der);
 });
 
@@ -62,8 +62,17 @@ describe("Morgana's client meets Morgana's server", () => {
     expect(text("close", none)).toBe("client closed=1 server closed=1");
   });
 
+  test("an RSA server certificate: CertificateVerify with RSA-PSS", () => {
+    const rsa = makeCert(["rsa.test"], "rsa");
+    call("configure", configInput(rsa, ["rsa.test"]));
+    call("setAnchors", rsa.der);
+    expect(text("connect", none, "rsa.test", 1)).toBe("connected alpn=http/1.1");
+    text("exchange", Buffer.from("signed with PSS"));
+    expect(Buffer.from(h.output()).toString()).toBe("signed with PSS");
+  });
+
   test("the counters --stats prints add up over the tests above", () => {
-    expect(text("counters", none)).toBe(" handshakes=5 failures=1 certificatesRejected=1 helloRetries=0 alertsReceived=0" +
-      " keyUpdates=1 bytesIn=100021 bytesOut=100021");
+    expect(text("counters", none)).toBe(" handshakes=6 failures=1 certificatesRejected=1 helloRetries=0 alertsReceived=0" +
+      " keyUpdates=1 bytesIn=100036 bytesOut=100036");
   });
 });

@@ -11,6 +11,7 @@ import { TlsFlow } from "../../../libos/tls/flow";
 import { TlsClient, TlsClientConfig, tlsClientCounters } from "../../../libos/tls/client";
 import { BindingVerifier } from "../../../libos/tls/certverify";
 import { TrustAnchors } from "../../../libos/tls/x509/index";
+import { Cursor } from "../../../libos/tls/cursor";
 import { inputBytes, setOutput } from "../../harness/as/io";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
 
@@ -63,20 +64,18 @@ let client: TlsClient | null = null;
 let app = new App();
 let pending: Uint8Array = new Uint8Array(0);
 
-/** Input: u16 count, (u16 length, DER)*, the 32-byte P-256 key, names comma-separated. */
+/** Input as tests/tls/support.ts configInput() makes it: u16 count,
+ * (u16 length, DER)*, u16 scheme, u16 key length, the key, the names
+ * comma-separated. */
 export function configure(): void {
-  const b = inputBytes();
-  const count = (<i32>b[0] << 8) | b[1];
-  let at = 2;
+  const c = new Cursor(inputBytes());
+  const count = c.u16();
   const chain: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const len = (<i32>b[at] << 8) | b[at + 1];
-    chain.push(b.slice(at + 2, at + 2 + len));
-    at += 2 + len;
-  }
-  const key = b.slice(at, at + 32);
-  const names = String.UTF8.decode(b.slice(at + 32).buffer).split(",");
-  serverConfig = new TlsServerConfig([new TlsCertificate(chain, key, names)]);
+  for (let i = 0; i < count; i++) chain.push(c.vector16().slice());
+  const scheme = <u16>c.u16();
+  const key = c.vector16().slice();
+  const names = String.UTF8.decode(c.bytes(c.left).slice().buffer).split(",");
+  serverConfig = new TlsServerConfig([new TlsCertificate(chain, key, names, scheme)]);
 }
 
 /** Input: the client's anchors, DER one after another. */
