@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { morgana } from "./project.ts";
 import { X509 } from "../x509/helpers.ts";
+import { loadCredentials } from "../../toolchain/tls/credentials.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "morgana-cert-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,9 +40,15 @@ describe.each([
     stdout = r.stdout;
   });
 
-  test("prints where it wrote and the build flags to use", () => {
+  test("prints where it wrote and the build flags to use; the TLS server's build checks take them (not Ed25519)", () => {
     expect(stdout).toContain(`wrote ${cert} (self-signed, `);
-    expect(stdout).toContain(`--tls-cert ${cert} --tls-key ${key}`);
+    if (label === "Ed25519") {
+      expect(stdout).toContain("Morgana's (--tls-cert, --tls-key) signs with P-256 or RSA only");
+      expect(() => loadCredentials({ cert, key })).toThrow(/the key is ed25519/);
+    } else {
+      expect(stdout).toContain(`--tls-cert ${cert} --tls-key ${key}`);
+      expect(loadCredentials({ cert, key }).warnings).toEqual([]);
+    }
     expect(stdout).toContain(`--tls-ca ${cert}`);
     expect(statSync(key).mode & 0o777).toBe(0o600);
   });
