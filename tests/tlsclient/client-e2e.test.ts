@@ -137,6 +137,12 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS c
     expect(r.status).toBe(1);
   });
 
+  test("nothing listening: the connection is refused and said so", async () => {
+    const r = await fetchFrom(tender, ["sh", "-c", "echo ready; sleep 30"], "ready", "www.test");
+    expect(r.out).toContain("tls failed: the connection ended during the handshake (refused)");
+    expect(r.status).toBe(1);
+  });
+
   test("a plain HTTP server: its answer is no TLS record, refused without a trap", async () => {
     const script = "import socket\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.0.0.1',4433));s.listen(1);print('ready',flush=True)\n" +
       "c,_=s.accept();c.recv(4096);c.sendall(b'HTTP/1.1 400 Bad Request\\r\\nContent-Length: 0\\r\\n\\r\\n');c.close()";
