@@ -29,6 +29,17 @@ function modified(file) {
   }
 }
 
+/** How the package's TypeScript is bundled for Node (npm packages stay
+ * external and load from node_modules as usual); run-ts.mjs too. */
+export const nodeBundle = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  logLevel: "warning",
+};
+
 /** The URL of build/NAME.mjs, bundled from `entry` (relative to the package) if stale. */
 export async function bundled(entry, name) {
   const bundle = path.join(root, "build", `${name}.mjs`);
@@ -36,16 +47,7 @@ export async function bundled(entry, name) {
     mkdirSync(path.dirname(bundle), { recursive: true });
     // Under a private name, then renamed: test files may load it in parallel.
     const tmp = `${bundle}.${process.pid}.tmp.mjs`;
-    await build({
-      entryPoints: [path.join(root, entry)],
-      outfile: tmp,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      packages: "external",
-      logLevel: "warning",
-    });
+    await build({ ...nodeBundle, entryPoints: [path.join(root, entry)], outfile: tmp });
     renameSync(tmp, bundle);
   }
   return pathToFileURL(bundle).href;

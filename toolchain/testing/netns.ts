@@ -63,10 +63,11 @@ export interface Netns {
   destroy(): Promise<void>;
 }
 
-function run(cmd: string, args: string[], timeoutMs = 30_000): Promise<ExecResult> {
-  // execFile kills the command (by its PID) at the timeout.
+/** Runs a command to completion, whatever its status; killed (by its PID)
+ * and rejected after `timeoutMs`. */
+export function run(cmd: string, args: string[], timeoutMs = 30_000): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+    execFile(cmd, args, { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const e = err as { killed?: boolean; code?: unknown; message: string } | null;
       const code = e ? e.code : 0;
       if (e?.killed || typeof code !== "number")
@@ -81,8 +82,25 @@ async function ip(args: string[]): Promise<void> {
   if (r.status !== 0) throw new Error(`ip ${args.join(" ")} failed: ${r.stderr}`);
 }
 
-/** Namespaces not yet destroyed, removed on exit if a test forgot. */
-const live = new Set<string>();
+/** Running commands in namespace `name`: exec to completion, spawn to
+ * run on (each child kept in `children` until it closes, for killing). */
+export function inNamespace(name: string, children: Set<ChildProcess>): Pick<Netns, "name" | "exec" | "spawn"> {
+  const inNs = (cmd: string[]) => ["netns", "exec", name, ...cmd];
+  return {
+    name,
+    exec: (cmd, o) => run("ip", inNs(cmd), o?.timeoutMs),
+    spawn(cmd) {
+      const child = spawn("ip", inNs(cmd), { stdio: ["ignore", "pipe", "pipe"] });
+      children.add(child);
+      child.on("close", () => children.delete(child));
+      return child;
+    },
+  };
+}
+
+/** Namespaces not yet destroyed, removed on exit if a test forgot (add
+ * one made by other means, delete it once removed). */
+export const live = new Set<string>();
 process.on("exit", () => {
   for (const name of live) {
     try {
@@ -106,16 +124,9 @@ export async function createNetns(opts: { tap?: string; hostAddr?: string } = {}
   const children = new Set<ChildProcess>();
   const inNs = (cmd: string[]) => ["netns", "exec", name, ...cmd];
   const ns: Netns = {
-    name,
     tap,
     hostAddr,
-    exec: (cmd, o) => run("ip", inNs(cmd), o?.timeoutMs),
-    spawn(cmd) {
-      const child = spawn("ip", inNs(cmd), { stdio: ["ignore", "pipe", "pipe"] });
-      children.add(child);
-      child.on("close", () => children.delete(child));
-      return child;
-    },
+    ...inNamespace(name, children),
     async destroy() {
       for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
       await run("ip", inNs(["ip", "link", "del", tap])).catch(() => undefined);
