@@ -5,9 +5,11 @@
  * the cache first), builds its app with `npm run build`, and the
  * project's own generated test passes: the app under Node on morgana/testing's
  * in-memory network, then booted on the installed package's tender in a
- * namespace of its own, answering over a tap.
+ * namespace of its own, answering over a tap; and `morgana run` runs the
+ * project's app on the node target.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -53,6 +55,28 @@ describe("morgana as an npm package", () => {
     } else {
       // Skipped, saying why (node:test prints the reason).
       expect(out).toMatch(/^ok \d+ - demo boots on a tap and echoes UDP # SKIP .+/m);
+    }
+  });
+
+  test("morgana run (the node target) runs the project's app on the host's loopback", { timeout: 120_000 }, async () => {
+    // A port of its own on 127.0.0.1, so that parallel runs do not meet.
+    const port = 20_000 + (process.pid % 20_000);
+    const child = spawn(process.execPath, [path.join(demo, "node_modules/morgana/toolchain/bin/morgana.mjs"), "run", "demo", "--map-port", `7=${port}`],
+      { cwd: demo, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+    try {
+      for (let i = 0; i < 1200 && !out.includes("echoing UDP") && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain("[demo] echoing UDP on 127.0.0.1:7");
+      const socket = createSocket("udp4");
+      const answer = new Promise<string>((resolve) => socket.on("message", (m) => resolve(m.toString())));
+      socket.send("hello from the host", port, "127.0.0.1");
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("(no answer in 5 s)"), 5000));
+      expect(await Promise.race([answer, timeout])).toBe("hello from the host");
+      socket.close();
+    } finally {
+      if (child.exitCode === null) process.kill(child.pid!);
     }
   });
 });
