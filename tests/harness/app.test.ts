@@ -39,6 +39,25 @@ describe("Harness.app and Network", () => {
     expect(types).toEqual([0x0806, 0x0806, 0x0800, 0x0800, 0x0806, 0x0800]);
   });
 
+  test("two apps on one network: a resolver (tests/apps/resolve) asks the DNS server (apps/dns)", async () => {
+    const net = new Network();
+    const dns = await Harness.app("apps/dns", { cmdline: "--ipv4=10.0.0.2/24" });
+    const client = await Harness.app("tests/apps/resolve", {
+      cmdline: "--ipv4=10.0.0.3/24 --dns-server=10.0.0.2 --lookup=ns2.morgana.test,nothing.morgana.test",
+      devices: [{ name: "service", type: "net", mac: "02:00:00:00:00:02" }],
+    });
+    net.attach(dns);
+    expect(() => net.attach(dns)).toThrow(/MAC 02:00:00:00:00:01 is on this network already/);
+    net.attach(client);
+    net.runFor(2_000n * MS);
+    expect(client.exitStatus, client.console).toBe(0);
+    expect(client.console).toMatch(/resolved ns2\.morgana\.test A: 10\.0\.0\.3 ttl 3600\n/);
+    // The negative answer's TTL is the zone's SOA minimum (RFC 2308).
+    expect(client.console).toMatch(/resolved nothing\.morgana\.test A: error no such name ttl 300\n/);
+    expect(client.console).toMatch(/resolved ns2\.morgana\.test A: 10\.0\.0\.3 ttl 3600 \(cache\)\n/);
+    expect(dns.exitStatus).toBeNull();
+  });
+
   test("an app that exits ends with its status (apps/hello)", async () => {
     const h = await Harness.app("apps/hello", { cmdline: "alpha" });
     expect(h.console).toContain("command line: alpha");

@@ -34,6 +34,7 @@ export class Network {
   readonly quantum: bigint;
   private readonly ports: Port[] = [];
   private readonly apps: Harness[] = [];
+  private readonly macs = new Set<string>();
   private readonly pcap: PcapWriter | null;
 
   constructor(opts: { pcap?: string; quantumNs?: bigint } = {}) {
@@ -47,13 +48,20 @@ export class Network {
   attach(app: Harness, device = "service"): void {
     if (app.monotonic !== this.now)
       throw new Error(`the app's clock is at ${app.monotonic} ns and the network's at ${this.now} ns: attach apps before running the network`);
+    const net = app.net(device);
+    const mac = macText(net.mac);
+    if (this.macs.has(mac))
+      throw new Error(`MAC ${mac} is on this network already: give each app its own, e.g. Harness.app(dir, { devices: [{ name: "service", type: "net", mac: "02:00:00:00:00:02" }] })`);
+    this.macs.add(mac);
     this.apps.push(app);
-    this.ports.push(app.net(device));
+    this.ports.push(net);
   }
 
   /** A host written in JavaScript at `address`, answering ARP, sending and
    * receiving UDP. */
   host(address: string, mac: string): Host {
+    if (this.macs.has(mac)) throw new Error(`MAC ${mac} is on this network already: give the host another`);
+    this.macs.add(mac);
     const h = new Host(address, mac);
     this.ports.push(h);
     return h;
