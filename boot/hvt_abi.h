@@ -2,7 +2,7 @@
  * The Solo5 hvt ABI, version 2, x86-64: the contract between a guest image
  * and the tender that boots it. Shared by boot/ (guest side) and
  * toolchain/tender/ (host side); self-contained, no other includes but
- * <stdint.h>. Written from the facts in shared/DESIGN.md.
+ * <stdint.h>. Written from the facts in docs/solo5-abi.md.
  *
  * Every field says who writes it: IN = guest to tender, OUT = tender to
  * guest, INOUT = both.

@@ -16,7 +16,7 @@ import type { Suite, Table } from "./suite.ts";
 
 /** The last commit before issue 14's build changes. */
 const BEFORE = "00f6df8";
-const s = (ms: number) => (ms / 1000).toFixed(1);
+const s = (t: { ms: number; cpuMs: number }) => `${(t.ms / 1000).toFixed(1)} (${(t.cpuMs / 1000).toFixed(1)} CPU)`;
 
 /** A runnable copy of a Morgana tree (node_modules linked): the
  * repository as it was at BEFORE, or as it is now. A copy, so that
@@ -35,13 +35,30 @@ function checkout(commit?: string): string {
   return dir;
 }
 
-async function timed(cli: string, cwd: string, args: string[], images: string[]): Promise<number> {
+/** CPU time (user + system, ms) of this process's children that have
+ * been waited for, theirs included (gcc under the build command): Linux's
+ * cutime and cstime, fields 16 and 17 of /proc/self/stat, in 1/100 s. */
+function childrenCpuMs(): number {
+  const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Wall time and CPU time of one build: on a machine other work shares,
+ * the wall time grows with the load and the CPU time hardly does. */
+interface Timing {
+  ms: number;
+  cpuMs: number;
+}
+
+async function timed(cli: string, cwd: string, args: string[], images: string[]): Promise<Timing> {
   for (const i of images) rmSync(path.join(cwd, "dist", i), { force: true });
   const t0 = performance.now();
+  const c0 = childrenCpuMs();
   await run(process.execPath, [cli, "build", "--target", "hvt", ...args], { cwd, timeoutMs: 600_000 });
   const ms = performance.now() - t0;
+  const cpuMs = childrenCpuMs() - c0;
   for (const i of images) if (!existsSync(path.join(cwd, "dist", i))) throw new Error(`build ${args.join(" ")} did not write dist/${i}`);
-  return ms;
+  return { ms, cpuMs };
 }
 
 const all = ["dns.hvt", "echo.hvt", "hello.hvt", "website.hvt"];
@@ -60,7 +77,7 @@ export const build: Suite = {
   about: "morgana build: cold, unchanged, one-line edit, per profile, against the toolchain before issue 14",
   async run(ctx) {
     const rows: string[][] = [];
-    const figures: Record<string, number> = {};
+    const figures: Record<string, Timing> = {};
     const before = checkout(BEFORE);
     const beforeCli = path.join(before, "toolchain/bin/morgana.mjs");
     ctx.log(`before (${BEFORE}): every app`);
@@ -87,12 +104,14 @@ export const build: Suite = {
       rmSync(dir, { recursive: true, force: true });
     }
     const met = (ok: boolean) => (ok ? "met" : "MISSED");
+    const wall = (k: string) => figures[k].ms;
     const table: Table = {
-      title: "morgana build, whole command (node start included), seconds",
+      title: "morgana build, whole command (node start included), seconds of wall time (and of CPU)",
       head: ["toolchain", "all apps, cold", "all apps, unchanged", "website, one-line edit"],
       rows,
       notes: [
-        `goals: edit -> website image <= 10 s in dev: ${met(figures["dev-edit"] <= 10_000)}; all apps, release, cold <= 25 s: ${met(figures["release-cold"] <= 25_000)}; unchanged < 1 s per app: ${met(figures["release-same"] < 4_000)}`,
+        `goals (wall time): edit -> website image <= 10 s in dev: ${met(wall("dev-edit") <= 10_000)}; all apps, release, cold <= 25 s: ${met(wall("release-cold") <= 25_000)}; unchanged < 1 s per app: ${met(wall("release-same") < 4_000)}`,
+        `(N CPU): seconds of CPU the build command and its gcc used; on 2 cores a build can take no less than half of it.`,
         `the toolchain before had no cache: its "unchanged" is another cold build.`,
         `load average at the end (other work on the machine slows every row alike): ${loadavg().map((l) => l.toFixed(1)).join(", ")}`,
       ],

@@ -3,41 +3,16 @@
  * console says it is ready; plus a UDP probe run by Node inside the
  * namespace, for hand-made (malformed) DNS messages that dig cannot send.
  */
-import type { ChildProcess } from "node:child_process";
+import { startImage, type Running } from "../../toolchain/testing/boot.ts";
 import type { Netns } from "../support/netns.ts";
 import type { Tender } from "../support/tender.ts";
 
-export interface Running {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
+export type { Running };
 
 /** Boot `image` under `tender` with `args` on the namespace's tap; resolves
- * once the console matches `ready` (rejects if it exits first or after
- * `timeoutMs`). */
-export async function bootImage(tender: Tender, ns: Netns, image: string, args: string[], ready: RegExp, timeoutMs = 10_000, mac = "02:00:5e:10:20:53"): Promise<Running> {
-  const child = ns.spawn([tender.path, "--mem=64", `--net:service=${ns.tap}`, `--net-mac:service=${mac}`, "--", image, ...args]);
-  let out = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (status) => resolve(status)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${image} not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", check);
-    child.stderr!.on("data", check);
-    exited.then((status) => {
-      clearTimeout(timer);
-      reject(new Error(`${image} exited with ${status}:\n${out}`));
-    });
-  });
-  return { child, output: () => out, exited };
+ * once the console matches `ready` (morgana/testing's startImage). */
+export function bootImage(tender: Tender, ns: Netns, image: string, args: string[], ready: RegExp, timeoutMs = 10_000, mac = "02:00:5e:10:20:53"): Promise<Running> {
+  return startImage(tender.path, ns, image, args, ready, timeoutMs, mac);
 }
 
 /** Send each hex payload to host:port over UDP from inside `ns`, one at a

@@ -15,13 +15,13 @@
  *   const link = await createLink({ seed: 7, loss: 0.05 });
  *   try { ... link.linux.exec(["curl", ...]) ... } finally { await link.destroy(); }
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { root } from "../../toolchain/root.ts";
-import type { ExecResult } from "../support/netns.ts";
+import { inNamespace, live, run, type ExecResult } from "../support/netns.ts";
 
 const execFileP = promisify(execFile);
 const source = path.join(root, "tests", "impair", "impair.c");
@@ -67,48 +67,12 @@ export interface Link {
   destroy(): Promise<void>;
 }
 
-function run(cmd: string, args: string[], timeoutMs = 30_000): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const e = err as { killed?: boolean; code?: unknown; message: string } | null;
-      const code = e ? e.code : 0;
-      if (e?.killed || typeof code !== "number") {
-        return reject(new Error(`${cmd} ${args.join(" ")}: ${e?.killed ? `killed after ${timeoutMs} ms` : e?.message}\n${stderr}`));
-      }
-      resolve({ status: code, stdout, stderr });
-    });
-  });
-}
-
 async function must(cmd: string, args: string[]): Promise<void> {
   const r = await run(cmd, args);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
 }
 
-const live = new Set<string>();
-process.on("exit", () => {
-  for (const name of live) {
-    try {
-      execFileSync("ip", ["netns", "del", name], { stdio: "ignore" });
-    } catch {
-      /* gone already */
-    }
-  }
-});
-
-function namespace(name: string, children: Set<ChildProcess>): Ns {
-  const inNs = (cmd: string[]) => ["netns", "exec", name, ...cmd];
-  return {
-    name,
-    exec: (cmd, o) => run("ip", inNs(cmd), o?.timeoutMs),
-    spawn(cmd) {
-      const child = spawn("ip", inNs(cmd), { stdio: ["ignore", "pipe", "pipe"] });
-      children.add(child);
-      child.on("close", () => children.delete(child));
-      return child;
-    },
-  };
-}
+const namespace = (name: string, children: Set<ChildProcess>): Ns => inNamespace(name, children);
 
 export async function createLink(imp: Impairments): Promise<Link> {
   const impair = await buildImpair();

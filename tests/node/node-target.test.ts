@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import dgram from "node:dgram";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { ROOT } from "../harness/build.ts";
+import { ROOT } from "../harness/index.ts";
 import { copyApp, exec, freePort, morganaRun, start, waitFor, type Running } from "./support.ts";
 
 const running: Running[] = [];

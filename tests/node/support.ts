@@ -9,7 +9,7 @@ import { cpSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "../harness/build.ts";
+import { ROOT } from "../harness/index.ts";
 import { buildNode, type NodeBuild } from "../../toolchain/targets/node/build.ts";
 import { NodeImage } from "../../toolchain/targets/node/image.ts";
 

@@ -3,7 +3,8 @@
  * starts, what the end-to-end tests boot: the tender (dist/morgana-hvt),
  every app under apps/ for both targets (dist/NAME.hvt and dist/NAME.spt,
  * as `npm run build -- --target hvt|spt` does), the test-only apps under
- * tests/apps/ (build/test-images/NAME.{hvt,spt}), and the real Solo5
+ * tests/apps/ (build/test-images/NAME.{hvt,spt}; hvt only for those in
+ * hvtOnlyTestApps), and the real Solo5
  * tenders from ../shared/solo5 (tests/support/solo5.ts; cached in
  * build/solo5/, so only the first run pays its ~5 s). Test files then only
  * read these; no two workers race to write an image.
@@ -24,6 +25,11 @@ import { buildAllSolo5 } from "../support/solo5.ts";
 
 export const testImagesDir = path.join(root, "build", "test-images");
 
+/** Test-only apps whose tests boot them on the hvt tenders only: their spt
+ * images would be built for nothing (each costs seconds of asc, binaryen
+ * and gcc on a cold run). testImage(NAME, "spt") of one is a missing file. */
+export const hvtOnlyTestApps = new Set(["assets", "lines", "notes"]);
+
 export default async function setup(): Promise<void> {
   const t0 = performance.now();
   await buildTender();
@@ -32,7 +38,8 @@ export default async function setup(): Promise<void> {
   for (const reason of await buildAllSolo5()) console.warn(`global setup: ${reason}`);
   const jobs = targetNames.flatMap((target) => [
     ...listApps(path.join(root, "apps")).map((name) => ({ label: `${name}.${target}`, dir: path.join(root, "apps", name), outDir: undefined, target })),
-    ...listApps(path.join(root, "tests", "apps")).map((name) => ({ label: `tests/apps/${name}.${target}`, dir: path.join(root, "tests", "apps", name), outDir: testImagesDir, target })),
+    ...listApps(path.join(root, "tests", "apps")).filter((name) => target === "hvt" || !hvtOnlyTestApps.has(name))
+      .map((name) => ({ label: `tests/apps/${name}.${target}`, dir: path.join(root, "tests", "apps", name), outDir: testImagesDir, target })),
   ]);
   let done = 0;
   const seconds = () => ((performance.now() - t0) / 1000).toFixed(1);

@@ -21,7 +21,8 @@ import { parseModule, type FuncType, type Limits, type ValType, type WasmModule 
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
-export const specDir = path.resolve(root, "../shared/wasm-spec");
+// docs/solo5-abi.md says how to make it; $MORGANA_WASM_SPEC points elsewhere.
+export const specDir = path.resolve(root, process.env.MORGANA_WASM_SPEC ?? "../shared/wasm-spec");
 const runtimeDir = path.join(root, "toolchain/lower/runtime");
 
 interface Value {

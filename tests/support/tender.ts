@@ -20,20 +20,11 @@
  *   its PID) and reported as a failure.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import { buildTender, defaultTenderPath } from "../../toolchain/tender/build.ts";
+import { hasKvm } from "../../toolchain/testing/boot.ts";
 import { solo5Missing, solo5Tender } from "./solo5.ts";
 
-function kvmUsable(): boolean {
-  try {
-    accessSync("/dev/kvm", constants.R_OK | constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const hasKvm: boolean = kvmUsable();
+export { hasKvm };
 
 /** Says, once per suite, that a KVM suite is being skipped and why. */
 export function warnNoKvm(suite: string): void {

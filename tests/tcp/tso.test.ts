@@ -1,5 +1,5 @@
 // TCP over a device with segmentation offload (the harness cuts each
-// super-segment as Linux does, tests/harness/devices.ts segmentTso): new
+// super-segment as Linux does, toolchain/testing/devices.ts segmentTso): new
 // data leaves in super-segments of whole segments, within the windows,
 // with the sequence numbers consecutive segments would have had; a
 // segment carries the MSS less the options (RFC 9293 §3.7.1), so none

@@ -12,6 +12,7 @@ import { build } from "esbuild";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { nodeBundle } from "./bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const [entry, ...args] = process.argv.slice(2);
@@ -24,14 +25,9 @@ const rel = path.relative(root, source).replace(/\.ts$/, "").replace(/[\\/]/g, "
 const outfile = path.join(root, "build", "run-ts", `${rel}.mjs`);
 mkdirSync(path.dirname(outfile), { recursive: true });
 await build({
+  ...nodeBundle,
   entryPoints: [source],
   outfile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  logLevel: "warning",
   plugins: [
     {
       name: "own-location",

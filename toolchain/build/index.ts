@@ -169,7 +169,9 @@ export async function buildApp(appDir: string | PreparedApp, opts: BuildOptions 
   try {
     const compiled = await stage("compile", () => compile({ entry: path.relative(project, app.entry), baseDir: project, debug: opts.debug, extraFlags: app.compilerFlags }), (r) => `wasm ${kb(r.wasm.length)}`);
     for (const w of compiled.warnings) opts.log?.(`  warning: ${w}`);
-    const wasm = await stage("optimise", () => optimise(compiled.wasm, { goal: app.optimize, effort: profile.optimise }), (r) => `wasm ${kb(r.length)}`);
+    const effort = profile.optimise;
+    const wasm = effort === "none" ? compiled.wasm
+      : await stage("optimise", () => optimise(compiled.wasm, { goal: app.optimize, effort }), (r) => `wasm ${kb(r.length)}`);
     const lowered = await stage("lower", () => lower(wasm, { prefix: "app", headerName: "app.h", source: `${app.name}.wasm`, units: profile.units }),
       (r) => `C ${kb(r.c.length + r.units.reduce((n, u) => n + u.length, 0))} in ${1 + r.units.length} file${r.units.length ? "s" : ""}`);
     if (opts.keep) {

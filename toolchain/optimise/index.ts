@@ -11,7 +11,7 @@ export interface OptimiseOptions {
   /** "speed" (default): inline generously, as asc -O3 does; "size": shrink
    * (app.json `"optimize": "size"`). */
   goal?: "speed" | "size";
-  /** "quick" (the dev profile): binaryen's first level and little
+  /** "quick": binaryen's first level and little
    * inlining, several times faster than "full" (the default). */
   effort?: "full" | "quick";
 }

@@ -1,12 +1,12 @@
-// Test-only: the README's line server. Each line "PING" is answered
-// "PONG N" (N counts the connection's lines); the server checks the
-// flow's write space before each answer and, when there is none, stops
-// and waits for `writable`: the pattern that must not stall however many
-// commands a client pipelines.
-import { Flow, FlowAcceptor, FlowHandler } from "../../../libos/flow/index";
-import { Stack } from "../../../libos/stack/index";
-import "../../../libos/net/tcp/index"; // TCP in the image: stack.tcp
-import { Logger, fail, run } from "../../../libos/platform/index";
+// lines: a TCP line server on port 7000 (docs/tutorial.md, part 1). Each
+// line "PING" is answered "PONG N", N counting the connection's lines. It
+// checks the flow's write space before each answer and, when there is none,
+// stops and waits for `writable`: the pattern that never stalls, however
+// many commands a client pipelines (tests/e2e/lines.test.ts sends 100,000).
+import { Flow, FlowAcceptor, FlowHandler } from "morgana/flow";
+import { Stack } from "morgana/stack";
+import "morgana/net/tcp"; // TCP in the image: stack.tcp
+import { Logger, fail, run } from "morgana/platform";
 
 const NEWLINE: u8 = 10;
 

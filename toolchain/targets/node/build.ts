@@ -12,6 +12,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "../../root.ts";
+import { projectRoot } from "../../project.ts";
 import { loadApp } from "../../app/index.ts";
 import { collectAssets, type Asset } from "../../assets/index.ts";
 import { compile } from "../../compile/index.ts";
@@ -39,13 +40,19 @@ const ENTRY = "__node_target__.ts";
 export async function buildNode(appDir: string, opts: NodeBuildOptions = {}): Promise<NodeBuild> {
   const t0 = performance.now();
   const app = loadApp(path.resolve(appDir));
-  const dir = path.relative(root, app.dir);
-  const libos = path.relative(app.dir, path.join(root, "libos/hostnet/index")).split(path.sep).join("/");
+  const project = projectRoot(app.dir);
+  const dir = path.relative(project, app.dir);
+  // A project of its own imports Morgana by package name, and asc names a
+  // module by how it was reached: reach libos/hostnet so too, or the app's
+  // stack and the host's would be two different modules.
+  const libos = project === root
+    ? path.relative(app.dir, path.join(root, "libos/hostnet/index")).split(path.sep).join("/")
+    : "morgana/hostnet";
   const entry = path.join(dir, ENTRY);
   const source = `import "${libos}";\nimport "./main";\nexport { hostTurn } from "${libos}";\n`;
   const { wasm, sourceMap, warnings } = await compile({
     entry,
-    baseDir: root,
+    baseDir: project,
     virtualFiles: { [entry]: source },
     extraFlags: ["--exportStart", "_start", "--sourceMap", ...app.compilerFlags],
   });
@@ -63,7 +70,7 @@ export async function buildNode(appDir: string, opts: NodeBuildOptions = {}): Pr
  * in memory and needs neither. The assets stay in the app's folder. */
 export async function buildNodeApp(appDir: string, opts: NodeBuildOptions & { outDir?: string; log?: (line: string) => void } = {}): Promise<string> {
   const b = await buildNode(appDir, opts);
-  const outDir = path.resolve(opts.outDir ?? path.join(root, "dist"));
+  const outDir = path.resolve(opts.outDir ?? path.join(projectRoot(appDir), "dist"));
   await mkdir(outDir, { recursive: true });
   const wasm = path.join(outDir, `${b.name}.node.wasm`);
   await writeFile(wasm, b.wasm);

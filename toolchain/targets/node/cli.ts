@@ -4,7 +4,7 @@
  * arguments, passed on untouched.
  */
 import path from "node:path";
-import { root } from "../../root.ts";
+import { projectRoot } from "../../project.ts";
 import { listApps, loadApp } from "../../app/index.ts";
 import { checkBind, parsePortMap, runApp } from "./run.ts";
 
@@ -15,16 +15,17 @@ export const runUsage = `  morgana run APP|DIR [--watch] [--bind ADDRESS] [--map
       mapped (--map-port 53=5353). Boot arguments are the same as on hvt
       (-- --port=8080). --watch rebuilds and restarts on every save.`;
 
-/** An app's name (apps/NAME) or a folder path (with a '/'). */
+/** An app's name (apps/NAME of the project: this repository, or one that
+ * depends on morgana) or a folder path (with a '/'). */
 function appDir(app: string): string {
-  return app.includes("/") ? path.resolve(app) : path.join(root, "apps", app);
+  return app.includes("/") ? path.resolve(app) : path.join(projectRoot(), "apps", app);
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
   const dash = argv.indexOf("--");
   const own = dash < 0 ? argv : argv.slice(0, dash);
   const bootArgs = dash < 0 ? [] : argv.slice(dash + 1);
-  const apps = listApps(path.join(root, "apps"));
+  const apps = listApps(path.join(projectRoot(), "apps"));
   let app: string | undefined;
   let watch = false;
   let bind = "127.0.0.1";

@@ -7,14 +7,21 @@
  * deterministic script. Exit, AssemblyScript aborts and Wasm traps stop the
  * image the way the boot stub would (console line, status 1 / 255) and end
  * the current call; `exitStatus` tells which.
+ *
+ * Two ways in: `Harness.start(entry)` runs a test entry that exports the
+ * functions a test calls; `Harness.app(dir)` runs an app as it boots (its
+ * main.ts, devices from its app.json) and `runFor(ns)` turns its event
+ * loop, the clock stopping at the end of each run instead of racing on.
  */
-import { expect } from "vitest";
 import path from "node:path";
+import { loadApp } from "../app/index.ts";
+import { collectAssets } from "../assets/index.ts";
+import { projectRoot } from "../project.ts";
 import { loadModule, ROOT } from "./build.ts";
 import { BlockDisk, EINVAL, NetQueue, OK, segmentTso, type DeviceSpec } from "./devices.ts";
 import { PcapWriter, pcapName } from "./pcap.ts";
-import { cryptoImports } from "../../toolchain/targets/node/crypto.ts";
-import { assetImports, copyOut, encodeAssets, guestBytes, guestString, type GuestAsset } from "../../toolchain/targets/node/imports.ts";
+import { cryptoImports } from "../targets/node/crypto.ts";
+import { assetImports, copyOut, encodeAssets, guestBytes, guestString, type GuestAsset } from "../targets/node/imports.ts";
 
 export interface HarnessOptions {
   devices?: DeviceSpec[];
@@ -28,8 +35,12 @@ export interface HarnessOptions {
   walltime?: bigint;
   /** What memoryLimit() answers (default 64 MiB). */
   memoryLimit?: bigint;
-  /** Base name of the capture files (default: test file and test name). */
+  /** Capture each net device's traffic to build/pcap/NAME.DEVICE.pcap of
+   * the project (default: Harness.defaultPcapName(), else no capture). */
   pcapName?: string;
+  /** The project the entry and build/ belong to (default: the nearest
+   * folder with a package.json above the current directory). */
+  project?: string;
   /** The image's read-only assets (toolchain/assets/), in path order. */
   assets?: { name: string; bytes: Uint8Array }[];
   /** Test-only functions added to the "morgana" import module (the only
@@ -71,12 +82,71 @@ export class Harness {
   private instance!: WebAssembly.Instance;
   private readonly extraImports?: (h: Harness) => Record<string, (...args: any[]) => unknown>;
 
+  /** Names captures when a test gives no pcapName (the repository's tests
+   * set it to the test file and test name). */
+  static defaultPcapName: (() => string) | undefined;
+
+  /** Runs a test entry (a path relative to the project) to the end of its
+   * top-level code; the test then calls its exports with call(). */
   static async start(entry: string, opts: HarnessOptions = {}): Promise<Harness> {
-    const module = await loadModule(entry);
+    const module = await loadModule({ entry, project: opts.project });
     const h = new Harness(opts);
     h.instantiate(module);
     return h;
   }
+
+  /**
+   * Boots the app in `dir` (its main.ts; a path relative to the project)
+   * with the devices of its app.json, net devices getting MACs
+   * 02:00:00:00:00:01, :02, … unless `opts.devices` says otherwise. Its
+   * top-level code runs until its event loop first waits; runFor() goes on.
+   */
+  static async app(dir: string, opts: HarnessOptions = {}): Promise<Harness> {
+    const project = path.resolve(opts.project ?? projectRoot());
+    const app = loadApp(path.resolve(project, dir));
+    const rel = path.relative(project, app.dir).split(path.sep).join("/");
+    // The loop main.ts runs: a project of its own imports Morgana by package
+    // name, and asc names a module by how it was reached, so reach it so too.
+    const platform = project === ROOT
+      ? path.relative(app.dir, path.join(ROOT, "libos/platform/index")).split(path.sep).join("/")
+      : "morgana/platform";
+    const entry = `${rel}/__harness__.ts`;
+    // Beside main.ts, in memory: main's top level, and the loop's step.
+    const source = `import "./main";\nexport { step as __harnessStep } from "${platform}";\n`;
+    const module = await loadModule({ entry, project, virtualFiles: { [entry]: source } });
+    const devices = opts.devices ?? app.devices.map((d, i): DeviceSpec =>
+      d.type === "net"
+        ? { name: d.name, type: "net", mac: `02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}` }
+        : { name: d.name, type: "block", capacity: 1 << 20 });
+    const assets = opts.assets ?? (app.assets ? collectAssets(app.assets, path.join(app.dir, app.assets.dir)) : []);
+    const h = new Harness({ ...opts, project, devices, assets });
+    h.horizon = h.monotonic;
+    h.instantiate(module);
+    return h;
+  }
+
+  /**
+   * Turns an app's event loop (see app()) for `ns` of fake time: frames
+   * queued for it are read, timers fire, and the clock ends `ns` later.
+   * Returns early if the image halts.
+   */
+  runFor(ns: bigint): void {
+    const end = this.monotonic + ns;
+    this.horizon = end;
+    // A loop that re-arms a timer for the current instant would never
+    // wait; a bound turns that bug into an error instead of a hang.
+    for (let turns = 0; this.exitStatus === null; turns++) {
+      if (turns > 1_000_000) throw new Error("the event loop turned a million times without waiting");
+      this.call("__harnessStep", 1); // wait: true (a missing argument would be 0)
+      if (this.idle) break;
+    }
+    this.horizon = this.monotonic;
+    if (this.exitStatus === null && this.monotonic < end) this.monotonic = end;
+    this.horizon = this.monotonic;
+  }
+
+  /** poll never moves the clock past this (app mode); FOREVER otherwise. */
+  private horizon = FOREVER;
 
   private constructor(opts: HarnessOptions) {
     this.monotonic = opts.monotonic ?? 0n;
@@ -86,14 +156,12 @@ export class Harness {
     this.assets = encodeAssets(opts.assets ?? []);
     this.extraImports = opts.imports;
     this.rng = (opts.seed ?? 1) >>> 0;
-    // build/pcap/FILE-TEST.DEVICE.pcap, FILE being the test file's name.
-    const state = expect.getState();
-    const file = state.testPath ? path.basename(state.testPath).replace(/\.test\.ts$/, "") : "harness";
-    const base = pcapName(opts.pcapName ?? `${file}-${state.currentTestName ?? "setup"}`);
+    const name = opts.pcapName ?? Harness.defaultPcapName?.();
+    const pcapDir = path.join(path.resolve(opts.project ?? projectRoot()), "build", "pcap");
     (opts.devices ?? []).forEach((spec, i) => {
       const handle = i + 1;
       if (spec.type === "net") {
-        const pcap = new PcapWriter(path.join(ROOT, "build", "pcap", `${base}.${spec.name}.pcap`));
+        const pcap = name === undefined ? null : new PcapWriter(path.join(pcapDir, `${pcapName(name)}.${spec.name}.pcap`));
         this.devices.push(new NetQueue(spec, handle, pcap, (m) => this.wallAt(m)));
       } else {
         this.devices.push(new BlockDisk(spec, handle));
@@ -273,7 +341,7 @@ export class Harness {
           const at = d.kind === "net" ? d.nextArrival() : null;
           if (at !== null && at < wake) wake = at;
         }
-        if (wake >= FOREVER) throw new Idle();
+        if (wake >= FOREVER || wake > this.horizon) throw new Idle();
         if (wake > this.monotonic) this.monotonic = wake;
         return this.readySet();
       },

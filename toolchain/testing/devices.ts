@@ -51,7 +51,7 @@ export class NetQueue {
   constructor(
     readonly spec: NetDeviceSpec,
     readonly handle: number,
-    private readonly pcap: PcapWriter,
+    private readonly pcap: PcapWriter | null,
     /** Monotonic to wall time, for capture timestamps. */
     private readonly wallAt: (mono: bigint) => bigint,
   ) {
@@ -66,7 +66,7 @@ export class NetQueue {
     let i = this.incoming.length;
     while (i > 0 && this.incoming[i - 1].at > at) i--;
     this.incoming.splice(i, 0, { at, frame: copy });
-    this.pcap.write(this.wallAt(at), copy);
+    this.pcap?.write(this.wallAt(at), copy);
   }
 
   /** Frames not yet read by the guest. */
@@ -90,7 +90,7 @@ export class NetQueue {
 
   recordSent(frame: Uint8Array, now: bigint): void {
     this.sent.push(frame);
-    this.pcap.write(this.wallAt(now), frame);
+    this.pcap?.write(this.wallAt(now), frame);
   }
 
   /** The frames sent since the last call. */
