@@ -63,7 +63,8 @@ export class TlsFlow extends Flow {
   readonly engine: TlsServerEngine;
   readonly transportHandler!: TransportEvents;
   private readonly later!: WritableLater;
-  private readonly view: Uint8Array = new Uint8Array(0);
+  /** Where fill() has a source write before sealing (made on first use). */
+  private scratch: Uint8Array = new Uint8Array(0);
   private announced: bool = false;
   private wantWritable: bool = false;
   private shut: bool = false;
@@ -120,15 +121,22 @@ export class TlsFlow extends Flow {
     return n;
   }
 
-  /** One record's worth at most per call: a writer asking for more is
-   * short, so it hears `writable` (from the loop) and calls again. */
+  /** As much as there is room for, a record (2^14 bytes) at a time
+   * through one scratch buffer; a writer left short hears `writable`. */
   fill(src: ByteSource, limit: i32): i32 {
-    const n = min(limit, min(this.writeSpace, MAX_PLAINTEXT));
-    if (n < limit) this.writableSoon();
-    if (n <= 0) return 0;
-    const scratch = new Uint8Array(n);
-    const k = src.fill(scratch);
-    return k > 0 ? this.write(scratch, 0, k) : 0;
+    let total = 0;
+    while (total < limit) {
+      const n = min(limit - total, min(this.writeSpace, MAX_PLAINTEXT));
+      if (n <= 0) break;
+      if (this.scratch.length == 0) this.scratch = new Uint8Array(MAX_PLAINTEXT);
+      const k = src.fill(this.scratch.subarray(0, n));
+      if (k <= 0) break;
+      const taken = this.write(this.scratch, 0, k);
+      total += taken;
+      if (taken < k || k < n) break;
+    }
+    if (total < limit) this.writableSoon();
+    return total;
   }
 
   private writableSoon(): void {
