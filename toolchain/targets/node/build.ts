@@ -14,6 +14,8 @@ import path from "node:path";
 import { root } from "../../root.ts";
 import { loadApp } from "../../app/index.ts";
 import { collectAssets, type Asset } from "../../assets/index.ts";
+import { BuildError } from "../../diagnostics.ts";
+import { loadCredentials, type TlsFiles } from "../../tls/credentials.ts";
 import { compile } from "../../compile/index.ts";
 
 export interface NodeBuild {
@@ -28,6 +30,8 @@ export interface NodeBuild {
 export interface NodeBuildOptions {
   /** Asset folders given on the command line, by option: { site: "./my-site" }. */
   assetDirs?: Record<string, string>;
+  /** --tls-cert/--tls-key for an app with "tls": true (toolchain/tls). */
+  tls?: TlsFiles;
 }
 
 /** The entry's name beside main.ts; never written to disk. */
@@ -50,6 +54,12 @@ export async function buildNode(appDir: string, opts: NodeBuildOptions = {}): Pr
   if (app.assets) {
     const given = opts.assetDirs?.[app.assets.option];
     assets = collectAssets(app.assets, given ? path.resolve(given) : path.join(app.dir, app.assets.dir));
+  }
+  if (opts.tls) {
+    if (!app.tls) throw new BuildError("E_USAGE", `${app.name} does not take --tls-cert/--tls-key (its app.json has no "tls": true)`);
+    const c = loadCredentials(opts.tls);
+    warnings.push(...c.warnings);
+    assets = [...assets, ...c.assets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   return { name: app.name, wasm, sourceMap, assets, warnings, ms: performance.now() - t0 };
 }

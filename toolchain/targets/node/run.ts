@@ -13,6 +13,7 @@ import path from "node:path";
 import { root } from "../../root.ts";
 import { BuildError } from "../../diagnostics.ts";
 import { buildNode } from "./build.ts";
+import type { TlsFiles } from "../../tls/credentials.ts";
 import { NodeImage } from "./image.ts";
 
 export interface RunOptions {
@@ -23,6 +24,8 @@ export interface RunOptions {
   bind: string;
   ports: Map<number, number>;
   assetDirs: Record<string, string>;
+  /** --tls-cert/--tls-key (apps with "tls": true). */
+  tls?: TlsFiles;
 }
 
 /** `--map-port 53=5353`: the guest's port 53 is the host's 5353. */
@@ -50,7 +53,7 @@ const log = (line: string) => console.error(`morgana run: ${line}`);
 /** Build the app; null after printing a build error. */
 async function build(o: RunOptions): Promise<(() => NodeImage) | null> {
   try {
-    const b = await buildNode(o.appDir, { assetDirs: o.assetDirs });
+    const b = await buildNode(o.appDir, { assetDirs: o.assetDirs, tls: o.tls });
     for (const w of b.warnings) log(`warning: ${w}`);
     log(`${b.name} built in ${(b.ms / 1000).toFixed(2)} s (wasm ${(b.wasm.length / 1024).toFixed(0)} KB), on ${o.bind}`);
     const module = await WebAssembly.compile(b.wasm as Uint8Array<ArrayBuffer>);
