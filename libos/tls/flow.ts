@@ -50,6 +50,13 @@ export class TlsServer extends FlowAcceptor {
   accept(transport: Flow): FlowHandler | null {
     return new TlsFlow(transport, this.config, this.inner).transportHandler;
   }
+
+  /** The inner service's idle connection, as the transport's flow (the
+   * transport resets it when it needs room, as it would a plain one). */
+  spareFlow(): Flow | null {
+    const f = this.inner.spareFlow();
+    return f instanceof TlsFlow ? (f as TlsFlow).transport : null;
+  }
 }
 
 /** Hears the transport's events for one TlsFlow. */

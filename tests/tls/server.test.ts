@@ -187,6 +187,13 @@ async function raw(bytes: Uint8Array, h?: Harness): Promise<{ h: Harness; answer
 
 const alertRecord = (code: number) => Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, code]);
 
+describe("TlsServer as a FlowAcceptor", () => {
+  test("an idle connection the inner service can spare is offered to TCP as TCP's own flow", async () => {
+    const h = await server();
+    expect(h.call("spareFlowIsTransport")).toBe(3);
+  });
+});
+
 describe("hostile input: each ends in its alert and a closed connection, never a trap", () => {
   test("plaintext HTTP on the TLS port: unexpected_message", async () => {
     const { h, answer } = await raw(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
