@@ -175,7 +175,7 @@ async function build(argv: string[]): Promise<number> {
     const t0 = performance.now();
     for (const a of loaded) {
       if (a.error) return report([a.error]);
-      await buildNodeApp(path.join(appsDir, a.name), { log, assetDirs });
+      await buildNodeApp(path.join(appsDir, a.name), { log, assetDirs, tls });
     }
     log(`built ${loaded.length} app${loaded.length === 1 ? "" : "s"} for node in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return 0;

@@ -41,6 +41,13 @@ void br_mgf1_xor(void *data, size_t len, const br_hash_class *dig, const void *s
 
 #define CHECK(ptr, len) memory_at((ptr), (len), CALLER())
 
+/* cryptoAesHardware(): 1 when AES-GCM runs on AES-NI and PCLMULQDQ (as
+ * CPUID reports them), 0 when BearSSL falls back to its constant-time
+ * software AES, several times slower than ChaCha20 there. */
+u32 app_import_morgana__cryptoAesHardware(void) {
+    return br_aes_x86ni_ctr_get_vtable() != 0 && br_ghash_pclmul_get() != 0;
+}
+
 /* Wipe a context so no key byte outlives the call on this stack. */
 static void wipe(void *p, size_t n) {
     volatile u8 *v = p;

@@ -48,6 +48,18 @@ describe("node target", () => {
     expect(stdout).toBe("200 1\n404 0\n");
   });
 
+  test("website with --tls-cert/--tls-key: HTTPS to curl --tlsv1.3 on 127.0.0.1 (the crypto imports are node:crypto)", async () => {
+    const [port, httpsPort] = [await freePort(), await freePort()];
+    const fixtures = path.join(ROOT, "tests/tls/fixtures");
+    const tls = { cert: path.join(fixtures, "p256-cert.pem"), key: path.join(fixtures, "p256-key.pem") };
+    const r = await start("apps/website", `--port=${port} --https-port=${httpsPort}`, new Map(), tls);
+    running.push(r);
+    await waitFor(r, `serving https on 127.0.0.1:${httpsPort}`);
+    const { stdout } = await exec("curl", ["-sS", "--max-time", "10", "--tlsv1.3", "--cacert", tls.cert, "--resolve", `localhost:${httpsPort}:127.0.0.1`,
+      "-o", "-", `https://localhost:${httpsPort}/hello.txt`], { encoding: "buffer" });
+    expect(Buffer.compare(stdout, readFileSync(path.join(ROOT, "apps/website/site/hello.txt")))).toBe(0);
+  });
+
   test("echo: UDP datagrams echoed to socat, the guest's port 7 mapped to a free host port", async () => {
     const port = await freePort();
     const r = await app("apps/echo", "", new Map([[7, port]]));

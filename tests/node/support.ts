@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { ROOT } from "../harness/index.ts";
 import { buildNode, type NodeBuild } from "../../toolchain/targets/node/build.ts";
 import { NodeImage } from "../../toolchain/targets/node/image.ts";
+import type { TlsFiles } from "../../toolchain/tls/credentials.ts";
 
 export const exec = promisify(execFile);
 
@@ -22,15 +23,17 @@ export interface Running {
 
 const built = new Map<string, Promise<NodeBuild>>();
 
-/** The node build of the app in `dir` (relative to the repository), once per test file. */
-export function build(dir: string): Promise<NodeBuild> {
-  let b = built.get(dir);
-  if (!b) built.set(dir, (b = buildNode(path.join(ROOT, dir))));
+/** The node build of the app in `dir` (relative to the repository), once
+ * per test file (and per TLS credentials). */
+export function build(dir: string, tls?: TlsFiles): Promise<NodeBuild> {
+  const key = tls ? `${dir}\0${tls.cert}` : dir;
+  let b = built.get(key);
+  if (!b) built.set(key, (b = buildNode(path.join(ROOT, dir), { tls })));
   return b;
 }
 
-export async function start(dir: string, cmdline: string, ports = new Map<number, number>()): Promise<Running> {
-  const b = await build(dir);
+export async function start(dir: string, cmdline: string, ports = new Map<number, number>(), tls?: TlsFiles): Promise<Running> {
+  const b = await build(dir, tls);
   let out = "";
   const module = await WebAssembly.compile(b.wasm as Uint8Array<ArrayBuffer>);
   const image = new NodeImage(module, {

@@ -187,6 +187,13 @@ async function raw(bytes: Uint8Array, h?: Harness): Promise<{ h: Harness; answer
 
 const alertRecord = (code: number) => Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, code]);
 
+describe("TlsServer as a FlowAcceptor", () => {
+  test("an idle connection the inner service can spare is offered to TCP as TCP's own flow", async () => {
+    const h = await server();
+    expect(h.call("spareFlowIsTransport")).toBe(3);
+  });
+});
+
 describe("hostile input: each ends in its alert and a closed connection, never a trap", () => {
   test("plaintext HTTP on the TLS port: unexpected_message", async () => {
     const { h, answer } = await raw(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -231,6 +238,19 @@ describe("hostile input: each ends in its alert and a closed connection, never a
     await raw(await clientHello(), h);
     await raw(new Uint8Array([0x14, 0x03, 0x03, 0x00, 0x01, 0x02]), h);
     expect(h.call("serverAlert")).toBe(10);
+  });
+
+  test("a client that sends half a ClientHello and waits is reset after the handshake timeout (10 s)", async () => {
+    const h = await server();
+    await raw((await clientHello()).subarray(0, 50), h);
+    h.advance(9_000_000_000n);
+    h.call("clientTake");
+    expect(h.call("clientClosedYet")).toBe(0);
+    h.advance(2_000_000_000n);
+    h.call("clientTake");
+    expect(h.call("clientClosedYet")).toBe(1);
+    expect(h.call("counters")).toBeDefined();
+    expect(h.string(h.call("counters") as number)).toMatch(/timeouts=1/);
   });
 
   test("random mutations of a real ClientHello never trap, and each gets one alert or waits", async () => {

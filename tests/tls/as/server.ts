@@ -6,7 +6,7 @@ import { Flow, FlowAcceptor, FlowHandler, PipeEnd, pipePair } from "../../../lib
 import { step } from "../../../libos/platform/index";
 import { IpAddress, IpEndpoint } from "../../../libos/wire/ip";
 import { TlsCertificate, TlsServerConfig } from "../../../libos/tls/config";
-import { TlsFlow, tlsCounters } from "../../../libos/tls/flow";
+import { TlsFlow, TlsServer, tlsCounters } from "../../../libos/tls/flow";
 import { inputBytes, setOutput } from "../../harness/as/io";
 export { inputBuffer, outputPtr, outputLen } from "../../harness/as/io";
 
@@ -122,5 +122,21 @@ export function serverKeyUpdate(): void { tls!.engine.sendKeyUpdate(true); tls!.
 
 export function counters(): string {
   return "handshakes=" + tlsCounters.handshakes.toString() + " failed=" + tlsCounters.failedHandshakes.toString()
-    + " alertsSent=" + tlsCounters.alertsSent.toString() + " alertsReceived=" + tlsCounters.alertsReceived.toString();
+    + " alertsSent=" + tlsCounters.alertsSent.toString() + " alertsReceived=" + tlsCounters.alertsReceived.toString()
+    + " timeouts=" + tlsCounters.handshakeTimeouts.toString();
+}
+
+/** An inner service that offers the connection under test as idle. */
+class SpareService extends FlowAcceptor {
+  constructor(readonly spare: Flow | null) { super(); }
+  accept(f: Flow): FlowHandler | null { return null; }
+  spareFlow(): Flow | null { return this.spare; }
+}
+
+/** Whether TlsServer hands the transport a spare TLS connection as the
+ * transport's own flow (1), and nothing when the service has none (2). */
+export function spareFlowIsTransport(): i32 {
+  const withSpare = new TlsServer(config!, new SpareService(tls)).spareFlow();
+  const without = new TlsServer(config!, new SpareService(null)).spareFlow();
+  return (withSpare === server ? 1 : 0) + (without === null ? 2 : 0);
 }

@@ -15,6 +15,8 @@ import { root } from "../../root.ts";
 import { projectRoot } from "../../project.ts";
 import { loadApp } from "../../app/index.ts";
 import { collectAssets, type Asset } from "../../assets/index.ts";
+import { BuildError } from "../../diagnostics.ts";
+import { loadCredentials, type TlsFiles } from "../../tls/credentials.ts";
 import { compile } from "../../compile/index.ts";
 import { trustAnchorAsset } from "../../cert/anchors.ts";
 
@@ -32,6 +34,8 @@ export interface NodeBuildOptions {
   assetDirs?: Record<string, string>;
   /** --tls-ca: trust anchors for the TLS client, beside the assets. */
   tlsCa?: string;
+  /** --tls-cert/--tls-key for an app with "tls": true (toolchain/tls). */
+  tls?: TlsFiles;
 }
 
 /** The entry's name beside main.ts; never written to disk. */
@@ -62,6 +66,12 @@ export async function buildNode(appDir: string, opts: NodeBuildOptions = {}): Pr
     assets = collectAssets(app.assets, given ? path.resolve(given) : path.join(app.dir, app.assets.dir));
   }
   if (opts.tlsCa) assets.push(trustAnchorAsset(opts.tlsCa));
+  if (opts.tls) {
+    if (!app.tls) throw new BuildError("E_USAGE", `${app.name} does not take --tls-cert/--tls-key (its app.json has no "tls": true)`);
+    const c = loadCredentials(opts.tls);
+    warnings.push(...c.warnings);
+    assets = [...assets, ...c.assets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
   return { name: app.name, wasm, sourceMap, assets, warnings, ms: performance.now() - t0 };
 }
 

@@ -13,6 +13,7 @@ import path from "node:path";
 import { root } from "../../root.ts";
 import { BuildError } from "../../diagnostics.ts";
 import { buildNode } from "./build.ts";
+import type { TlsFiles } from "../../tls/credentials.ts";
 import { NodeImage } from "./image.ts";
 
 export interface RunOptions {
@@ -25,6 +26,8 @@ export interface RunOptions {
   assetDirs: Record<string, string>;
   /** --tls-ca: trust anchors for the TLS client (toolchain/cert/anchors.ts). */
   tlsCa?: string;
+  /** --tls-cert/--tls-key (apps with "tls": true). */
+  tls?: TlsFiles;
 }
 
 /** `--map-port 53=5353`: the guest's port 53 is the host's 5353. */
@@ -52,7 +55,7 @@ const log = (line: string) => console.error(`morgana run: ${line}`);
 /** Build the app; null after printing a build error. */
 async function build(o: RunOptions): Promise<(() => NodeImage) | null> {
   try {
-    const b = await buildNode(o.appDir, { assetDirs: o.assetDirs, tlsCa: o.tlsCa });
+    const b = await buildNode(o.appDir, { assetDirs: o.assetDirs, tls: o.tls, tlsCa: o.tlsCa });
     for (const w of b.warnings) log(`warning: ${w}`);
     log(`${b.name} built in ${(b.ms / 1000).toFixed(2)} s (wasm ${(b.wasm.length / 1024).toFixed(0)} KB), on ${o.bind}`);
     const module = await WebAssembly.compile(b.wasm as Uint8Array<ArrayBuffer>);
