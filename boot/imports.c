@@ -15,7 +15,10 @@ u64 app_import_morgana__monotonic(void) { return clock_monotonic(); }
 
 u64 app_import_morgana__poll(u64 deadline) { return clock_poll(deadline); }
 
-void app_import_morgana__exit(u32 status) { hvt_halt((int)status); }
+void app_import_morgana__exit(u32 status) {
+    solo5_ring_drain(); /* frames still queued for Solo5's ring thread */
+    hvt_halt((int)status);
+}
 
 u32 app_import_morgana__cmdline(u32 ptr, u32 cap) {
     u8 *dst = memory_at(ptr, cap, CALLER());

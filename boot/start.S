@@ -71,9 +71,9 @@ morgana_exception_stubs:
 /*
  * #GP. Ring 3 may not use `out`, so a hypercall made by the application
  * lands here: when the faulting instruction is `out %eax, %dx` (0xef) to a
- * hypercall port (0x501-0x508, or Morgana's net rings registration, which
- * is checked last as it is made once), make the hypercall on its behalf
- * and resume after it.
+ * hypercall port (0x501-0x508, the kick of Solo5's ring thread, or
+ * Morgana's net rings registration, which is checked last as it is made
+ * once), make the hypercall on its behalf and resume after it.
  * Kept in assembly and short: some hosts emulate ring-0 code instruction
  * by instruction. Anything else goes to morgana_exception.
  */
@@ -91,7 +91,9 @@ general_protection:
     pop %rcx
     add $8, %rsp                /* the error code */
     iretq
-4:  cmp $0x5e1, %dx            /* MORGANA_HYPERCALL_NETRINGS_PORT, once at boot */
+4:  cmp $0x600, %dx            /* SOLO5_RING_KICK_PORT */
+    je 5b
+    cmp $0x5e1, %dx            /* MORGANA_HYPERCALL_NETRINGS_PORT, once at boot */
     je 5b
 3:  pop %rcx
     pushq $13
