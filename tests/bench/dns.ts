@@ -109,7 +109,7 @@ export const dns: Suite = {
             await a.exec(["ip", "neigh", "replace", "10.0.0.2", "lladdr", MAC, "dev", a.tap, "nud", "permanent"]);
             const stats = p.bundled ? ["--x-exit-stats"] : [];
             const timed = startTimed(firstAnswer, a, { kind: "dns", addr: "10.0.0.2", port: 53, what: "morgana.test" },
-              [p.tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...stats, ...p.tenderArgs, "--", images[p.target], "--ipv4=10.0.0.2/24"]);
+              [p.tender, "--mem=64", `--net:service=${a.tap}`, `--net-mac:service=${MAC}`, ...stats, ...p.tenderArgs, "--", images[p.target], "--ipv4=10.0.0.2/24", ...p.guestArgs]);
             guest = timed.child;
             guest.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
             oursStart[i].push(await timed.answered);

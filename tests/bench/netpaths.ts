@@ -2,9 +2,10 @@
  * The ways an image can move frames, for suites that compare them side by
  * side in one run: on Morgana's tender through the net rings it offers
  * (the default) and one hypercall per frame (`--x-no-net-rings`); on the
- * real solo5-hvt 0.12.1 (one hypercall per frame) and solo5-spt 0.12.1
- * (one system call per frame, the spt image), where tests/support/solo5.ts
- * could build them. Under $MORGANA_TENDER there is only the one path it
+ * real solo5-hvt 0.12.1 through its ring I/O (the default where KVM has
+ * ioeventfd) and one hypercall per frame (the image's `--net-rings=false`),
+ * and solo5-spt 0.12.1 (one system call per frame, the spt image), where
+ * tests/support/solo5.ts could build them. Under $MORGANA_TENDER there is only the one path it
  * gives.
  */
 import type { ChildProcess } from "node:child_process";
@@ -22,18 +23,22 @@ export interface NetPath {
   bundled: boolean;
   /** Tender options before KERNEL. */
   tenderArgs: string[];
+  /** Boot arguments after the image's own (`--net-rings=false`). */
+  guestArgs: string[];
 }
 
 export function netPaths(): NetPath[] {
   const env = process.env.MORGANA_TENDER;
-  if (env) return [{ name: "$MORGANA_TENDER", tender: env, target: "hvt", bundled: false, tenderArgs: [] }];
+  if (env) return [{ name: "$MORGANA_TENDER", tender: env, target: "hvt", bundled: false, tenderArgs: [], guestArgs: [] }];
   const ours = { tender: defaultTenderPath, target: "hvt" as const, bundled: true };
-  const real = tenders().filter((t) => !t.bundled && !t.missing).map((t) => ({
-    name: t.name, tender: t.path, target: t.target, bundled: false, tenderArgs: [],
-  }));
+  const real = tenders().filter((t) => !t.bundled && !t.missing).flatMap((t) => {
+    const p = { name: t.name, tender: t.path, target: t.target, bundled: false, tenderArgs: [], guestArgs: [] };
+    if (t.target !== "hvt") return [p];
+    return [{ ...p, name: `${t.name}, ring` }, { ...p, name: `${t.name}, hypercalls`, guestArgs: ["--net-rings=false"] }];
+  });
   return [
-    { name: "net rings", ...ours, tenderArgs: [] },
-    { name: "hypercalls", ...ours, tenderArgs: ["--x-no-net-rings"] },
+    { name: "net rings", ...ours, tenderArgs: [], guestArgs: [] },
+    { name: "hypercalls", ...ours, tenderArgs: ["--x-no-net-rings"], guestArgs: [] },
     ...real,
   ];
 }

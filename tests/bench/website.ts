@@ -202,7 +202,7 @@ export const website: Suite = {
             const timed = startTimed(firstAnswer, a, { kind: "http", addr: "10.0.0.2", port: 80, what: "/index.html" },
               [netPath.tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
               `--net-mac:service=${MAC}`, ...(netPath.bundled ? ["--x-exit-stats"] : []), ...netPath.tenderArgs, "--",
-              images[netPath.target], "--ipv4=10.0.0.2/24", ...extra]);
+              images[netPath.target], "--ipv4=10.0.0.2/24", ...extra, ...netPath.guestArgs]);
             guest = timed.child;
             guest.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
             const started = await timed.answered;
