@@ -86,3 +86,12 @@ u32 app_import_morgana__blockRead(u32 handle, u64 offset, u32 ptr, u32 len) {
 }
 
 u64 app_import_morgana__memoryLimit(void) { return memory_limit(); }
+
+u64 app_import_morgana__exits(u32 kind) {
+#ifdef MORGANA_TARGET_SPT
+    (void)kind;
+    return (u64)-1; /* system calls, not exits: not counted */
+#else
+    return kind < HVT_HYPERCALL_MAX ? hvt_calls[kind] : (u64)-1;
+#endif
+}

@@ -183,6 +183,7 @@ export class NodeImage {
       blockWrite: () => 2,
       blockRead: () => 2,
       memoryLimit: () => 256n << 20n,
+      exits: () => -1n,
     };
   }
 
