@@ -128,6 +128,9 @@ int net_read(u32 handle, u8 *data, u32 cap);
 /* TCP segmentation offload (MORGANA_NET_F_TSO4): whether device `handle`
  * takes TSO frames; queue one (the hvt result; EINVAL where not offered). */
 int net_offload(u32 handle);
+/* After each poll hypercall (clock.c): the ready set, and the TSC ticks
+ * it took (whether it waited). */
+void net_polled(u64 ready, u64 ticks);
 int net_write_tso(u32 handle, const u8 *data, u32 len, u32 mss);
 
 /* solo5_ring.c (hvt only): Solo5 0.12's ring I/O, solo5_ring_abi.h */

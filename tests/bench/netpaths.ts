@@ -43,6 +43,31 @@ export function netPaths(): NetPath[] {
   ];
 }
 
+/** [ring, hypercalls]: the indices in `paths` of the same real tender's
+ * two ways (Solo5's ring, the image's --net-rings=false), for ratios. */
+export function ringPairs(paths: NetPath[]): [number, number][] {
+  return paths.flatMap((p, r) => {
+    const h = paths.findIndex((q) => q.name === p.name.replace(/, ring$/, ", hypercalls"));
+    return p.name.endsWith(", ring") && h >= 0 ? [[r, h] as [number, number]] : [];
+  });
+}
+
+/** Boot arguments that make an hvt image print its stats line every
+ * second, with the exits its boot stub counted (`exits.total`, under any
+ * tender); spt makes system calls, not exits, and counts none. */
+export const countExits = (p: NetPath): string[] => (p.target === "hvt" ? ["--stats=1"] : []);
+
+/** The exits an image counted so far: `exits.total` on the last stats
+ * line in its output `out` (0 before the first). */
+export function guestExits(out: string): number {
+  const all = [...out.matchAll(/ exits\.total=(\d+)/g)];
+  return all.length ? Number(all[all.length - 1][1]) : 0;
+}
+
+/** Waits for the stats line after now (they come every second), so that
+ * guestExits counts everything so far. */
+export const nextStatsLine = (): Promise<void> => new Promise((r) => setTimeout(r, 1100));
+
 /** Stops a tender started with --x-exit-stats (SIGTERM, by its PID) and
  * reads the hypercalls it counted from its stderr; undefined without. */
 export async function stopCounting(c: ChildProcess, stderr: () => string): Promise<number | undefined> {
