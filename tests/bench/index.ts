@@ -14,8 +14,9 @@ import { versus } from "./versus.ts";
 import { net } from "../net/bench/suite.ts";
 import { build } from "./build.ts";
 import { nodeEdit } from "./node-edit.ts";
+import { targets } from "./targets.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit, targets];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];
