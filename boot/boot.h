@@ -102,6 +102,7 @@ static inline u64 rdtsc(void) {
 void clock_init(u64 tsc_hz);
 u64 clock_monotonic(void);
 u64 clock_wall(void);
+u64 clock_ticks(u64 ns);
 u64 clock_poll(u64 deadline);
 
 /* entropy.c */

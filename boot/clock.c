@@ -12,10 +12,12 @@
 #include "hypercall.h"
 
 static u64 tsc_start, ns_per_tick_32; /* nanoseconds per tick << 32 */
+static u64 tsc_mhz;
 
 void clock_init(u64 tsc_hz) {
     if (tsc_hz == 0) tsc_hz = 1000000000; /* a broken tender: assume 1 GHz */
     ns_per_tick_32 = (1000000000ull << 32) / tsc_hz;
+    tsc_mhz = tsc_hz / 1000000;
     tsc_start = rdtsc();
 }
 
@@ -23,6 +25,9 @@ u64 clock_monotonic(void) {
     unsigned __int128 ticks = rdtsc() - tsc_start;
     return (u64)((ticks * ns_per_tick_32) >> 32);
 }
+
+/* TSC ticks in `ns` nanoseconds (to a MHz; for ns below 10^9). */
+u64 clock_ticks(u64 ns) { return ns * tsc_mhz / 1000; }
 
 u64 clock_wall(void) {
     static u64 wall, asked_at, asked;

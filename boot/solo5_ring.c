@@ -32,6 +32,18 @@ static u8 *tx_bufs;
 static u32 tx_count, tx_size; /* a power of two; bytes each */
 static u32 writes, next_id;   /* writes submitted (picks the buffer); request ids */
 
+/* A read through the ring waits for the tender's thread, spinning: fast
+ * while that thread runs, but on a host with more runnable threads than
+ * cores it may not get one for a scheduler tick, and the spinning vCPU
+ * keeps it off one. So a read that waited longer than SLOW_NS sends the
+ * next SLOW_READS reads by hypercall (an exit each, no other thread to
+ * wait for), then the ring is tried again. Reads never overlap (each is
+ * waited for), so switching between the two keeps frames in order. */
+#define SLOW_NS 100000ull
+#define SLOW_READS 256u
+static u64 slow_ticks;
+static u32 by_hypercall; /* reads left to make by hypercall */
+
 /* The ring's guest physical address if the tender offers it, else 0. The
  * extended fields exist only where the manifest starts after them, and
  * the tender promises the ring ends the guest's memory. */
@@ -52,6 +64,7 @@ int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame) {
     if (tx_count < 2 || !va) return 0;
     tx_bufs = pool;
     ring = va;
+    slow_ticks = clock_ticks(SLOW_NS);
     return 1;
 }
 
@@ -96,9 +109,17 @@ int solo5_ring_write(u32 handle, const u8 *data, u32 len) {
 
 /* One frame into data: its length, or minus the hvt result. */
 int solo5_ring_read(u32 handle, u8 *data, u32 cap) {
+    if (by_hypercall) {
+        by_hypercall--;
+        u64 len = cap;
+        int r = hvt_netread(handle, data, &len);
+        return r == HVT_OK ? (int)len : -r;
+    }
+    u64 t0 = rdtsc();
     entry(SOLO5_RING_NET_READ, handle, data, cap);
     submit();
     while (ring->com_tail == ring->com_head) relax();
+    if (rdtsc() - t0 > slow_ticks) by_hypercall = SLOW_READS;
     __asm__ __volatile__("" ::: "memory");
     const struct solo5_ring_commit *c = &ring->commits[ring->com_head & MASK];
     int r = c->ret == HVT_OK ? (int)c->len : -c->ret;
