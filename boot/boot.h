@@ -126,6 +126,8 @@ u64 net_rings_ready(void);
 int net_rings_pending(void);
 int net_write(u32 handle, const u8 *data, u32 len);
 int net_read(u32 handle, u8 *data, u32 cap);
+/* One frame by hypercall, whatever the device's path. */
+int net_read_plain(u32 handle, u8 *data, u32 cap);
 /* TCP segmentation offload (MORGANA_NET_F_TSO4): whether device `handle`
  * takes TSO frames; queue one (the hvt result; EINVAL where not offered). */
 int net_offload(u32 handle);

@@ -212,6 +212,13 @@ int net_write_tso(u32 handle, const u8 *data, u32 len, u32 mss) {
     return HVT_OK;
 }
 
+/* One frame by hypercall: its length, or minus the hvt result. */
+int net_read_plain(u32 handle, u8 *data, u32 cap) {
+    u64 len = cap;
+    int r = hvt_netread(handle, data, &len);
+    return r == HVT_OK ? (int)len : -r;
+}
+
 /*
  * Plain hypercalls cost an exit per read, and the event loop reads until
  * a read finds nothing: poll, read, read (none), so a lone request costs
@@ -236,16 +243,16 @@ static int guessed_empty(u32 handle) {
 }
 
 static int read_counted(u32 handle, u8 *data, u32 cap) {
-    u64 bit = 1ull << handle, len = cap, t0 = rdtsc();
-    int r = hvt_netread(handle, data, &len);
+    u64 bit = 1ull << handle, t0 = rdtsc();
+    int r = net_read_plain(handle, data, cap);
     read_ticks = rdtsc() - t0;
-    if (r == HVT_OK) {
+    if (r >= 0) {
         if (took & bit) lone &= ~bit; /* a second frame: a burst */
         took |= bit;
-        return (int)len;
+    } else if (r == -HVT_EAGAIN && (took & bit)) {
+        lone |= bit; /* one frame this time */
     }
-    if (r == HVT_EAGAIN && (took & bit)) lone |= bit; /* one frame this time */
-    return -r;
+    return r;
 }
 
 void net_polled(u64 ready, u64 ticks) {
@@ -254,11 +261,7 @@ void net_polled(u64 ready, u64 ticks) {
 }
 #else
 static int guessed_empty(u32 handle) { return (void)handle, 0; }
-static int read_counted(u32 handle, u8 *data, u32 cap) {
-    u64 len = cap;
-    int r = hvt_netread(handle, data, &len);
-    return r == HVT_OK ? (int)len : -r;
-}
+static int read_counted(u32 handle, u8 *data, u32 cap) { return net_read_plain(handle, data, cap); }
 #endif
 
 /* A frame's length, or -HVT_EAGAIN (none), or -HVT_EINVAL for a buffer

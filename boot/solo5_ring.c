@@ -111,9 +111,7 @@ int solo5_ring_write(u32 handle, const u8 *data, u32 len) {
 int solo5_ring_read(u32 handle, u8 *data, u32 cap) {
     if (by_hypercall) {
         by_hypercall--;
-        u64 len = cap;
-        int r = hvt_netread(handle, data, &len);
-        return r == HVT_OK ? (int)len : -r;
+        return net_read_plain(handle, data, cap);
     }
     u64 t0 = rdtsc();
     entry(SOLO5_RING_NET_READ, handle, data, cap);
