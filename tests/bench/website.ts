@@ -14,8 +14,11 @@
  * MTU 1500 and of MTU 65000 with a 256 KiB send buffer (each frame costs a
  * hypercall without net rings, and nginx's veth hands 64 KiB packets
  * inside the host), each both ways Morgana's tender moves frames (net
- * rings, and one hypercall per frame) and under the real solo5-hvt and
- * (the spt image) solo5-spt 0.12.1 (netpaths.ts).
+ * rings, and one hypercall per frame) and under the real solo5-hvt 0.12.1
+ * (Solo5's ring, and the image's --net-rings=false) and (the spt image)
+ * solo5-spt 0.12.1 (netpaths.ts). Exits per request are what the image
+ * counted itself (`exits.total` on its --stats line), under every hvt
+ * tender.
  *
  * Also reported: the time from starting the tender (or nginx) to the first
  * successful HTTP response, measured by first-answer.c, which starts the
@@ -178,9 +181,8 @@ export const website: Suite = {
     const runs = new Map<string, Run[]>();
     const add = (k: string, r: Run) => runs.set(k, [...(runs.get(k) ?? []), r]);
     const oursStart: number[] = [];
-    // Hypercalls per request on Morgana's tender (--x-exit-stats), over
-    // the four wrk runs of a boot: with one per frame this is what
-    // solo5-hvt's exits are too.
+    // Exits per request as the image counted them (every hvt path), over
+    // the four wrk runs of a boot.
     const exitsPerRequest = new Map<string, number[]>();
     const theirsStart: number[] = [];
     const ways = MTUS.flatMap((mtu) => paths.map((p, i) => ({ mtu, p, who: `ours${mtu}${i ? p.name : ""}` })));
