@@ -143,6 +143,7 @@ int solo5_ring_active(void);
 int solo5_ring_write(u32 handle, const u8 *data, u32 len);
 int solo5_ring_read(u32 handle, u8 *data, u32 cap);
 void solo5_ring_drain(void);
+void solo5_ring_polled(void);
 
 /* console.c: one line at a time, built up then written by con_flush. */
 void con_bytes(const void *p, size_t n);

@@ -258,6 +258,7 @@ static int read_counted(u32 handle, u8 *data, u32 cap) {
 void net_polled(u64 ready, u64 ticks) {
     if (ticks < 2 * read_ticks) lone &= ~(ready & cut);
     took = cut = 0;
+    solo5_ring_polled();
 }
 #else
 static int guessed_empty(u32 handle) { return (void)handle, 0; }

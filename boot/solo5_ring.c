@@ -44,6 +44,18 @@ static u32 writes, next_id;   /* writes submitted (picks the buffer); request id
 static u64 slow_ticks;
 static u32 by_hypercall; /* reads left to make by hypercall */
 
+/* A lone exchange (a ping, one request at a time) finds the tender's
+ * thread asleep: through the ring it would wait for that thread to wake,
+ * slower than the exits themselves. So while the thread sleeps with
+ * nothing queued, frames go by hypercall (in order: nothing is queued
+ * that they could pass), until a wake-up brings a second frame: then the
+ * ring, which wakes the thread, and stays in use while it is awake. */
+static u32 frames_since_poll;
+
+static int lone(void) { return frames_since_poll < 2 && ring->needs_kick && ring->ent_head == ring->ent_tail; }
+
+void solo5_ring_polled(void) { frames_since_poll = 0; }
+
 /* The ring's guest physical address if the tender offers it, else 0. The
  * extended fields exist only where the manifest starts after them, and
  * the tender promises the ring ends the guest's memory. */
@@ -99,6 +111,7 @@ static struct solo5_ring_entry *entry(u32 op, u32 handle, const void *data, u32 
  * are waited for, so every entry the host has not processed is a write:
  * fewer than tx_count of them means the buffer this one takes is free. */
 int solo5_ring_write(u32 handle, const u8 *data, u32 len) {
+    if (lone()) return hvt_netwrite(handle, data, len);
     while (ring->ent_tail - ring->ent_head >= tx_count) relax();
     u8 *buf = tx_bufs + (u64)(writes++ & (tx_count - 1)) * tx_size;
     __builtin_memcpy(buf, data, len);
@@ -109,9 +122,11 @@ int solo5_ring_write(u32 handle, const u8 *data, u32 len) {
 
 /* One frame into data: its length, or minus the hvt result. */
 int solo5_ring_read(u32 handle, u8 *data, u32 cap) {
-    if (by_hypercall) {
-        by_hypercall--;
-        return net_read_plain(handle, data, cap);
+    if (by_hypercall || lone()) {
+        if (by_hypercall) by_hypercall--;
+        int r = net_read_plain(handle, data, cap);
+        if (r >= 0) frames_since_poll++;
+        return r;
     }
     u64 t0 = rdtsc();
     entry(SOLO5_RING_NET_READ, handle, data, cap);
@@ -122,6 +137,7 @@ int solo5_ring_read(u32 handle, u8 *data, u32 cap) {
     const struct solo5_ring_commit *c = &ring->commits[ring->com_head & MASK];
     int r = c->ret == HVT_OK ? (int)c->len : -c->ret;
     ring->com_head = ring->com_head + 1;
+    if (r >= 0) frames_since_poll++;
     return r;
 }
 
@@ -139,5 +155,6 @@ int solo5_ring_active(void) { return 0; }
 int solo5_ring_write(u32 handle, const u8 *data, u32 len) { return (void)handle, (void)data, (void)len, HVT_EINVAL; }
 int solo5_ring_read(u32 handle, u8 *data, u32 cap) { return (void)handle, (void)data, (void)cap, -HVT_EINVAL; }
 void solo5_ring_drain(void) {}
+void solo5_ring_polled(void) {}
 
 #endif /* MORGANA_TARGET_SPT */
