@@ -77,6 +77,9 @@ void paging_bootstrap(void);
 void paging_build(u64 premapped);
 void paging_activate(void);
 void paging_map_memory(u64 from, u64 to);
+/* Ring 3, before paging_activate: Solo5's net ring at guest physical
+ * `gpa` (0: none), mapped at SOLO5_RING_VA; that address, or NULL. */
+void *paging_map_ring(u64 gpa);
 
 /* memory.c */
 void memory_init(u64 mem_size);
@@ -100,6 +103,7 @@ static inline u64 rdtsc(void) {
 void clock_init(u64 tsc_hz);
 u64 clock_monotonic(void);
 u64 clock_wall(void);
+u64 clock_ticks(u64 ns);
 u64 clock_poll(u64 deadline);
 
 /* entropy.c */
@@ -112,19 +116,35 @@ void devices_init(const struct mft *mft, const char *cmdline);
 const struct mft_entry *device_entry(u32 handle, u32 type);
 s32 device_find(const u8 *name, u32 len, u32 type);
 size_t cmdline_copy(u8 *dst, size_t cap);
+int cmdline_has(const char *word);
 
-/* net.c: frames through rings where the tender offers them, else one
- * hypercall each; the results are the hvt ones (net_read: a length or
- * minus a result). */
-void net_init(void);
+/* net.c: frames through rings where the tender offers them (Morgana's net
+ * rings, or Solo5 0.12's ring at `solo5_ring`, mapped by paging_map_ring),
+ * else one hypercall each; the results are the hvt ones (net_read: a
+ * length or minus a result). */
+void net_init(void *solo5_ring);
 u64 net_rings_ready(void);
 int net_rings_pending(void);
 int net_write(u32 handle, const u8 *data, u32 len);
 int net_read(u32 handle, u8 *data, u32 cap);
+/* One frame by hypercall, whatever the device's path. */
+int net_read_plain(u32 handle, u8 *data, u32 cap);
 /* TCP segmentation offload (MORGANA_NET_F_TSO4): whether device `handle`
  * takes TSO frames; queue one (the hvt result; EINVAL where not offered). */
 int net_offload(u32 handle);
+/* After each poll hypercall (clock.c): the ready set, and the TSC ticks
+ * it took (whether it waited). */
+void net_polled(u64 ready, u64 ticks);
 int net_write_tso(u32 handle, const u8 *data, u32 len, u32 mss);
+
+/* solo5_ring.c (hvt only): Solo5 0.12's ring I/O, solo5_ring_abi.h */
+u64 solo5_ring_offered(const struct hvt_boot_info *bi);
+int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame);
+int solo5_ring_active(void);
+int solo5_ring_write(u32 handle, const u8 *data, u32 len);
+int solo5_ring_read(u32 handle, u8 *data, u32 cap);
+void solo5_ring_drain(void);
+void solo5_ring_polled(void);
 
 /* console.c: one line at a time, built up then written by con_flush. */
 void con_bytes(const void *p, size_t n);

@@ -25,6 +25,18 @@ size_t cmdline_copy(u8 *dst, size_t cap) {
     return cmdline_len;
 }
 
+/* Whether the command line holds `word` as one of its space-separated
+ * words (boot's own few switches; libos declares and checks them too). */
+int cmdline_has(const char *word) {
+    size_t n = 0;
+    while (word[n]) n++;
+    for (size_t i = 0; i + n <= cmdline_len; i++)
+        if ((i == 0 || cmdline[i - 1] == ' ') && (i + n == cmdline_len || cmdline[i + n] == ' ') &&
+            __builtin_memcmp(cmdline + i, word, n) == 0)
+            return 1;
+    return 0;
+}
+
 /* The attached entry `handle` of this type, or NULL. */
 const struct mft_entry *device_entry(u32 handle, u32 type) {
     if (!mft || handle == 0 || handle >= mft->entries || handle >= MFT_MAX_ENTRIES) return 0;

@@ -19,7 +19,13 @@
 #include "spt/hypercall.h"
 #else
 
+/* Exits counted by kind (the stats line's `exits.*`, imports.c): [nr] for
+ * hypercall nr, [HVT_CALL_RING_KICK] for kicks of Solo5's ring thread. */
+#define HVT_CALL_RING_KICK 0
+extern u64 hvt_calls[HVT_HYPERCALL_MAX];
+
 static inline void hvt_hypercall(unsigned nr, void *arg) {
+    hvt_calls[nr]++;
     /* "memory": the tender reads and writes *arg behind the compiler. */
     __asm__ __volatile__("outl %0, %1"
                          :

@@ -15,7 +15,10 @@ u64 app_import_morgana__monotonic(void) { return clock_monotonic(); }
 
 u64 app_import_morgana__poll(u64 deadline) { return clock_poll(deadline); }
 
-void app_import_morgana__exit(u32 status) { hvt_halt((int)status); }
+void app_import_morgana__exit(u32 status) {
+    solo5_ring_drain(); /* frames still queued for Solo5's ring thread */
+    hvt_halt((int)status);
+}
 
 u32 app_import_morgana__cmdline(u32 ptr, u32 cap) {
     u8 *dst = memory_at(ptr, cap, CALLER());
@@ -83,3 +86,12 @@ u32 app_import_morgana__blockRead(u32 handle, u64 offset, u32 ptr, u32 len) {
 }
 
 u64 app_import_morgana__memoryLimit(void) { return memory_limit(); }
+
+u64 app_import_morgana__exits(u32 kind) {
+#ifdef MORGANA_TARGET_SPT
+    (void)kind;
+    return (u64)-1; /* system calls, not exits: not counted */
+#else
+    return kind < HVT_HYPERCALL_MAX ? hvt_calls[kind] : (u64)-1;
+#endif
+}

@@ -46,6 +46,7 @@ struct netdev {
     int tso;                         /* registered with MORGANA_NET_F_TSO4 */
 };
 static struct netdev devs[MFT_MAX_ENTRIES];
+u64 hvt_calls[HVT_HYPERCALL_MAX];
 static u64 ring_handles; /* bit h: device h uses rings */
 
 static int offered(const struct mft_entry *e) { return e->b.pad == MORGANA_NET_OFFER; }
@@ -83,17 +84,63 @@ static void rings_for(u32 h, const struct mft_entry *e, u64 share, u64 *used) {
     ring_handles |= 1ull << h;
 }
 
+/* Solo5's ring is taken only for frames up to this many bytes (MTU 2030
+ * with an 802.1Q tag): measured on this project's host, jumbo frames went
+ * slower through it than through hypercalls (README.md, "Solo5 ring
+ * I/O"), as Solo5's own bindings send frames over 2 KiB by hypercall. */
+#define SOLO5_RING_MAX_FRAME 2048u
+static int solo5_ring_declined; /* offered, not taken: frames too long */
+
+/* The boot line naming the path device h's frames take, so a log says
+ * which one an image used (and tests can check it). */
+static void say_path(u32 h, const struct mft_entry *e, int forced_off) {
+    con_str("boot: net ");
+    con_str(e->name);
+    con_str(": ");
+#ifdef MORGANA_TARGET_SPT
+    con_str("one system call a frame");
+#else
+    if (devs[h].rx)
+        con_str(devs[h].tso ? "Morgana net rings, TCP segmentation offload" : "Morgana net rings");
+    else if (solo5_ring_active())
+        con_str("Solo5 ring I/O");
+    else
+        con_str(solo5_ring_declined ? "one hypercall a frame (Solo5 ring I/O declined: MTU over 2030)" : "one hypercall a frame");
+#endif
+    if (forced_off) con_str(" (--net-rings=false)");
+    con_str("\n");
+    con_flush();
+}
+
 /* Rings for every attached net device whose manifest entry carries the
- * offer, the pool shared equally among them. */
-void net_init(void) {
-    u32 n = 0;
+ * offer, the pool shared equally among them; else Solo5's ring where the
+ * tender offers it (`solo5_ring`, mapped), the pool holding its transmit
+ * buffers. `--net-rings=false` on the command line refuses both (to
+ * measure one against the other on the same image). */
+void net_init(void *solo5_ring) {
+    u32 n = 0, attached = 0, max_frame = 0;
     const struct mft_entry *e;
+    int forced_off = cmdline_has("--net-rings=false");
+    for (u32 h = 1; h < MFT_MAX_ENTRIES; h++) {
+        if (!(e = device_entry(h, MFT_DEV_NET_BASIC))) continue;
+        attached++;
+        if (offered(e)) n++;
+        if ((u32)e->u.net_basic.mtu + FRAME_OVERHEAD > max_frame) max_frame = (u32)e->u.net_basic.mtu + FRAME_OVERHEAD;
+    }
+    if (forced_off || POOL_SIZE == 0) {
+        /* plain hypercalls */
+    } else if (n > 0) {
+        u64 used = 0, share = (POOL_SIZE / n) & ~(u64)(MORGANA_RING_ALIGN - 1);
+        for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
+            if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) rings_for(h, e, share, &used);
+    } else if (attached > 0 && solo5_ring) {
+        if (max_frame <= SOLO5_RING_MAX_FRAME)
+            solo5_ring_init(solo5_ring, pool, POOL_SIZE, max_frame);
+        else
+            solo5_ring_declined = 1;
+    }
     for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
-        if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) n++;
-    if (n == 0 || POOL_SIZE == 0) return;
-    u64 used = 0, share = (POOL_SIZE / n) & ~(u64)(MORGANA_RING_ALIGN - 1);
-    for (u32 h = 1; h < MFT_MAX_ENTRIES; h++)
-        if ((e = device_entry(h, MFT_DEV_NET_BASIC)) && offered(e)) rings_for(h, e, share, &used);
+        if ((e = device_entry(h, MFT_DEV_NET_BASIC))) say_path(h, e, forced_off);
 }
 
 /* Devices whose receive ring holds frames. */
@@ -120,7 +167,14 @@ int net_rings_pending(void) {
  * bytes, as the tender answers. */
 int net_write(u32 handle, const u8 *data, u32 len) {
     struct netdev *d = &devs[handle];
-    if (!d->tx) return hvt_netwrite(handle, data, len);
+    if (!d->tx) {
+        if (solo5_ring_active()) {
+            const struct mft_entry *e = device_entry(handle, MFT_DEV_NET_BASIC);
+            if (len < ETH_HDR || len > (u32)e->u.net_basic.mtu + FRAME_OVERHEAD) return HVT_EINVAL;
+            return solo5_ring_write(handle, data, len);
+        }
+        return hvt_netwrite(handle, data, len);
+    }
     if (len < ETH_HDR || len > d->max_frame) return HVT_EINVAL;
     if (d->tx_prod - d->tx->cons == d->slots) {
         hvt_poll(0); /* full: the tender writes every queued frame */
@@ -158,14 +212,67 @@ int net_write_tso(u32 handle, const u8 *data, u32 len, u32 mss) {
     return HVT_OK;
 }
 
+/* One frame by hypercall: its length, or minus the hvt result. */
+int net_read_plain(u32 handle, u8 *data, u32 cap) {
+    u64 len = cap;
+    int r = hvt_netread(handle, data, &len);
+    return r == HVT_OK ? (int)len : -r;
+}
+
+/*
+ * Plain hypercalls cost an exit per read, and the event loop reads until
+ * a read finds nothing: poll, read, read (none), so a lone request costs
+ * an exit more than it must. But readiness is level-triggered: a frame
+ * left on the tap makes the next poll return at once. So a device whose
+ * last wake-up brought one frame is guessed to bring one again: after its
+ * first frame since the poll, "none" is answered without asking (`cut`).
+ * A wrong guess costs one exit (the poll returns at once, the frame is
+ * read then) and is noticed: a poll that reports a cut device back faster
+ * than two read hypercalls take did not wait. hvt only: spt's own clock
+ * knows nothing of it, and its calls are no exits.
+ */
+#ifndef MORGANA_TARGET_SPT
+static u64 lone, took, cut; /* bit h: guess one frame a wake-up; read one since the poll; answered "none" */
+static u64 read_ticks = ~0ull; /* TSC ticks the last read hypercall took: what an exit costs */
+
+static int guessed_empty(u32 handle) {
+    u64 bit = 1ull << handle;
+    if (!(took & lone & bit)) return 0;
+    cut |= bit;
+    return 1;
+}
+
+static int read_counted(u32 handle, u8 *data, u32 cap) {
+    u64 bit = 1ull << handle, t0 = rdtsc();
+    int r = net_read_plain(handle, data, cap);
+    read_ticks = rdtsc() - t0;
+    if (r >= 0) {
+        if (took & bit) lone &= ~bit; /* a second frame: a burst */
+        took |= bit;
+    } else if (r == -HVT_EAGAIN && (took & bit)) {
+        lone |= bit; /* one frame this time */
+    }
+    return r;
+}
+
+void net_polled(u64 ready, u64 ticks) {
+    if (ticks < 2 * read_ticks) lone &= ~(ready & cut);
+    took = cut = 0;
+    solo5_ring_polled();
+}
+#else
+static int guessed_empty(u32 handle) { return (void)handle, 0; }
+static int read_counted(u32 handle, u8 *data, u32 cap) { return net_read_plain(handle, data, cap); }
+#endif
+
 /* A frame's length, or -HVT_EAGAIN (none), or -HVT_EINVAL for a buffer
  * smaller than MTU + 14 bytes, as the tender answers. */
 int net_read(u32 handle, u8 *data, u32 cap) {
     struct netdev *d = &devs[handle];
     if (!d->rx) {
-        u64 len = cap;
-        int r = hvt_netread(handle, data, &len);
-        return r == HVT_OK ? (int)len : -r;
+        if (solo5_ring_active()) return solo5_ring_read(handle, data, cap);
+        if (guessed_empty(handle)) return -HVT_EAGAIN;
+        return read_counted(handle, data, cap);
     }
     if (cap < d->max_frame) return -HVT_EINVAL;
     if (d->rx->prod == d->rx_cons) return -HVT_EAGAIN;

@@ -37,6 +37,11 @@
  */
 #include "boot.h"
 #include "hypercall.h"
+#include "solo5_ring_abi.h"
+
+/* Beyond any Wasm memory's guard reservation (morgana_memory0, below
+ * 4 GiB, plus 8 GiB + 64 KiB), and 2 MiB aligned. */
+#define SOLO5_RING_VA 0x400000000ull
 
 #define P 0x1ull
 #define W 0x2ull
@@ -56,6 +61,7 @@ typedef u64 table[512] __attribute__((aligned(4096)));
 #define KERNEL __attribute__((section(".bss.morgana_kernel")))
 static KERNEL table pml4, pdpt, pd[PDS], pt_low[LOW_TABLES], pt_tail;
 static KERNEL table boot_pml4, boot_pdpt, boot_pd;
+static KERNEL table ring_pd, ring_pt;
 static KERNEL u64 nx; /* NX_BIT when the CPU has it, else 0 */
 static KERNEL int active;
 
@@ -168,6 +174,20 @@ void paging_build(u64 premapped) {
     unsigned tables = 0;
     for (u64 c = 0; c < (uintptr_t)morgana_memory0; c += CHUNK) tables = map_low_chunk(c, tables);
     if (premapped) map_memory(0, premapped);
+}
+
+/* Ring 3, under the bootstrap map, like paging_build: Solo5's net ring
+ * (solo5_ring_abi.h), which the tender put above the guest's memory, at
+ * SOLO5_RING_VA rather than at its physical address, which may lie in the
+ * Wasm memory's guard reservation: there a stray Wasm access would reach
+ * it instead of faulting. Read and write, not executable. */
+void *paging_map_ring(u64 gpa) {
+    u64 pages = (sizeof(struct solo5_ring) + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (!gpa || (gpa & (PAGE_SIZE - 1))) return 0;
+    pdpt[SOLO5_RING_VA >> 30] = (uintptr_t)ring_pd | P | W | U;
+    ring_pd[(SOLO5_RING_VA >> 21) & 511] = (uintptr_t)ring_pt | P | W | U;
+    for (u64 i = 0; i < pages; i++) ring_pt[i] = (gpa + i * PAGE_SIZE) | P | W | U | nx;
+    return (void *)SOLO5_RING_VA;
 }
 
 /* Ring 0, once (a kernel call): switch to the real tables. */

@@ -71,9 +71,9 @@ morgana_exception_stubs:
 /*
  * #GP. Ring 3 may not use `out`, so a hypercall made by the application
  * lands here: when the faulting instruction is `out %eax, %dx` (0xef) to a
- * hypercall port (0x501-0x508, or Morgana's net rings registration, which
- * is checked last as it is made once), make the hypercall on its behalf
- * and resume after it.
+ * hypercall port (0x501-0x508, the kick of Solo5's ring thread, or
+ * Morgana's net rings registration, which is checked last as it is made
+ * once), make the hypercall on its behalf and resume after it.
  * Kept in assembly and short: some hosts emulate ring-0 code instruction
  * by instruction. Anything else goes to morgana_exception.
  */
@@ -91,7 +91,9 @@ general_protection:
     pop %rcx
     add $8, %rsp                /* the error code */
     iretq
-4:  cmp $0x5e1, %dx            /* MORGANA_HYPERCALL_NETRINGS_PORT, once at boot */
+4:  cmp $0x600, %dx            /* SOLO5_RING_KICK_PORT */
+    je 5b
+    cmp $0x5e1, %dx            /* MORGANA_HYPERCALL_NETRINGS_PORT, once at boot */
     je 5b
 3:  pop %rcx
     pushq $13
@@ -129,12 +131,14 @@ exception_common:
  * at 0x100000 and the exception stubs at 0x101000), so that no ring-0 code
  * has to compute them: on hosts that emulate ring 0, every instruction
  * there costs about a microsecond. Layout: IDT (32 gates, 0x100000), GDT
- * (0x100200), TSS (0x100240), and the GDTR and IDTR operands (0x1002b0).
+ * (0x100200), TSS (0x100240), the GDTR and IDTR operands (0x1002b0), and
+ * the TSS's I/O permission bitmap (0x100340).
  */
     .set CPU_TABLES, 0x100000
     .set STUBS, 0x101000
     .set TSS_BASE, CPU_TABLES + 0x240
-    .set TSS_LIMIT, 103
+    .set IOMAP, 0x100           /* the bitmap's offset in the TSS */
+    .set TSS_LIMIT, IOMAP + 0xc2 - 1
     .section .morgana.cpu, "aw", @progbits
     .globl morgana_idt, morgana_gdt, morgana_tss, morgana_gdtr, morgana_idtr
 morgana_idt:                    /* interrupt gates, ring 0, IST1 */
@@ -157,7 +161,7 @@ morgana_tss:
     .quad morgana_ist_top       /* IST1 */
     .quad 0, 0, 0, 0, 0, 0, 0
     .short 0
-    .short 104                  /* I/O map base past the end: no bitmap */
+    .short IOMAP                /* the I/O permission bitmap, below */
     .p2align 4
 morgana_gdtr:
     .short 7 * 8 - 1
@@ -166,6 +170,24 @@ morgana_gdtr:
 morgana_idtr:
     .short 32 * 16 - 1
     .quad morgana_idt
+/*
+ * The I/O permission bitmap: ring 3 may `outl` (4 ports wide) to the
+ * hypercall ports 0x501-0x508, Morgana's net rings registration 0x5e1 and
+ * the kick of Solo5's ring thread 0x600 itself, so a hypercall is one
+ * exit with no #GP to ring 0 first (on hosts that emulate ring 0, that
+ * detour costs more than the exit). Every other port, the kernel call's
+ * 0x5f0 among them, stays a #GP (bit set = refused). A host that ignores
+ * the bitmap still gets the #GP path above.
+ */
+    .org TSS_BASE - CPU_TABLES + IOMAP
+    .fill 0xa0, 1, 0xff         /* ports 0x000-0x4ff */
+    .byte 0x01                  /* 0x500-0x507: 0x501-0x507 allowed */
+    .byte 0xf0                  /* 0x508-0x50f: 0x508-0x50b (outl at 0x508) */
+    .fill 0x1a, 1, 0xff         /* 0x510-0x5df */
+    .byte 0xe1                  /* 0x5e0-0x5e7: 0x5e1-0x5e4 */
+    .fill 3, 1, 0xff            /* 0x5e8-0x5ff: the kernel call's 0x5f0 refused */
+    .byte 0xf0                  /* 0x600-0x607: 0x600-0x603 */
+    .byte 0xff                  /* the end: the CPU may read a byte past the last port it checks */
 
 /* One word of .data the linker always keeps: tenders load only segments
  * with file bytes, and .bss rides in the data segment (hvt.ld). */

@@ -29,7 +29,7 @@ NORETURN void morgana_spt_main(const struct spt_boot_info *bi) {
     memory_init(bi->mem_size); /* how far the Wasm memory may grow */
     clock_init(0);
     devices_init((const struct mft *)(uintptr_t)bi->mft, (const char *)(uintptr_t)bi->cmdline);
-    net_init(); /* finds no net rings offer: one system call a frame */
+    net_init(0); /* finds no net rings offer: one system call a frame */
     entropy_init();
     app_instantiate(); /* the application's top-level code: it runs to completion */
     hvt_halt(0);

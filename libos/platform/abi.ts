@@ -82,6 +82,12 @@ export declare function blockRead(handle: i32, offset: i64, ptr: usize, len: i32
 @external("morgana", "memoryLimit")
 export declare function memoryLimit(): i64;
 
+/** Exits to the tender of one kind so far: 1-8 the hvt hypercall of that
+ * number, 0 kicks of Solo5's ring thread; -1 where nothing is counted
+ * (spt, the node target). */
+@external("morgana", "exits")
+export declare function exits(kind: i32): i64;
+
 /** Device types of the Solo5 manifest. */
 export const DEVICE_BLOCK: i32 = 1;
 export const DEVICE_NET: i32 = 2;

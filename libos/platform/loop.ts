@@ -12,6 +12,7 @@ import { Timer, fireDue, nextDeadline, armedTimers } from "./timers";
 import { IntRange, checkArguments, declareArgument } from "./args";
 import { println } from "./console";
 import { statsLine } from "./counters";
+import { registerExitCounters } from "./exits";
 
 /** A device whose input the loop dispatches: the net device implements it. */
 export abstract class InputSource {
@@ -70,7 +71,10 @@ export function run(): void {
     "print every registered counter on one \"stats …\" line every this many seconds; 0: never",
     new IntRange(0, 86400));
   checkArguments();
-  if (stats.int > 0) new StatsTimer(stats.int * SECOND).armAfter(stats.int * SECOND);
+  if (stats.int > 0) {
+    registerExitCounters();
+    new StatsTimer(stats.int * SECOND).armAfter(stats.int * SECOND);
+  }
   stopping = false;
   while (running()) step(true);
 }

@@ -10,6 +10,7 @@ import { netInfo, netOffload, netRead, netWrite, netWriteTso, NET_AGAIN, NET_OFF
 import { DeviceType, findDevice } from "./devices";
 import { InputSource, watch } from "./loop";
 import { moveWindow } from "./window";
+import { Flag, declareArgument } from "./args";
 
 /** Ethernet header (14) plus an 802.1Q tag (4): what a frame may add to the MTU. */
 const FRAME_OVERHEAD: i32 = 18;
@@ -51,6 +52,11 @@ export class NetDevice extends InputSource {
   static open(name: string = "service"): NetDevice | null {
     const handle = findDevice(name, DeviceType.Net);
     if (handle < 0) return null;
+    // Read by the boot stub itself, before the app ran (boot/net.c); here
+    // so that it is a known argument, listed by --help.
+    declareArgument("net-rings", "true",
+      "take the ring path the tender offers (Morgana's net rings, Solo5 0.12's ring I/O); false: one hypercall a frame",
+      new Flag());
     const info = memory.data(8);
     if (netInfo(handle, info) != 0) return null;
     const mac = new Uint8Array(6);

@@ -14,8 +14,11 @@
  * MTU 1500 and of MTU 65000 with a 256 KiB send buffer (each frame costs a
  * hypercall without net rings, and nginx's veth hands 64 KiB packets
  * inside the host), each both ways Morgana's tender moves frames (net
- * rings, and one hypercall per frame) and under the real solo5-hvt and
- * (the spt image) solo5-spt 0.12.1 (netpaths.ts).
+ * rings, and one hypercall per frame) and under the real solo5-hvt 0.12.1
+ * (Solo5's ring, and the image's --net-rings=false) and (the spt image)
+ * solo5-spt 0.12.1 (netpaths.ts). Exits per request are what the image
+ * counted itself (`exits.total` on its --stats line), under every hvt
+ * tender.
  *
  * Also reported: the time from starting the tender (or nginx) to the first
  * successful HTTP response, measured by first-answer.c, which starts the
@@ -39,7 +42,7 @@ import { tenderPath, hasKvm } from "../support/tender.ts";
 import { parseWrk } from "../website/wrk.ts";
 import { median } from "./stats.ts";
 import type { Suite, Table } from "./suite.ts";
-import { netPaths, stopCounting } from "./netpaths.ts";
+import { countExits, guestExits, netPaths, nextStatsLine } from "./netpaths.ts";
 import { linuxPeer } from "./linux-peer.ts";
 import { buildFirstAnswer, startTimed } from "./first-answer.ts";
 
@@ -178,9 +181,8 @@ export const website: Suite = {
     const runs = new Map<string, Run[]>();
     const add = (k: string, r: Run) => runs.set(k, [...(runs.get(k) ?? []), r]);
     const oursStart: number[] = [];
-    // Hypercalls per request on Morgana's tender (--x-exit-stats), over
-    // the four wrk runs of a boot: with one per frame this is what
-    // solo5-hvt's exits are too.
+    // Exits per request as the image counted them (every hvt path), over
+    // the four wrk runs of a boot.
     const exitsPerRequest = new Map<string, number[]>();
     const theirsStart: number[] = [];
     const ways = MTUS.flatMap((mtu) => paths.map((p, i) => ({ mtu, p, who: `ours${mtu}${i ? p.name : ""}` })));
@@ -191,7 +193,6 @@ export const website: Suite = {
         for (const { mtu, p: netPath, who } of ways) {
           const a = await createNetns();
           let guest: ChildProcess | null = null;
-          let stderr = "";
           let requests = 0;
           try {
             await a.exec(["ip", "link", "set", a.tap, "mtu", String(mtu)]);
@@ -201,10 +202,11 @@ export const website: Suite = {
             const extra = mtu > 1500 ? ["--tcp-sndbuf=262144"] : [];
             const timed = startTimed(firstAnswer, a, { kind: "http", addr: "10.0.0.2", port: 80, what: "/index.html" },
               [netPath.tender, `--mem=${MEM}`, `--net:service=${a.tap}`,
-              `--net-mac:service=${MAC}`, ...(netPath.bundled ? ["--x-exit-stats"] : []), ...netPath.tenderArgs, "--",
-              images[netPath.target], "--ipv4=10.0.0.2/24", ...extra]);
+              `--net-mac:service=${MAC}`, ...netPath.tenderArgs, "--",
+              images[netPath.target], "--ipv4=10.0.0.2/24", ...extra, ...netPath.guestArgs, ...countExits(netPath)]);
             guest = timed.child;
-            guest.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+            let out = "";
+            guest.stdout!.on("data", (d: string) => (out += d));
             const started = await timed.answered;
             if (who === "ours1500") oursStart.push(started);
             ctx.log(`round ${round}: website.hvt (${label({ mtu, p: netPath })}) answered ${started.toFixed(1)} ms after start`);
@@ -216,7 +218,8 @@ export const website: Suite = {
                 ctx.log(`round ${round}: website.hvt ${label({ mtu, p: netPath })} ${pg.name} ${c} conn: ${r.rps.toFixed(0)} req/s`);
               }
             }
-            const exits = guest && netPath.bundled ? await stopCounting(guest, () => stderr) : undefined;
+            await nextStatsLine();
+            const exits = countExits(netPath).length ? guestExits(out) : undefined;
             if (exits !== undefined && requests > 0) exitsPerRequest.set(label({ mtu, p: netPath }), [...(exitsPerRequest.get(label({ mtu, p: netPath })) ?? []), exits / requests]);
           } finally {
             kill(guest);
@@ -284,7 +287,7 @@ export const website: Suite = {
         notes: [
           `start to first response: website.hvt ${startMs.toFixed(1)} ms (tender start; ${oursStart.map((x) => x.toFixed(1)).join(", ")}), nginx ${median(theirsStart).toFixed(1)} ms`,
           `smallest --mem serving 100 connections at once on the 100 KiB page without error: ${smallest} MiB`,
-          `hypercalls per request, Morgana's tender, all four runs of a boot (--x-exit-stats; "hypercalls" is what solo5-hvt pays too): ${[...exitsPerRequest].map(([k, v]) => `${k} ${median(v).toFixed(2)}`).join("; ") || "-"}`,
+          `exits per request, all four runs of a boot, as the image counted them (exits.total on its --stats line): ${[...exitsPerRequest].map(([k, v]) => `${k} ${median(v).toFixed(2)}`).join("; ") || "-"}`,
           `200 connections, ${LOAD_SECONDS} s, --mem=32, 612 B page: ${load.requests} requests (${load.rps.toFixed(0)}/s), ${load.errors} errors; ` +
             `connections left after: ${load.activeAfter}; memory at most ${(load.peak / 1048576).toFixed(1)} MiB of ${(load.limit / 1048576).toFixed(1)} MiB`,
           `image: dist/website.hvt ${kb.toFixed(1)} KB (apps/website/site), bench image ${(statSync(image).size / 1024).toFixed(1)} KB`,

@@ -417,6 +417,7 @@ export class Harness {
         return OK;
       },
       memoryLimit: () => this.memoryLimit,
+      exits: () => -1n,
       ...assetImports(this.assets, this.bytes),
     };
   }

@@ -4,7 +4,7 @@
 //   --tcp-max-connections=N --tcp-backlog=N --tcp-time-wait=N
 //   --tcp-syncookies=true|false
 import { Flag, IntRange, declareArgument, memoryLimit } from "../../platform/index";
-import { TcpConfig, backlogFor } from "./config";
+import { TcpConfig, backlogFor, bufferBudget } from "./config";
 
 /** The configuration the (parsed) boot arguments and the memory give. */
 export function configFromArguments(): TcpConfig {
@@ -29,7 +29,7 @@ export function configFromArguments(): TcpConfig {
   // Buffers below 4 KiB would make every segment a window update.
   if (rcvBufArgument.int != 0) c.rcvBuf = <i32>max<i64>(rcvBufArgument.int, 4096);
   if (sndBufArgument.int != 0) c.sndBuf = <i32>max<i64>(sndBufArgument.int, 4096);
-  c.applyBudget(memory / 3);
+  c.applyBudget(bufferBudget(memory));
   if (maxConnectionsArgument.int != 0) {
     c.maxConnections = <i32>maxConnectionsArgument.int;
     c.maxTimeWait = c.maxConnections;

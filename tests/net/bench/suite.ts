@@ -36,7 +36,7 @@ interface Image {
  * stderr collects in `stderr` (the exit counts, at the end). */
 async function boot(ns: Netns, image: Image, path: NetPath): Promise<{ child: ChildProcess; stderr: () => string }> {
   const stats = path.bundled ? ["--x-exit-stats"] : [];
-  const child = ns.spawn([path.tender, "--mem=64", `--net:service=${ns.tap}`, ...stats, ...path.tenderArgs, "--", image.path]);
+  const child = ns.spawn([path.tender, "--mem=64", `--net:service=${ns.tap}`, ...stats, ...path.tenderArgs, "--", image.path, ...path.guestArgs]);
   let text = "";
   let err = "";
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));

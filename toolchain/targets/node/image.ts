@@ -184,6 +184,7 @@ export class NodeImage {
       blockWrite: () => 2,
       blockRead: () => 2,
       memoryLimit: () => 256n << 20n,
+      exits: () => -1n,
     };
   }
 

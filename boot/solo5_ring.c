@@ -1,0 +1,160 @@
+/*
+ * solo5_ring.c: Solo5 0.12's shared-ring network path (solo5_ring_abi.h),
+ * taken when a Solo5 tender offers it. A thread of the tender, beside the
+ * vCPU, takes frames to write and read requests from one ring in guest
+ * memory, so a frame costs no exit to the tender:
+ *
+ * - a write is copied into a transmit buffer of ours (the tender may write
+ *   it to the tap later) and submitted; it returns at once;
+ * - a read is submitted with the caller's buffer and waited for, spinning,
+ *   until the tender's thread posts its commit (a frame, or none);
+ * - the host thread sleeps when idle: a submission then kicks it (an
+ *   ioeventfd port, handled in the host kernel, not by the tender);
+ * - waiting for input is still the poll hypercall.
+ *
+ * The ring lies above the guest's memory (the tender's reservation), so
+ * paging.c maps it at SOLO5_RING_VA, away from the identity map: no Wasm
+ * address, however far out of bounds, can reach it.
+ */
+#include "boot.h"
+#include "hypercall.h"
+#include "solo5_ring_abi.h"
+
+#ifndef MORGANA_TARGET_SPT
+
+#define MASK (SOLO5_RING_SIZE - 1)
+/* Transmit buffers: at most this many writes wait for the host thread.
+ * Fewer than SOLO5_RING_SIZE - 1, so a read always finds a free entry. */
+#define MAX_TX_BUFS 512u
+
+static struct solo5_ring *ring; /* NULL: not in use */
+static u8 *tx_bufs;
+static u32 tx_count, tx_size; /* a power of two; bytes each */
+static u32 writes, next_id;   /* writes submitted (picks the buffer); request ids */
+
+/* A read through the ring waits for the tender's thread, spinning: fast
+ * while that thread runs, but on a host with more runnable threads than
+ * cores it may not get one for a scheduler tick, and the spinning vCPU
+ * keeps it off one. So a read that waited longer than SLOW_NS sends the
+ * next SLOW_READS reads by hypercall (an exit each, no other thread to
+ * wait for), then the ring is tried again. Reads never overlap (each is
+ * waited for), so switching between the two keeps frames in order. */
+#define SLOW_NS 100000ull
+#define SLOW_READS 256u
+static u64 slow_ticks;
+static u32 by_hypercall; /* reads left to make by hypercall */
+
+/* A lone exchange (a ping, one request at a time) finds the tender's
+ * thread asleep: through the ring it would wait for that thread to wake,
+ * slower than the exits themselves. So while the thread sleeps with
+ * nothing queued, frames go by hypercall (in order: nothing is queued
+ * that they could pass), until a wake-up brings a second frame: then the
+ * ring, which wakes the thread, and stays in use while it is awake. */
+static u32 frames_since_poll;
+
+static int lone(void) { return frames_since_poll < 2 && ring->needs_kick && ring->ent_head == ring->ent_tail; }
+
+void solo5_ring_polled(void) { frames_since_poll = 0; }
+
+/* The ring's guest physical address if the tender offers it, else 0. The
+ * extended fields exist only where the manifest starts after them, and
+ * the tender promises the ring ends the guest's memory. */
+u64 solo5_ring_offered(const struct hvt_boot_info *bi) {
+    const struct solo5_boot_info_ext *x = (const void *)bi;
+    if (bi->mft < (uintptr_t)bi + sizeof *x) return 0;
+    if (!(x->host_features & SOLO5_FEATURE_RING_IO) || x->net_ring == 0) return 0;
+    if (x->net_ring != bi->mem_size || (x->net_ring & (PAGE_SIZE - 1))) return 0;
+    return x->net_ring;
+}
+
+/* Take the ring mapped at `va`, with transmit buffers carved from `pool`
+ * for frames of up to `max_frame` bytes; 0 if the pool cannot hold two. */
+int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame) {
+    tx_size = (max_frame + 63) & ~63u;
+    tx_count = MAX_TX_BUFS;
+    while (tx_count >= 2 && (u64)tx_count * tx_size > pool_size) tx_count /= 2;
+    if (tx_count < 2 || !va) return 0;
+    tx_bufs = pool;
+    ring = va;
+    slow_ticks = clock_ticks(SLOW_NS);
+    return 1;
+}
+
+int solo5_ring_active(void) { return ring != 0; }
+
+static inline void relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+
+/* Publish the entry at ent_tail, then kick the host thread if it sleeps.
+ * The store to ent_tail must be visible before needs_kick is read, or
+ * both sides could miss each other: a store-load fence. */
+static void submit(void) {
+    __asm__ __volatile__("" ::: "memory");
+    ring->ent_tail = ring->ent_tail + 1;
+    __asm__ __volatile__("mfence" ::: "memory");
+    if (ring->needs_kick) {
+        hvt_calls[HVT_CALL_RING_KICK]++;
+        __asm__ __volatile__("outl %0, %1" : : "a"(0u), "d"((u16)SOLO5_RING_KICK_PORT) : "memory");
+    }
+}
+
+static struct solo5_ring_entry *entry(u32 op, u32 handle, const void *data, u32 len) {
+    struct solo5_ring_entry *e = &ring->entries[ring->ent_tail & MASK];
+    e->operation = op;
+    e->handle = handle;
+    e->data = (uintptr_t)data; /* identity-mapped: the physical address */
+    e->len = len;
+    e->id = next_id++;
+    return e;
+}
+
+/* Queue a frame (the caller checked its length against tx_size). Reads
+ * are waited for, so every entry the host has not processed is a write:
+ * fewer than tx_count of them means the buffer this one takes is free. */
+int solo5_ring_write(u32 handle, const u8 *data, u32 len) {
+    if (lone()) return hvt_netwrite(handle, data, len);
+    while (ring->ent_tail - ring->ent_head >= tx_count) relax();
+    u8 *buf = tx_bufs + (u64)(writes++ & (tx_count - 1)) * tx_size;
+    __builtin_memcpy(buf, data, len);
+    entry(SOLO5_RING_NET_WRITE, handle, buf, len);
+    submit();
+    return HVT_OK;
+}
+
+/* One frame into data: its length, or minus the hvt result. */
+int solo5_ring_read(u32 handle, u8 *data, u32 cap) {
+    if (by_hypercall || lone()) {
+        if (by_hypercall) by_hypercall--;
+        int r = net_read_plain(handle, data, cap);
+        if (r >= 0) frames_since_poll++;
+        return r;
+    }
+    u64 t0 = rdtsc();
+    entry(SOLO5_RING_NET_READ, handle, data, cap);
+    submit();
+    while (ring->com_tail == ring->com_head) relax();
+    if (rdtsc() - t0 > slow_ticks) by_hypercall = SLOW_READS;
+    __asm__ __volatile__("" ::: "memory");
+    const struct solo5_ring_commit *c = &ring->commits[ring->com_head & MASK];
+    int r = c->ret == HVT_OK ? (int)c->len : -c->ret;
+    ring->com_head = ring->com_head + 1;
+    if (r >= 0) frames_since_poll++;
+    return r;
+}
+
+/* Before a halt: let the host thread write what is queued (the tender
+ * stops it at halt and may drop what it has not reached). */
+void solo5_ring_drain(void) {
+    if (ring)
+        while (ring->ent_head != ring->ent_tail) relax();
+}
+
+#else /* spt: solo5-spt has no ring; net.c never gets this far */
+
+int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame) { return (void)va, (void)pool, (void)pool_size, (void)max_frame, 0; }
+int solo5_ring_active(void) { return 0; }
+int solo5_ring_write(u32 handle, const u8 *data, u32 len) { return (void)handle, (void)data, (void)len, HVT_EINVAL; }
+int solo5_ring_read(u32 handle, u8 *data, u32 cap) { return (void)handle, (void)data, (void)cap, -HVT_EINVAL; }
+void solo5_ring_drain(void) {}
+void solo5_ring_polled(void) {}
+
+#endif /* MORGANA_TARGET_SPT */
