@@ -28,7 +28,7 @@ import {
 import { configFromArguments, gatewayArgument, ipv4Argument } from "../net/args";
 import { EthernetLayer } from "../net/ethernet";
 import { IcmpLayer } from "../net/icmp";
-import { IpFamilies } from "../net/ip";
+import { IpFamilies, StartedIpLayer, ipv6LayerFactory } from "../net/ip";
 import { Ipv4Layer } from "../net/ipv4";
 import { DeviceLink, Link } from "../net/link";
 import { UdpLayer } from "../net/udp";
@@ -48,8 +48,10 @@ export class Stack extends ConfigListener {
   readonly arp: ArpLayer;
   readonly ipv4: Ipv4Layer;
   readonly icmp!: IcmpLayer;
-  /** The IP layers by version, for the transports (IPv6 joins here). */
+  /** The IP layers by version, for the transports. */
   readonly ip: IpFamilies = new IpFamilies();
+  /** IPv6, when the app imports libos/net/ipv6 and --ipv6 is not none. */
+  ipv6: StartedIpLayer | null = null;
   readonly udp!: UdpLayer;
   /** The DHCP client, when the address comes from DHCP (--dhcp=true). */
   dhcp: DhcpClient | null = null;
@@ -70,6 +72,11 @@ export class Stack extends ConfigListener {
     this.arp = arp;
     this.ipv4 = ipv4;
     this.ip.v4 = ipv4;
+    const v6 = ipv6LayerFactory();
+    if (v6 !== null) {
+      this.ipv6 = v6.make(ethernet, limits);
+      this.ip.v6 = this.ipv6;
+    }
     this.icmp = new IcmpLayer(ipv4, limits);
     this.udp = new UdpLayer(this.ip);
     registerCounters("ethernet", ethernet.counters);
@@ -115,6 +122,8 @@ export class Stack extends ConfigListener {
     const gateway = gatewayArgument();
     const dhcp = dhcpArgument();
     const name = nameArgument();
+    const v6 = ipv6LayerFactory();
+    if (v6 !== null) v6.declareArguments();
     parseArguments();
     // --dhcp=true: the address, prefix and gateway come from DHCP, so
     // giving them as well is a contradiction, refused.
@@ -181,10 +190,13 @@ export class Stack extends ConfigListener {
     for (let i = 0; i < waiting.length; i++) waiting[i].configured(this);
   }
 
-  /** Take frames from the link and announce our address. */
+  /** Take frames from the link and announce our address; IPv6 begins
+   * forming and checking its addresses. */
   start(): void {
     this.link.attach(this.ethernet);
     this.arp.start();
+    const v6 = this.ipv6;
+    if (v6 !== null) v6.start();
   }
 
   /** Every registered layer's counters, a line each: "udp datagramsIn=3 …". */

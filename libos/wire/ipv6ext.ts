@@ -68,6 +68,9 @@ export class Ipv6ExtChain {
    * start of the IPv6 header). */
   upper: u8 = 0;
   upperAt: i32 = 0;
+  /** The offset of the next-header field that names `upper` (for a
+   * Parameter Problem when nothing here speaks it). */
+  upperPointer: i32 = 0;
   headers: i32 = 0;
   problemCode: ParamProblemCode = ParamProblemCode.ErroneousField;
   problemPointer: i32 = 0;
@@ -104,6 +107,7 @@ export class Ipv6ExtChain {
         next != IPV6_NH_DEST_OPTS) {
         this.upper = next;
         this.upperAt = at;
+        this.upperPointer = nextFieldAt;
         return this.verdict = ExtVerdict.Ok;
       }
       if (++this.headers > EXT_MAX_HEADERS || at - 40 >= EXT_MAX_BYTES) return this.verdict = ExtVerdict.TooLong;
