@@ -5,7 +5,8 @@
 // --name), opens the net device, builds the layers in order (link ->
 // ethernet -> arp -> ipv4 -> icmp -> udp, as mirage-tcpip composes them)
 // and starts them; TCP is made on first use of `stack.tcp` (with its
-// --tcp-* arguments). One start-up pattern for static and DHCP addressing:
+// --tcp-* arguments); IPv6 (--ipv6, --ipv6-gateway) joins when the app
+// imports libos/net/ipv6. One start-up pattern for static and DHCP addressing:
 // sockets can be bound and ports listened on at once, whatever the
 // address (the transports read it when they send), and
 // `whenConfigured(handler)` calls back once there is an address (at once
