@@ -340,6 +340,9 @@ export class Ipv6Layer extends StartedIpLayer implements EtherTypeHandler, Reass
   }
 
   private readonly hop: IpAddress = new IpAddress(IP_V6);
+  /** transmit's reading of the destination (not `hop`: an ND message sent
+   * while a lookup of `hop` is under way would overwrite it). */
+  private readonly outDst: IpAddress = new IpAddress(IP_V6);
 
   send(dst: IpAddress, protocol: u8, buf: Uint8Array, l4: i32, len: i32, via: MacAddress = NO_MAC,
     tsoMss: i32 = 0): bool {
@@ -404,7 +407,7 @@ export class Ipv6Layer extends StartedIpLayer implements EtherTypeHandler, Reass
   private transmit(buf: Uint8Array, l3: i32, len: i32, mac: MacAddress, t: i64): bool {
     const p = this.out;
     moveWindow(this.outWindow, buf, l3, IPV6_HEADER_LEN);
-    const mtu = this.pmtu.get(p.readDst(this.hop), this.linkMtu, t);
+    const mtu = this.pmtu.get(p.readDst(this.outDst), this.linkMtu, t);
     if (len <= mtu) return this.ethernet.send(buf, l3 - ETH_HEADER_LEN, mac, ETHERTYPE_IPV6, len);
     return this.fragment(buf, l3, len, mac, mtu);
   }

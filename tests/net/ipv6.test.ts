@@ -1,0 +1,163 @@
+// IPv6 in the stack (libos/net/ipv6) over the harness's in-memory link,
+// with a fake clock: DAD at boot, Neighbor Discovery answers compared with
+// Linux's own in the captures (the stack plays router R, fd00:99:1::1 with
+// R's MAC), resolution with its retries, the NUD states (REACHABLE, STALE,
+// DELAY, PROBE), and the cache refusing to learn from an advertisement
+// nobody asked for. Frames are built here from RFC 8200 and RFC 4861,
+// independently of libos/wire.
+import { describe, expect, test } from "vitest";
+import { Net, PEER_MAC, SECOND, US_MAC, frames, inetChecksum, macBytes, macText } from "./helpers.ts";
+
+const ENTRY6 = "tests/net/as/stack6.ts";
+const R6 = "fd00:99:1::1";
+const A6 = "fd00:99:1::2";
+const ping = frames("ipv6-ping");
+
+/** The 16 bytes of an IPv6 address in RFC 4291 text. */
+function v6(text: string): number[] {
+  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+  const groups = (s: string) => (s ? s.split(":").map((g) => parseInt(g, 16)) : []);
+  const h = groups(head);
+  const t = tail === undefined ? [] : groups(tail);
+  const all = [...h, ...Array(8 - h.length - t.length).fill(0), ...t];
+  return all.flatMap((g) => [g >> 8, g & 0xff]);
+}
+const hiLo = (text: string) => {
+  const b = v6(text);
+  const n = (bytes: number[]) => bytes.reduce((a, x) => (a << 8n) | BigInt(x), 0n);
+  return [n(b.slice(0, 8)), n(b.slice(8))];
+};
+const text6 = (b: Uint8Array, at: number) =>
+  Array.from({ length: 8 }, (_, i) => ((b[at + 2 * i] << 8) | b[at + 2 * i + 1]).toString(16)).join(":");
+
+/** An ICMPv6 message in an IPv6 packet in an Ethernet frame. */
+function icmp6Frame(dstMac: string, srcMac: string, src: string, dst: string, type: number, body: number[], hlim = 255): Uint8Array {
+  const msg = [type, 0, 0, 0, ...body];
+  const pseudo = [...v6(src), ...v6(dst), 0, 0, msg.length >> 8, msg.length & 0xff, 0, 0, 0, 58];
+  const c = inetChecksum(pseudo, msg);
+  msg[2] = c >> 8;
+  msg[3] = c & 0xff;
+  const ip = [0x60, 0, 0, 0, msg.length >> 8, msg.length & 0xff, 58, hlim, ...v6(src), ...v6(dst)];
+  return Uint8Array.from([...macBytes(dstMac), ...macBytes(srcMac), 0x86, 0xdd, ...ip, ...msg]);
+}
+/** A neighbour advertisement for `target` (flags R 0x80, S 0x40, O 0x20). */
+const na = (target: string, flags: number, mac: string, src = target, dst = R6) =>
+  icmp6Frame(US_MAC, mac, src, dst, 136, [flags, 0, 0, 0, ...v6(target), 2, 1, ...macBytes(mac)]);
+
+/** What an ND frame of ours says: "TYPE src>dst target [opt mac]". */
+function nd(f: Uint8Array): string {
+  expect([f[12], f[13]]).toEqual([0x86, 0xdd]);
+  expect(f[21]).toBe(255); // hop limit (RFC 4861 §7.1)
+  const type = f[54];
+  const name = type === 135 ? "NS" : type === 136 ? "NA" : type === 133 ? "RS" : String(type);
+  let s = `${name} ${text6(f, 22)}>${text6(f, 38)} ${macText(f, 0)}`;
+  if (type === 135 || type === 136) s += ` target ${text6(f, 62)}`;
+  if (f.length > 78) s += ` opt${f[78]} ${macText(f, 80)}`;
+  return s;
+}
+
+async function boot(keepBoot = false): Promise<Net> {
+  const net = await Net.boot({ entry: ENTRY6, cmdline: `--ipv4=10.99.1.1/24 --ipv6=${R6}/64`, keepBoot });
+  if (!keepBoot) {
+    net.advance(SECOND); // DAD done
+    net.sent();
+  }
+  return net;
+}
+
+describe("addresses", () => {
+  test("at boot, one DAD probe per address from :: to its solicited-node group; usable a second later", async () => {
+    const net = await boot(true);
+    const probes = net.sent().filter((f) => f[12] === 0x86).map(nd);
+    expect(probes.sort()).toEqual([
+      "NS 0:0:0:0:0:0:0:0>ff02:0:0:0:0:1:ff00:1 33:33:ff:00:00:01 target fd00:99:1:0:0:0:0:1",
+      "NS 0:0:0:0:0:0:0:0>ff02:0:0:0:0:1:ff00:101 33:33:ff:00:01:01 target fe80:0:0:0:0:ff:fe00:101",
+    ]);
+    // Tentative: an echo request to it gets nothing.
+    expect(net.send(ping[2])).toEqual([]);
+    net.advance(SECOND);
+    expect(net.h.console).toContain("ipv6 fe80::ff:fe00:101/64 (link-local)");
+    expect(net.h.console).toContain(`ipv6 ${R6}/64 (static)`);
+  });
+
+  test("an advertisement for a tentative address makes it a duplicate: refused, said, never answered for", async () => {
+    const net = await boot(true);
+    net.sent();
+    net.send(na(R6, 0x20, PEER_MAC, R6, "ff02::1"));
+    net.advance(2n * SECOND);
+    expect(net.h.console).toMatch(/ipv6 fd00:99:1::1\/64 \(static\) refused: duplicate address \(another host answers for it/);
+    expect(net.send(ping[0])).toEqual([]); // Linux's NS for it
+    expect(net.counters().nd.dadConflicts).toBe(1n);
+  });
+});
+
+describe("neighbor discovery", () => {
+  test("Linux's solicitation gets the advertisement Linux gave, byte for byte; its echo request the reply", async () => {
+    const net = await boot();
+    expect(net.send(ping[0])).toEqual([ping[1]]);
+    const [reply] = net.send(ping[2]);
+    // The flow label (bytes 15-17) is the sender's choice; all else is Linux's.
+    const zeroFlow = (f: Uint8Array) => Uint8Array.from(f, (x, i) => (i === 15 ? x & 0xf0 : i === 16 || i === 17 ? 0 : x));
+    expect(zeroFlow(reply)).toEqual(zeroFlow(ping[3]));
+  });
+
+  test("a datagram to an unknown neighbour waits for its resolution, then goes to the MAC advertised", async () => {
+    const net = await boot();
+    net.bind(5000, 1);
+    net.h.input(new TextEncoder().encode("hi"));
+    const [hi, lo] = hiLo(A6);
+    expect(net.call("sendTo6", 5000, hi, lo, 7)).toBe(1);
+    expect(net.sent().map(nd)).toEqual([`NS fd00:99:1:0:0:0:0:1>ff02:0:0:0:0:1:ff00:2 33:33:ff:00:00:02 target fd00:99:1:0:0:0:0:2 opt1 ${US_MAC}`]);
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("incomplete ffffffffffffffff"); // no MAC yet
+    const out = net.send(na(A6, 0x60, PEER_MAC));
+    expect(out.length).toBe(1);
+    expect(macText(out[0], 0)).toBe(PEER_MAC);
+    expect(out[0][20]).toBe(17); // the UDP datagram
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("reachable 20000000102 confirmed");
+  });
+
+  test("unanswered: three solicitations a second apart, then the datagram is dropped", async () => {
+    const net = await boot();
+    net.bind(5000, 1);
+    net.h.input(new TextEncoder().encode("anyone"));
+    const [hi, lo] = hiLo("fd00:99:1::9");
+    net.call("sendTo6", 5000, hi, lo, 7);
+    expect(net.sent().length).toBe(1);
+    expect(net.advance(SECOND).length).toBe(1);
+    expect(net.advance(SECOND).length).toBe(1);
+    expect(net.advance(SECOND)).toEqual([]);
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("none");
+    const c = net.counters().neighbours;
+    expect([c.failures, c.dropQueued]).toEqual([1n, 1n]);
+  });
+
+  test("NUD: reachable for 30 s, then stale; used stale it waits 5 s (DELAY), then probes by unicast", async () => {
+    const net = await boot();
+    net.bind(5000, 1);
+    const [hi, lo] = hiLo(A6);
+    const send = () => {
+      net.h.input(new TextEncoder().encode("x"));
+      return net.call("sendTo6", 5000, hi, lo, 7);
+    };
+    send();
+    net.sent();
+    net.send(na(A6, 0x60, PEER_MAC));
+    net.advance(31n * SECOND);
+    send();
+    expect(net.sent().map((f) => macText(f, 0))).toEqual([PEER_MAC]); // sent at once, stale
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("delay 20000000102 confirmed");
+    const probe = net.advance(5n * SECOND);
+    expect(probe.map(nd)).toEqual([`NS fd00:99:1:0:0:0:0:1>fd00:99:1:0:0:0:0:2 ${PEER_MAC} target fd00:99:1:0:0:0:0:2 opt1 ${US_MAC}`]);
+    net.send(na(A6, 0x60, PEER_MAC));
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("reachable 20000000102 confirmed");
+  });
+
+  test("an advertisement nobody asked for teaches nothing; a solicitation to us makes a stale, unconfirmed entry", async () => {
+    const net = await boot();
+    const [hi, lo] = hiLo(A6);
+    net.send(na(A6, 0x20, PEER_MAC));
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("none");
+    net.send(ping[0]);
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("stale 20000000102");
+  });
+});
