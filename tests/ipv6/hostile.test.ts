@@ -1,8 +1,9 @@
 /**
  * Hostile IPv6 input against website.hvt (issue 16), from the crafted-frame
  * peer (peer6.py) in the test's namespace, under every hvt tender: a
- * neighbour-solicitation flood from 10,000 spoofed sources and a router-
- * advertisement flood leave the caches bounded and a normal client served;
+ * neighbour-solicitation flood from 10,000 spoofed sources, a router-
+ * advertisement flood and a SYN flood (answered with SYN cookies) leave
+ * the caches bounded and a normal client served;
  * overlapping fragments are dropped (RFC 5722) while tiny ones are
  * reassembled; extension-header chains that never end, a type 0 routing
  * header (RFC 5095) and a misplaced hop-by-hop header get no answer;
@@ -53,7 +54,7 @@ for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("host
 
   beforeAll(async () => {
     ns = await createNetns({ hostAddr6: HOST6 });
-    web = await bootV6(ns, tender, appImage("website", tender.target), ["--ipv4=10.0.0.2/24", "--stats=1"], /\[website\] serving/);
+    web = await bootV6(ns, tender, appImage("website", tender.target), ["--ipv4=10.0.0.2/24", "--stats=1", "--tcp-backlog=64"], /\[website\] serving/);
     heap0 = (await web.nextStats())["memory.heap"];
   });
   afterAll(async () => {
@@ -84,6 +85,14 @@ for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("host
     expect(s["nd.slaacAddresses"]).toBeLessThanOrEqual(3);
     expect(s["nd.raIgnored"]).toBeGreaterThan(1000);
     expect(web.output.match(/ipv6 default router/g)?.length ?? 0).toBe(1);
+  });
+
+  test("a SYN flood over IPv6 from 1,000 sources: SYN cookies over the IPv6 tuple, clients served", async () => {
+    const r = await peer("synflood", ns.tap, MAC, LINK_LOCAL, 80, 1000);
+    expect(r.received).toBeGreaterThan(900);
+    const s = await stillServing();
+    // The backlog (64 half-open connections) filled, and the rest got cookies.
+    expect(s["tcp.cookiesSent"]).toBeGreaterThan(0);
   });
 
   test("tiny fragments are reassembled; overlapping ones drop the datagram (RFC 5722)", async () => {

@@ -22,6 +22,10 @@ where M counts the frames of the kind the mode says that came back.
         chain      N destination-options headers (Pad1/PadN) before it
         routing0   a type 0 routing header with one segment left
         hopbyhop2  hop-by-hop options after a destination-options header
+  peer6.py synflood IFACE DSTMAC DST PORT COUNT
+      COUNT SYNs to DST:PORT, each from its own spoofed fe80::/64 source and
+      MAC, announced first by an NS to DST (so the image has its link-layer
+      address, STALE, RFC 4861 §7.2.3, and can answer); counts SYN-ACKs.
   peer6.py fuzz IFACE DSTMAC SRC DST COUNT SEED
       COUNT frames: a valid echo request, NS, RA, UDP datagram or fragment,
       each with random bytes changed, cut short or grown; counts nothing.
@@ -87,6 +91,8 @@ class Link:
     def __init__(self, iface):
         self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IPV6))
         self.s.bind((iface, ETH_P_IPV6))
+        # Room for every answer to a flood, counted once it has been sent.
+        self.s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE (root)
         self.mac = self.s.getsockname()[4]
         self.sent = 0
 
@@ -139,6 +145,29 @@ def raflood(link, count):
         body += struct.pack("!BB", 1, 1) + smac
         link.send(eth(group_mac(dst), smac, ipv6(src, dst, 58, icmp6(src, dst, 134, 0, body), 255)))
     return 0
+
+
+def tcp6(src, dst, sport, dport, seq, flags):
+    t = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, flags, 64240, 0, 0)
+    pseudo = src + dst + struct.pack("!IxxxB", len(t), 6)
+    c = csum(pseudo + t)
+    return t[:16] + struct.pack("!H", c) + t[18:]
+
+
+def synflood(link, dstmac, dst, port, count):
+    d = a6(dst)
+    for i in range(count):
+        src = a6("fe80::")[:8] + os.urandom(8)
+        smac = bytes([0x02]) + os.urandom(5)
+        body = struct.pack("!I", 0) + d + struct.pack("!BB", 1, 1) + smac
+        g = solicited(d)
+        link.send(eth(group_mac(g), smac, ipv6(src, g, 58, icmp6(src, g, 135, 0, body), 255)))
+        syn = tcp6(src, d, random.randint(1024, 65535), port, random.getrandbits(32), 2)
+        link.send(eth(dstmac, smac, ipv6(src, d, 6, syn)))
+        if i % 50 == 49:
+            time.sleep(0.02)  # within the tap's queue (1000 frames)
+    # SYN-ACK: next header TCP, flags SYN|ACK (byte 13 of the TCP header).
+    return link.count(1.0, lambda f: len(f) >= 68 and f[20] == 6 and f[67] & 0x12 == 0x12)
 
 
 def fragments(src, dst, nh, data, pieces, ident):
@@ -218,6 +247,8 @@ def main():
     elif mode == "ping":
         received = ping(link, mac(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6],
                         int(sys.argv[7]) if len(sys.argv) > 7 else 0)
+    elif mode == "synflood":
+        received = synflood(link, mac(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
     elif mode == "fuzz":
         received = fuzz(link, mac(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7]))
     else:
