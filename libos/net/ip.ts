@@ -10,7 +10,7 @@
 // header after `IP_HEADROOM` bytes of a buffer and asks the layer of the
 // destination's version to add the IP and link headers.
 import { ETH_HEADER_LEN, IpAddress, MacAddress } from "../wire/index";
-import { Limits } from "./config";
+import { ConfigListener, Limits } from "./config";
 import { EthernetLayer } from "./ethernet";
 
 /** Room before a transport header for the Ethernet and IP headers of
@@ -139,6 +139,9 @@ export class IpFamilies {
 /** An IP layer the stack starts once the boot arguments are read (IPv6:
  * its addresses come from --ipv6, DAD and router advertisements). */
 export abstract class StartedIpLayer extends IpLayer {
+  /** Told of each address bound or lost (the stack). */
+  listener: ConfigListener | null = null;
+
   /** Read the (parsed) boot arguments and begin: form addresses, probe
    * them, solicit routers. Logs each address as it becomes usable. */
   abstract start(): void;

@@ -75,8 +75,10 @@ export class Stack extends ConfigListener {
     this.ip.v4 = ipv4;
     const v6 = ipv6LayerFactory();
     if (v6 !== null) {
-      this.ipv6 = v6.make(ethernet, limits);
-      this.ip.v6 = this.ipv6;
+      const layer = v6.make(ethernet, limits);
+      if (layer !== null) layer.listener = this;
+      this.ipv6 = layer;
+      this.ip.v6 = layer;
     }
     this.icmp = new IcmpLayer(ipv4, limits);
     this.udp = new UdpLayer(this.ip);
@@ -179,6 +181,12 @@ export class Stack extends ConfigListener {
    * the new address, prefix and gateway to IPv4 and ARP, the DNS servers
    * kept, then the listeners and those waiting for an address told. */
   configChanged(e: ConfigEvent): void {
+    // An IPv6 event (libos/net/ipv6 applied it already) goes to the
+    // listeners only; whenConfigured waits for IPv4, as it always has.
+    if (e.ipv6 !== null) {
+      for (let i = 0; i < this.listeners.length; i++) this.listeners[i].configChanged(e);
+      return;
+    }
     const config = e.ipv4;
     this.config = config;
     this.ipv4.setConfig(config);

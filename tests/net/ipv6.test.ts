@@ -8,6 +8,8 @@
 import { describe, expect, test } from "vitest";
 import { Net, PEER_MAC, SECOND, US_MAC, frames, inetChecksum, macBytes, macText } from "./helpers.ts";
 
+const rd = frames("ipv6-router-discovery");
+
 const ENTRY6 = "tests/net/as/stack6.ts";
 const R6 = "fd00:99:1::1";
 const A6 = "fd00:99:1::2";
@@ -52,7 +54,8 @@ function nd(f: Uint8Array): string {
   const name = type === 135 ? "NS" : type === 136 ? "NA" : type === 133 ? "RS" : String(type);
   let s = `${name} ${text6(f, 22)}>${text6(f, 38)} ${macText(f, 0)}`;
   if (type === 135 || type === 136) s += ` target ${text6(f, 62)}`;
-  if (f.length > 78) s += ` opt${f[78]} ${macText(f, 80)}`;
+  const opt = type === 133 ? 62 : 78;
+  if (f.length > opt) s += ` opt${f[opt]} ${macText(f, opt + 2)}`;
   return s;
 }
 
@@ -159,5 +162,48 @@ describe("neighbor discovery", () => {
     expect(net.h.string(net.call("neighbour", hi, lo))).toBe("none");
     net.send(ping[0]);
     expect(net.h.string(net.call("neighbour", hi, lo))).toBe("stale 20000000102");
+  });
+});
+
+describe("router discovery and SLAAC (the stack as host A of the captures, radvd's router R)", () => {
+  async function bootA(): Promise<Net> {
+    const net = await Net.boot({ entry: ENTRY6, cmdline: "--ipv4=10.99.1.2/24", keepBoot: true,
+      devices: [{ name: "service", type: "net", mac: PEER_MAC, mtu: 1500 }] });
+    net.call("recordConfig");
+    net.sent();
+    return net;
+  }
+  const events = (net: Net) => net.h.string(net.call("configEvents6"))!.split("\n").filter((l) => l);
+
+  test("link-local first, then a solicitation to all-routers; radvd's RA gives the router, the MTU, a SLAAC address", async () => {
+    const net = await bootA();
+    const rs = [...net.advance(SECOND), ...net.advance(SECOND)].filter((f) => f[54] === 133);
+    expect(events(net)).toEqual(["bound fe80::ff:fe00:102/64 link-local"]);
+    expect(rs.map(nd)).toEqual([`RS fe80:0:0:0:0:ff:fe00:102>ff02:0:0:0:0:0:0:2 33:33:00:00:00:02 opt1 ${PEER_MAC}`]);
+    // R's solicitation for our link-local address: Linux A's advertisement, byte for byte.
+    expect(net.send(rd[1])).toEqual([rd[2]]);
+    const probe = net.send(rd[3]);
+    expect(net.h.console).toContain("ipv6 default router fe80::ff:fe00:101 (router advertisement)");
+    expect(net.h.console).toContain("ipv6 link mtu 1400 (router advertisement)");
+    expect(probe.map(nd)).toEqual(["NS 0:0:0:0:0:0:0:0>ff02:0:0:0:0:1:ff00:102 33:33:ff:00:01:02 target fd00:99:1:0:0:ff:fe00:102"]);
+    net.advance(SECOND);
+    expect(events(net)).toEqual(["bound fd00:99:1::ff:fe00:102/64 SLAAC"]);
+    expect(net.h.console).toContain("ipv6 fd00:99:1::ff:fe00:102/64 (SLAAC)");
+    // No more solicitations once a router has answered.
+    expect(net.advance(10n * SECOND).filter((f) => f[54] === 133)).toEqual([]);
+  });
+
+  test("a prefix whose valid lifetime ends takes its address away (a Lost event)", async () => {
+    const net = await bootA();
+    net.advance(2n * SECOND);
+    events(net);
+    const prefix = [3, 4, 64, 0xc0, 0, 0, 0, 10, 0, 0, 0, 5, 0, 0, 0, 0, ...v6("fd00:5::")];
+    const ra = icmp6Frame(PEER_MAC, US_MAC, "fe80::ff:fe00:101", "ff02::1", 134, [64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...prefix]);
+    net.send(ra);
+    net.advance(SECOND);
+    expect(events(net)).toEqual(["bound fd00:5::ff:fe00:102/64 SLAAC"]);
+    net.advance(10n * SECOND);
+    expect(events(net)).toEqual(["lost fd00:5::ff:fe00:102/64 SLAAC"]);
+    expect(net.h.console).toContain("ipv6 fd00:5::ff:fe00:102/64 (SLAAC) expired");
   });
 });

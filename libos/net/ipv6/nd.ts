@@ -8,7 +8,8 @@
 //   Detection first (RFC 4862 §5.4: an NS from :: to its solicited-node
 //   group; an NA for it, or another host's probe for it, makes it a
 //   duplicate: refused, and said so on the console, §5.4.5). Each address
-//   is logged when it becomes usable, with its origin.
+//   is logged when it becomes usable, with its origin, and told to the
+//   stack as a ConfigEvent (Bound; Lost when its lifetime ends).
 // - Router discovery (RFC 4861 §6.3.7): up to three RS from the link-local
 //   address, four seconds apart, until an RA comes. An RA (§6.3.4) gives
 //   the default router (one: a live router is not displaced by other
@@ -25,11 +26,15 @@ import {
 } from "../../wire/index";
 import { IpDatagram } from "../ip";
 import { moveWindow, newWindow } from "../window";
-import { AddressOrigin, AddressState, InterfaceAddress } from "./addresses";
+import { ConfigChange, ConfigEvent, Ipv4Config } from "../config";
+import { AddressOrigin, AddressState, InterfaceAddress, originName } from "./addresses";
 import { Ipv6Layer } from "./layer";
 import { NO_MAC, RETRANS_TIMER } from "./neighbours";
 
 export enum Ipv6Mode { Slaac, Static }
+
+/** What an IPv6 ConfigEvent carries for IPv4: nothing (0.0.0.0/0). */
+const NO_IPV4 = new Ipv4Config(0, 0);
 
 /** RFC 4861 §10: host constants. */
 const MAX_RTR_SOLICITATIONS = 3;
@@ -276,6 +281,13 @@ export class NeighbourDiscovery {
     else if (e.validUntil - t > TWO_HOURS) e.validUntil = t + TWO_HOURS;
   }
 
+  /** Tell the stack (ConfigEvent, libos/net/config.ts) of `e` bound or lost. */
+  private announce(e: InterfaceAddress, change: ConfigChange): void {
+    const l = this.layer.listener;
+    if (l === null) return;
+    l.configChanged(new ConfigEvent(change, NO_IPV4, [], originName(e.origin), e.address, e.prefixLen));
+  }
+
   /** `e` is another host's (RFC 4862 §5.4.5): refused, and said so. */
   private conflict(e: InterfaceAddress, why: string): void {
     e.state = AddressState.Duplicate;
@@ -334,6 +346,7 @@ export class NeighbourDiscovery {
       if (e.validUntil <= t) {
         log.info("ipv6 " + e.toString() + " expired (its prefix's valid lifetime ended)");
         this.layer.addresses.remove(e);
+        if (e.usable) this.announce(e, ConfigChange.Lost);
         continue;
       }
       if (e.validUntil < next) next = e.validUntil;
@@ -352,6 +365,7 @@ export class NeighbourDiscovery {
     if (e.probesSent >= DAD_TRANSMITS) {
       e.state = AddressState.Preferred;
       log.info("ipv6 " + e.toString());
+      this.announce(e, ConfigChange.Bound);
       if (e.origin == AddressOrigin.LinkLocal && this.mode == Ipv6Mode.Slaac) {
         // §6.3.7: the first RS after a random delay of up to a second.
         this.rsLeft = MAX_RTR_SOLICITATIONS;

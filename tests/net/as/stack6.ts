@@ -25,3 +25,30 @@ export function neighbour(hi: u64, lo: u64): string {
 }
 
 export { NudState };
+
+// ---- configuration events
+import { ConfigEvent, ConfigListener } from "../../../libos/net/index";
+
+let configEvents = "";
+
+/** Notes "CHANGE ADDRESS/PREFIX SOURCE" for each IPv6 event. */
+class Recorder6 extends ConfigListener {
+  configChanged(e: ConfigEvent): void {
+    const a = e.ipv6;
+    if (a === null) return;
+    configEvents += (e.change == 0 ? "bound " : e.change == 1 ? "renewed " : "lost ") + a.toString() + "/" +
+      e.prefixLen6.toString() + " " + e.source + "\n";
+  }
+}
+
+/** Listen to the stack's configuration events (after boot). */
+export function recordConfig(): void {
+  stackNow().onConfigChange(new Recorder6());
+}
+
+/** The IPv6 events since the last call, one a line. */
+export function configEvents6(): string {
+  const e = configEvents;
+  configEvents = "";
+  return e;
+}
