@@ -155,6 +155,27 @@ describe("neighbor discovery", () => {
     expect(net.h.string(net.call("neighbour", hi, lo))).toBe("reachable 20000000102 confirmed");
   });
 
+  test("Packet Too Big lowers the path MTU to its destination (RFC 8201): what follows goes in fragments within it", async () => {
+    const net = await boot();
+    net.bind(5000, 1);
+    const [hi, lo] = hiLo(A6);
+    const send = (n: number) => {
+      net.h.input(new Uint8Array(n).fill(0x61));
+      net.call("sendTo6", 5000, hi, lo, 7);
+      return net.sent();
+    };
+    send(1);
+    net.send(na(A6, 0x60, PEER_MAC));
+    expect(send(1400).map((f) => f.length)).toEqual([14 + 40 + 8 + 1400]);
+    // From a router on the path, quoting our datagram's header.
+    const quoted = [0x60, 0, 0, 0, 0x05, 0x80, 17, 64, ...v6(R6), ...v6(A6), 0x13, 0x88, 0, 7, 0x05, 0x80, 0, 0];
+    net.send(icmp6Frame(US_MAC, PEER_MAC, "fd00:99:1::fe", R6, 2, [0, 0, 0x05, 0x00, ...quoted], 64));
+    const frags = send(1400);
+    expect(frags.map((f) => f.length)).toEqual([14 + 1280, 14 + 40 + 8 + 1408 - 1232]);
+    expect(frags.map((f) => f[20])).toEqual([44, 44]); // fragment headers
+    expect(net.counters().icmpv6.packetTooBigIn).toBe(1n);
+  });
+
   test("an advertisement nobody asked for teaches nothing; a solicitation to us makes a stale, unconfirmed entry", async () => {
     const net = await boot();
     const [hi, lo] = hiLo(A6);
