@@ -176,6 +176,23 @@ describe("neighbor discovery", () => {
     expect(net.counters().icmpv6.packetTooBigIn).toBe(1n);
   });
 
+  test("a datagram whose fragments never all come: after 30 s, ICMPv6 time exceeded in reassembly (RFC 8200 §4.5)", async () => {
+    const net = await boot();
+    // Linux's echo request to R from A, in three fragments: the first two come.
+    const frag = frames("ipv6-fragmented-ping");
+    expect(net.send(frag[0])).toEqual([frag[1]]); // Linux's NS, our NA as Linux's
+    expect(net.send(frag[2], frag[3])).toEqual([]);
+    const out = net.advance(31n * SECOND);
+    expect(out.length).toBe(1);
+    const e = out[0];
+    expect([e[20], e[54], e[55]]).toEqual([58, 3, 1]); // ICMPv6, time exceeded, in reassembly
+    expect(macText(e, 0)).toBe(PEER_MAC);
+    expect(text6(e, 38)).toBe("fd00:99:1:0:0:0:0:2");
+    // The quote starts with the first fragment's IPv6 header.
+    expect(text6(e, 62 + 8)).toBe("fd00:99:1:0:0:0:0:2");
+    expect(net.counters().icmpv6.timeExceededOut).toBe(1n);
+  });
+
   test("an advertisement nobody asked for teaches nothing; a solicitation to us makes a stale, unconfirmed entry", async () => {
     const net = await boot();
     const [hi, lo] = hiLo(A6);
