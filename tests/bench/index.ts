@@ -10,12 +10,13 @@ import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
 import { dnsDiff } from "./dns-diff.ts";
 import { website } from "./website.ts";
+import { ipv6 } from "./ipv6.ts";
 import { versus } from "./versus.ts";
 import { net } from "../net/bench/suite.ts";
 import { build } from "./build.ts";
 import { nodeEdit } from "./node-edit.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, ipv6, build, versus, nodeEdit];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];
