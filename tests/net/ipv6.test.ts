@@ -193,6 +193,21 @@ describe("neighbor discovery", () => {
     expect(net.counters().icmpv6.timeExceededOut).toBe(1n);
   });
 
+  test("UDP over IPv6: Linux's datagram is echoed; the same with checksum 0 is refused (RFC 8200 §8.1)", async () => {
+    const net = await boot();
+    const udp = frames("ipv6-udp");
+    net.bind(7000, 0);
+    net.send(udp[0]); // its NS, so we know A
+    const [echo] = net.send(udp[2]);
+    expect(text6(echo, 38)).toBe("fd00:99:1:0:0:0:0:2");
+    expect(Array.from(echo.subarray(62))).toEqual(Array.from(udp[2].subarray(62))); // the payload
+    const zero = udp[2].slice();
+    zero[60] = 0;
+    zero[61] = 0;
+    expect(net.send(zero)).toEqual([]);
+    expect(net.counters().udp.dropBadChecksum).toBe(1n);
+  });
+
   test("an advertisement nobody asked for teaches nothing; a solicitation to us makes a stale, unconfirmed entry", async () => {
     const net = await boot();
     const [hi, lo] = hiLo(A6);
