@@ -5,8 +5,11 @@
 // DELAY, PROBE), and the cache refusing to learn from an advertisement
 // nobody asked for. Frames are built here from RFC 8200 and RFC 4861,
 // independently of libos/wire.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { Net, PEER_MAC, SECOND, US_MAC, frames, inetChecksum, macBytes, macText } from "./helpers.ts";
+import { ROOT } from "../harness/index.ts";
+import { Net, be16, PEER_MAC, SECOND, US_MAC, frames, inetChecksum, macBytes, macText } from "./helpers.ts";
 
 const rd = frames("ipv6-router-discovery");
 
@@ -71,7 +74,7 @@ async function boot(keepBoot = false): Promise<Net> {
 describe("addresses", () => {
   test("at boot, one DAD probe per address from :: to its solicited-node group; usable a second later", async () => {
     const net = await boot(true);
-    const probes = net.sent().filter((f) => f[12] === 0x86).map(nd);
+    const probes = net.sent().filter((f) => f[12] === 0x86 && f[20] === 58).map(nd); // MLD reports aside
     expect(probes.sort()).toEqual([
       "NS 0:0:0:0:0:0:0:0>ff02:0:0:0:0:1:ff00:1 33:33:ff:00:00:01 target fd00:99:1:0:0:0:0:1",
       "NS 0:0:0:0:0:0:0:0>ff02:0:0:0:0:1:ff00:101 33:33:ff:00:01:01 target fe80:0:0:0:0:ff:fe00:101",
@@ -235,7 +238,7 @@ describe("router discovery and SLAAC (the stack as host A of the captures, radvd
     expect(rs.map(nd)).toEqual([`RS fe80:0:0:0:0:ff:fe00:102>ff02:0:0:0:0:0:0:2 33:33:00:00:00:02 opt1 ${PEER_MAC}`]);
     // R's solicitation for our link-local address: Linux A's advertisement, byte for byte.
     expect(net.send(rd[1])).toEqual([rd[2]]);
-    const probe = net.send(rd[3]);
+    const probe = net.send(rd[3]).filter((f) => f[20] === 58); // its MLD report aside
     expect(net.h.console).toContain("ipv6 default router fe80::ff:fe00:101 (router advertisement)");
     expect(net.h.console).toContain("ipv6 link mtu 1400 (router advertisement)");
     expect(probe.map(nd)).toEqual(["NS 0:0:0:0:0:0:0:0>ff02:0:0:0:0:1:ff00:102 33:33:ff:00:01:02 target fd00:99:1:0:0:ff:fe00:102"]);
@@ -258,5 +261,33 @@ describe("router discovery and SLAAC (the stack as host A of the captures, radvd
     net.advance(10n * SECOND);
     expect(events(net)).toEqual(["lost fd00:5::ff:fe00:102/64 SLAAC"]);
     expect(net.h.console).toContain("ipv6 fd00:5::ff:fe00:102/64 (SLAAC) expired");
+  });
+});
+
+describe("MLDv2 (RFC 3810), as far as a host needs", () => {
+  test("before its DAD probe, each address's solicited-node group is reported; a query gets them again; tcpdump decodes it all", async () => {
+    const net = await Net.boot({ entry: ENTRY6, cmdline: `--ipv4=10.99.1.1/24 --ipv6=${R6}/64`, keepBoot: true, pcapName: "net-ipv6-mld" });
+    const boot = net.sent().filter((f) => f[12] === 0x86);
+    const reports = boot.filter((f) => f[20] === 0); // a hop-by-hop header first
+    expect(reports.length).toBe(2); // on joining each group
+    const last = reports.at(-1)!;
+    expect(macText(last, 0)).toBe("33:33:00:00:00:16");
+    expect(last[21]).toBe(1); // hop limit
+    expect(text6(last, 22)).toBe("0:0:0:0:0:0:0:0"); // before any address is ours
+    expect(Array.from(last.subarray(54, 62))).toEqual([58, 0, 5, 2, 0, 0, 1, 0]); // Router Alert, PadN
+    expect([last[62], be16(last, 68)]).toEqual([143, 2]); // report, two records
+    expect([text6(last, 74), text6(last, 94)].sort()).toEqual(["ff02:0:0:0:0:1:ff00:1", "ff02:0:0:0:0:1:ff00:101"]);
+    net.advance(SECOND);
+    // A general query from a router (hop limit 1, link-local source).
+    const query = icmp6Frame("33:33:00:00:00:01", PEER_MAC, "fe80::1", "ff02::1", 130,
+      [0, 0, 0, 0, ...v6("::"), 0, 0, 0, 0], 1);
+    const answer = net.send(query);
+    expect(answer.length).toBe(1);
+    expect(text6(answer[0], 22)).toBe("fe80:0:0:0:0:ff:fe00:101"); // now from the link-local address
+    const file = path.join(ROOT, "build", "pcap", "net-ipv6-mld.service.pcap");
+    const text = execFileSync("tcpdump", ["-r", file, "-nn", "-vv", "-t", "ip6"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    expect(text).toMatch(/multicast listener report v2, 2 group record\(s\)/);
+    expect(text).toContain("[gaddr ff02::1:ff00:1 to_ex { }]");
+    expect(text).not.toMatch(/bad|wrong|invalid|truncated/i);
   });
 });

@@ -29,6 +29,8 @@ import { Ipv6Control, Ipv6Layer } from "./layer";
 import { NeighbourDiscovery } from "./nd";
 
 const HEADERS = ETH_HEADER_LEN + IPV6_HEADER_LEN;
+/** A multicast listener query (RFC 3810 §5.1): nd.ts answers it. */
+const MLD_QUERY: u8 = 130;
 /** §2.4 (c): an error with its IPv6 header fits the minimum MTU. */
 const QUOTE_MAX = IPV6_MIN_MTU - IPV6_HEADER_LEN - 8;
 
@@ -45,7 +47,7 @@ export class Icmpv6Counters extends Counters {
   echoRepliesIn: u64 = 0;
   errorsIn: u64 = 0;
   packetTooBigIn: u64 = 0;
-  /** MLD queries and other types not handled. */
+  /** Types not handled (MLD reports of others, …). */
   unhandled: u64 = 0;
   unreachablesOut: u64 = 0;
   paramProblemsOut: u64 = 0;
@@ -103,6 +105,10 @@ export class Icmpv6Layer extends IpProtocol {
     const type = p.type;
     if (type >= <u8>Icmpv6Type.RouterSolicit && type <= <u8>Icmpv6Type.Redirect) {
       this.nd.input(d, p);
+      return;
+    }
+    if (type == MLD_QUERY) {
+      this.nd.query(d);
       return;
     }
     if (!d.broadcast && !this.ipv6.addresses.isOurs(d.dst)) {

@@ -21,8 +21,9 @@
 //   and reassembly time exceeded, rate-limited; Packet Too Big lowers the
 //   path MTU (pmtu.ts, RFC 8201), which TCP reads for the MSS of new
 //   connections (IpLayer.mtuFor).
-// Not supported: MLD reports (a tap delivers every group, and so does a
-// bridge without MLD snooping), RFC 7217 addresses, DHCPv6, redirects,
+// - MLDv2 reports of the solicited-node groups (nd.ts), on joining and
+//   when queried, so that a snooping switch forwards them.
+// Not supported: MLDv1, RFC 7217 addresses, DHCPv6, redirects,
 // more than one default router, RDNSS (RFC 8106).
 import { Limits } from "../config";
 import { EthernetLayer } from "../ethernet";

@@ -357,7 +357,9 @@ export class Ipv6Layer extends StartedIpLayer implements EtherTypeHandler, Reass
       c.dropTooLong++;
       return false;
     }
-    if (src.isUnspecified && protocol != 58) {
+    // From :: only ICMPv6 (DAD probes) and an MLD report behind its
+    // hop-by-hop header (RFC 3810 §5.2.13).
+    if (src.isUnspecified && protocol != 58 && protocol != 0) {
       c.dropNoSource++;
       return false;
     }

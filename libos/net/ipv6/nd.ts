@@ -19,15 +19,18 @@
 // - Neighbour solicitations for our addresses are answered (§7.2.4), and
 //   their sources cached STALE (neighbours.ts); advertisements update the
 //   cache, never create entries. Redirects are ignored (counted).
+// - MLDv2 (RFC 3810) as far as a host needs to receive its solicited-node
+//   groups through a snooping switch: a report when a group is joined (before
+//   its DAD probe, RFC 4862 §5.4.2) and when a router queries.
 import { Logger, Timer, now, randomU32, SECOND, MILLISECOND, CounterVisitor, Counters } from "../../platform/index";
 import {
   ETH_HEADER_LEN, IpAddress, IP_PROTOCOL_ICMPV6, IP_V6, IPV6_HEADER_LEN, IPV6_MIN_MTU, Icmpv6Packet, Icmpv6Type,
-  MacAddress, NdRepr, ND_HOP_LIMIT, ND_NO_MAC, WireError, eui64, isLinkLocal, multicastMac, NdPrefix,
+  MacAddress, NdRepr, ND_HOP_LIMIT, ND_NO_MAC, WireError, eui64, isLinkLocal, multicastMac, NdPrefix, writeIpv6,
 } from "../../wire/index";
 import { IpDatagram } from "../ip";
 import { moveWindow, newWindow } from "../window";
 import { ConfigChange, ConfigEvent, Ipv4Config } from "../config";
-import { AddressOrigin, AddressState, InterfaceAddress, originName } from "./addresses";
+import { AddressOrigin, AddressState, InterfaceAddress, MAX_ADDRESSES, originName } from "./addresses";
 import { Ipv6Layer } from "./layer";
 import { NO_MAC, RETRANS_TIMER } from "./neighbours";
 
@@ -40,6 +43,12 @@ const NO_IPV4 = new Ipv4Config(0, 0);
 const MAX_RTR_SOLICITATIONS = 3;
 const RTR_SOLICITATION_INTERVAL: i64 = 4 * SECOND;
 const MAX_RTR_SOLICITATION_DELAY: i64 = 1 * SECOND;
+/** MLDv2 (RFC 3810 §5.2): the report's type, its record type for a
+ * group joined (CHANGE_TO_EXCLUDE_MODE with no sources: all of them), the
+ * all-MLDv2-routers group ff02::16. */
+const MLD_REPORT: u8 = 143;
+const MLD_CHANGE_TO_EXCLUDE: u8 = 4;
+const MLD_ROUTERS_LO: u64 = 0x16;
 /** RFC 4862 §5.1: DupAddrDetectTransmits. */
 const DAD_TRANSMITS = 1;
 /** RFC 4862 §5.5.3 (e). */
@@ -69,6 +78,8 @@ export class NdCounters extends Counters {
   /** Another host's NA for an address we use. */
   addressConflicts: u64 = 0;
   slaacAddresses: u64 = 0;
+  mldReportsOut: u64 = 0;
+  mldQueriesIn: u64 = 0;
   /** RA contents not taken: a second router, too many prefixes. */
   raIgnored: u64 = 0;
 
@@ -87,6 +98,8 @@ export class NdCounters extends Counters {
     v.count("dadConflicts", this.dadConflicts);
     v.count("addressConflicts", this.addressConflicts);
     v.count("slaacAddresses", this.slaacAddresses);
+    v.count("mldReportsOut", this.mldReportsOut);
+    v.count("mldQueriesIn", this.mldQueriesIn);
     v.count("raIgnored", this.raIgnored);
   }
 }
@@ -102,8 +115,10 @@ export class NeighbourDiscovery {
   readonly counters: NdCounters = new NdCounters();
   private readonly rx: NdRepr = new NdRepr();
   private readonly txRepr: NdRepr = new NdRepr();
-  /** ND messages are built here: Ethernet, IPv6, the message (≤ 32 bytes). */
-  private readonly tx: Uint8Array = new Uint8Array(ETH_HEADER_LEN + IPV6_HEADER_LEN + 64);
+  /** ND messages and MLD reports are built here: Ethernet, IPv6, a
+   * hop-by-hop header, the message (an MLD report of one record per
+   * address is the largest). */
+  private readonly tx: Uint8Array = new Uint8Array(ETH_HEADER_LEN + IPV6_HEADER_LEN + 8 + 8 + 20 * MAX_ADDRESSES);
   private readonly window: Uint8Array = newWindow();
   private readonly txPacket!: Icmpv6Packet;
   private readonly timer!: NdTimer;
@@ -146,12 +161,72 @@ export class NeighbourDiscovery {
     this.tick(t);
   }
 
-  /** Begin DAD on `e` (RFC 4862 §5.4.2). */
+  /** Begin DAD on `e` (RFC 4862 §5.4.2): join its solicited-node group
+   * (an MLD report, so that a snooping switch lets the answers through),
+   * then probe. */
   private probe(e: InterfaceAddress | null, t: i64): void {
     if (e === null) return;
     e.state = AddressState.Tentative;
     e.probesSent = 0;
     e.nextProbe = t;
+    this.report();
+  }
+
+  /** An MLDv2 report (RFC 3810 §5.2) of every solicited-node group we are
+   * in: hop limit 1, a Router Alert in a hop-by-hop header (§5), from the
+   * link-local address, or from :: before it is ours (§5.2.13). Sent when
+   * a group is joined and when a router queries. */
+  report(): void {
+    const list = this.layer.addresses.list;
+    const b = this.tx;
+    const hbh = ETH_HEADER_LEN + IPV6_HEADER_LEN;
+    const at = hbh + 8;
+    let n = 0;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (e.state == AddressState.Duplicate) continue;
+      const r = at + 8 + 20 * n;
+      b[r] = MLD_CHANGE_TO_EXCLUDE;
+      b[r + 1] = 0; // aux data
+      b[r + 2] = 0; // sources
+      b[r + 3] = 0;
+      writeIpv6(b, r + 4, e.group);
+      n++;
+    }
+    if (n == 0) return;
+    const len = 8 + 20 * n;
+    // Hop-by-hop: next ICMPv6, length 0 (8 bytes), Router Alert (RFC 2711:
+    // type 5, length 2, value 0 = MLD), PadN of 2.
+    b[hbh] = IP_PROTOCOL_ICMPV6;
+    b[hbh + 1] = 0;
+    b[hbh + 2] = 5;
+    b[hbh + 3] = 2;
+    b[hbh + 4] = 0;
+    b[hbh + 5] = 0;
+    b[hbh + 6] = 1;
+    b[hbh + 7] = 0;
+    b[at] = MLD_REPORT;
+    b[at + 1] = 0;
+    b[at + 2] = 0; // checksum, below
+    b[at + 3] = 0;
+    b[at + 4] = 0; // reserved
+    b[at + 5] = 0;
+    b[at + 6] = <u8>(n >> 8);
+    b[at + 7] = <u8>n;
+    const ll = this.layer.addresses.linkLocal;
+    const src = ll !== null && ll.usable ? ll.address : this.unspecified;
+    const dst = this.group.setV6(LINK_SCOPE_HI, MLD_ROUTERS_LO);
+    const m = new Icmpv6Packet(b.subarray(at, at + len));
+    m.fillChecksum(src, dst);
+    if (this.layer.sendFrom(src, dst, 0, b, hbh, 8 + len, multicastMac(dst), 1)) this.counters.mldReportsOut++;
+  }
+
+  /** A multicast listener query (RFC 3810 §5.1): our groups, reported. */
+  query(d: IpDatagram): void {
+    this.counters.mldQueriesIn++;
+    // §5.1.14: from a link-local source with hop limit 1, else ignored.
+    if (!isLinkLocal(d.src) || d.ttl != 1) return;
+    this.report();
   }
 
   /** An ND message (checksum checked by ICMPv6). */
