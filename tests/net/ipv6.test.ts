@@ -211,6 +211,24 @@ describe("neighbor discovery", () => {
     expect(net.counters().udp.dropBadChecksum).toBe(1n);
   });
 
+  test("solicitations from 200 spoofed sources never evict a neighbour that answered us", async () => {
+    const net = await boot();
+    net.bind(5000, 1);
+    const [hi, lo] = hiLo(A6);
+    net.h.input(new TextEncoder().encode("x"));
+    net.call("sendTo6", 5000, hi, lo, 7);
+    net.send(na(A6, 0x60, PEER_MAC));
+    const spoofed = Array.from({ length: 200 }, (_, i) => {
+      const mac = `02:00:00:aa:${((i >> 8) & 0xff).toString(16).padStart(2, "0")}:${(i & 0xff).toString(16).padStart(2, "0")}`;
+      return icmp6Frame("33:33:ff:00:00:01", mac, `fd00:99:1::${(0x1000 + i).toString(16)}`, "ff02::1:ff00:1", 135,
+        [0, 0, 0, 0, ...v6(R6), 1, 1, ...macBytes(mac)]);
+    });
+    expect(net.send(...spoofed).length).toBe(200); // each answered
+    expect(net.h.string(net.call("neighbour", hi, lo))).toBe("reachable 20000000102 confirmed");
+    // At most half the 64 entries hold unconfirmed sources: the rest were evicted among themselves.
+    expect(net.counters().neighbours.evictedUnconfirmed).toBe(200n - 32n);
+  });
+
   test("an advertisement nobody asked for teaches nothing; a solicitation to us makes a stale, unconfirmed entry", async () => {
     const net = await boot();
     const [hi, lo] = hiLo(A6);
