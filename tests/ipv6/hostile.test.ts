@@ -112,6 +112,20 @@ for (const tender of hvtTenders()) describe.skipIf(!usable || !!skipReason("host
     expect(s["icmpv6.paramProblemsOut"]).toBeGreaterThanOrEqual(2);
   });
 
+  test("a Packet Too Big for the client (RFC 8201) lowers the MSS of its next connection to 1280 - 60", async () => {
+    const client = (await ns.exec(["ip", "-6", "addr", "show", "dev", ns.tap, "scope", "link"])).stdout.match(/inet6 (fe80::[0-9a-f:]+)/)![1];
+    await peer("ptb", ns.tap, MAC, "fe80::99", LINK_LOCAL, client, 1280);
+    const dump = ns.spawn(["tcpdump", "-i", ns.tap, "-nn", "-l", "-c", "1", "ip6 and tcp and src port 80"]);
+    let seen = "";
+    dump.stdout!.setEncoding("utf8").on("data", (d: string) => (seen += d));
+    const done = new Promise((resolve) => dump.on("close", resolve));
+    await new Promise((r) => setTimeout(r, 500));
+    const s = await stillServing();
+    await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+    expect(seen).toMatch(/Flags \[S\.\].*mss 1220/);
+    expect(s["icmpv6.packetTooBigIn"]).toBe(1);
+  });
+
   test("5,000 mutated IPv6, ICMPv6, ND, UDP packets and fragments trap nothing", async () => {
     expect((await peer("fuzz", ns.tap, MAC, SPOOFED, LINK_LOCAL, 5000, 16)).sent).toBe(5000);
     await stillServing();

@@ -26,6 +26,9 @@ where M counts the frames of the kind the mode says that came back.
       COUNT SYNs to DST:PORT, each from its own spoofed fe80::/64 source and
       MAC, announced first by an NS to DST (so the image has its link-layer
       address, STALE, RFC 4861 §7.2.3, and can answer); counts SYN-ACKs.
+  peer6.py ptb IFACE DSTMAC FROM TO QUOTED_DST MTU
+      One Packet Too Big from FROM to TO, quoting a datagram TO sent to
+      QUOTED_DST, with MTU; counts nothing.
   peer6.py fuzz IFACE DSTMAC SRC DST COUNT SEED
       COUNT frames: a valid echo request, NS, RA, UDP datagram or fragment,
       each with random bytes changed, cut short or grown; counts nothing.
@@ -170,6 +173,13 @@ def synflood(link, dstmac, dst, port, count):
     return link.count(1.0, lambda f: len(f) >= 68 and f[20] == 6 and f[67] & 0x12 == 0x12)
 
 
+def ptb(link, dstmac, frm, to, qdst, mtu):
+    f, t = a6(frm), a6(to)
+    quoted = ipv6(t, a6(qdst), 6, bytes(40))[:48]  # its header and 8 bytes of TCP
+    link.send(eth(dstmac, link.mac, ipv6(f, t, 58, icmp6(f, t, 2, 0, struct.pack("!I", mtu) + quoted))))
+    return 0
+
+
 def fragments(src, dst, nh, data, pieces, ident):
     """[(offset, bytes, more)] as fragment packets of `data` (next header nh)."""
     out = []
@@ -249,6 +259,8 @@ def main():
                         int(sys.argv[7]) if len(sys.argv) > 7 else 0)
     elif mode == "synflood":
         received = synflood(link, mac(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
+    elif mode == "ptb":
+        received = ptb(link, mac(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], int(sys.argv[7]))
     elif mode == "fuzz":
         received = fuzz(link, mac(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7]))
     else:
