@@ -15,6 +15,7 @@
 //   --dns-rate-limit=N   answers a second per /24 of sources (0: no limit)
 import { Stack } from "../../libos/stack/index";
 import "../../libos/net/tcp/index"; // TCP in the image: stack.tcp
+import "../../libos/net/ipv6/index"; // IPv6 in the image: link-local, SLAAC or --ipv6
 import { IpAddress } from "../../libos/wire/index";
 import { Authority, DnsTcpServer, DnsUdpServer, RateLimit, ZoneTable } from "../../libos/dns/index";
 import { IntRange, Logger, declareArgument, fail, findAsset, run } from "../../libos/platform/index";

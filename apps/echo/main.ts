@@ -6,6 +6,7 @@
 //   ping 10.0.0.2;  echo hi | socat - UDP:10.0.0.2:7
 import { UdpDatagram, UdpHandler, UdpSocket } from "../../libos/net/index";
 import { Stack } from "../../libos/stack/index";
+import "../../libos/net/ipv6/index"; // IPv6 in the image: link-local, SLAAC or --ipv6
 import { IpAddress } from "../../libos/wire/index";
 import { Logger, run } from "../../libos/platform/index";
 

@@ -17,6 +17,7 @@
 // Strict-Transport-Security to the HTTPS answers.
 import { Stack } from "../../libos/stack/index";
 import "../../libos/net/tcp/index"; // TCP in the image: stack.tcp
+import "../../libos/net/ipv6/index"; // IPv6 in the image: link-local, SLAAC or --ipv6
 import { IpAddress } from "../../libos/wire/index";
 import { HttpConfig, HttpServer } from "../../libos/http/index";
 import { Flag, IntRange, Logger, declareArgument, fail, run } from "../../libos/platform/index";

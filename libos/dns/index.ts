@@ -26,4 +26,5 @@ export { DnsUdpServer } from "./server";
 export { DnsTcpServer } from "./tcp";
 export {
   Resolver, ResolveHandler, Resolution, ResolveError, resolveErrorName, ResolverCounters, dnsServerArgument,
+  preferIpv6Argument,
 } from "./resolver";

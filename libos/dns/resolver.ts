@@ -17,8 +17,9 @@
 // asked again over TCP when a TcpLayer was given (RFC 7766 §5). CNAME
 // chains in the answer are followed. Results are cached, bounded in
 // entries, for their TTL (capped at `maxTtl`); NXDOMAIN and NODATA for
-// the SOA's minimum (RFC 2308 §5).
-import { Argument, Timer, now, randomU32, SECOND, declareArgument, Logger } from "../platform/index";
+// the SOA's minimum (RFC 2308 §5). Servers may be IPv6 addresses (over
+// the stack's IPv6 layer); lookupHost prefers AAAA with --dns-prefer-ipv6.
+import { Argument, Flag, Timer, now, randomU32, SECOND, declareArgument, Logger } from "../platform/index";
 import {
   DnsMessage, DnsName, DnsType, CLASS_IN, FLAG_RD, FLAG_QR, Rcode, WireError, DnsWriter, IpAddress, IpEndpoint,
 } from "../wire/index";
@@ -32,6 +33,11 @@ import { Stack } from "../stack/index";
 export function dnsServerArgument(): Argument {
   return declareArgument("dns-server", "",
     "DNS servers for the resolver, comma separated; empty: those the configuration (DHCP) names");
+}
+/** --dns-prefer-ipv6 (declared when a resolver is made from a stack). */
+export function preferIpv6Argument(): Argument {
+  return declareArgument("dns-prefer-ipv6", "false",
+    "lookupHost asks for AAAA first and A only if there is none (else A first)", new Flag());
 }
 const log = new Logger("resolver");
 
@@ -89,6 +95,8 @@ export class Resolver extends ConfigListener {
 
   /** Whether the servers follow configuration events (not --dns-server). */
   followsConfig: bool = true;
+  /** lookupHost asks for AAAA before A (--dns-prefer-ipv6). */
+  preferIpv6: bool = false;
 
   constructor(readonly udp: UdpLayer, public servers: IpAddress[], readonly tcp: StreamTransport | null = null) {
     super();
@@ -111,6 +119,7 @@ export class Resolver extends ConfigListener {
     }
     const r = new Resolver(stack.udp, servers, stack.hasTcp ? stack.tcp : null);
     r.followsConfig = text.length == 0;
+    r.preferIpv6 = preferIpv6Argument().flag;
     stack.onConfigChange(r);
     return r;
   }
@@ -149,6 +158,15 @@ export class Resolver extends ConfigListener {
     q.start();
   }
 
+  /** The addresses of `name` in the preferred family (AAAA with
+   * preferIpv6, else A), or in the other when it has none (RFC 6724 §2's
+   * order, without the rest of the policy table): one call of
+   * `handler.resolved`, with the second answer if the first was empty. */
+  lookupHost(name: string, handler: ResolveHandler): void {
+    const first: u16 = this.preferIpv6 ? <u16>DnsType.AAAA : <u16>DnsType.A;
+    this.lookup(name, first, new Fallback(this, handler));
+  }
+
   /** Keep a result, the oldest entry going when full. */
   remember(key: string, r: Resolution): void {
     if (r.ttl == 0) return;
@@ -176,6 +194,21 @@ function copyOf(r: Resolution, expires: i64, name: string): Resolution {
   c.ttl = <u32>(left < 0 ? 0 : left);
   c.fromCache = true;
   return c;
+}
+
+/** lookupHost's second question, asked when the first found nothing. */
+class Fallback extends ResolveHandler {
+  constructor(readonly resolver: Resolver, readonly handler: ResolveHandler) { super(); }
+
+  resolved(r: Resolution): void {
+    // NXDOMAIN holds for every type (RFC 8020): asking again cannot help.
+    if (r.addresses.length > 0 || r.error == ResolveError.NXDomain) {
+      this.handler.resolved(r);
+      return;
+    }
+    const other: u16 = r.type == <u16>DnsType.A ? <u16>DnsType.AAAA : <u16>DnsType.A;
+    this.resolver.lookup(r.name, other, this.handler);
+  }
 }
 
 class QueryTimer extends Timer {

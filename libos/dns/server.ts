@@ -27,8 +27,10 @@ export class DnsUdpServer extends UdpHandler {
     if (n == 0) return;
     const rl = this.limit;
     if (rl !== null) {
-      // Per /24 of IPv4 sources (an IPv6 source by its hash, until IPv6 has its own prefix rule).
-      const v = rl.check(d.src.isV4 ? d.src.v4 : <u32>d.src.hash, now());
+      // Per /24 of IPv4 sources, per /56 of IPv6 ones (a site's usual
+      // allocation, RFC 6177): its bits hashed into a key whose low byte,
+      // which check() ignores, is zero.
+      const v = rl.check(d.src.isV4 ? d.src.v4 : <u32>(((d.src.hi >> 8) * 0x9e3779b97f4a7c15) >> 32) & 0xffffff00, now());
       if (v == Verdict.Drop) return;
       if (v == Verdict.Slip) n = slip(this.out, n);
     }

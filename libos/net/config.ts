@@ -88,6 +88,11 @@ export class ConfigEvent {
     readonly dnsServers: IpAddress[] = [],
     /** "static", "dhcp": for log lines. */
     readonly source: string = "static",
+    /** An IPv6 event (libos/net/ipv6: "link-local", "static", "SLAAC"
+     * as its source): the address bound or lost, with its prefix length;
+     * `ipv4` is then not part of it (0.0.0.0/0) and IPv4 is left as it is. */
+    readonly ipv6: IpAddress | null = null,
+    readonly prefixLen6: i32 = 0,
   ) {}
 }
 

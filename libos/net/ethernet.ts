@@ -1,10 +1,11 @@
 // The Ethernet layer: takes frames from the link, keeps those addressed to
-// us (our MAC or broadcast), hands them to ARP or IPv4 by EtherType, and
-// puts the header on the way out. Nothing else: no VLANs, no multicast
-// groups, no IPv6 (counted as unknown types).
+// us (our MAC or broadcast; IPv6 multicast, 33:33:…, once an IPv6 layer is
+// attached: that layer keeps only the groups it joined), hands them to ARP,
+// IPv4 or IPv6 by EtherType, and puts the header on the way out. Nothing
+// else: no VLANs.
 import { FrameReceiver } from "../platform/index";
 import {
-  ETH_DST, ETH_HEADER_LEN, ETH_SRC, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, MAC_BROADCAST, MacAddress,
+  ETH_DST, ETH_HEADER_LEN, ETH_SRC, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, MAC_BROADCAST, MacAddress,
   macIsMulticast,
 } from "../wire/index";
 import { get16, get48, set16, set48 } from "../wire/field";
@@ -49,6 +50,7 @@ export class EthernetLayer extends FrameReceiver {
   readonly mac: MacAddress;
   arp: EtherTypeHandler | null = null;
   ipv4: EtherTypeHandler | null = null;
+  ipv6: EtherTypeHandler | null = null;
   private out: Uint8Array = newWindow();
 
   constructor(readonly link: Link) {
@@ -75,7 +77,8 @@ export class EthernetLayer extends FrameReceiver {
       return;
     }
     const dst = get48(frame, ETH_DST);
-    if (dst != this.mac && dst != MAC_BROADCAST) {
+    // RFC 2464 §7: IPv6 multicast goes to 33:33 and the group's low 32 bits.
+    if (dst != this.mac && dst != MAC_BROADCAST && !((dst >> 32) == 0x3333 && this.ipv6 !== null)) {
       c.dropNotForUs++;
       return;
     }
@@ -88,6 +91,7 @@ export class EthernetLayer extends FrameReceiver {
     const arp = this.arp;
     if (type == ETHERTYPE_IPV4 && ipv4 !== null) ipv4.input(frame);
     else if (type == ETHERTYPE_ARP && arp !== null) arp.input(frame);
+    else if (type == ETHERTYPE_IPV6 && this.ipv6 !== null) this.ipv6!.input(frame);
     else c.dropUnknownType++;
   }
 

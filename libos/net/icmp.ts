@@ -12,7 +12,6 @@
 //   `icmpErrorInterval` (a token bucket, §3.2.2 "SHOULD rate-limit").
 // - Errors and echo replies we receive are checked and counted; nothing
 //   here acts on them yet.
-import { now } from "../platform/index";
 import {
   ETH_DST, ETH_HEADER_LEN, IcmpType, Icmpv4Packet, IP_PROTOCOL_ICMP, IPV4_HEADER_LEN, MAC_BROADCAST,
   TimeExceededCode, UnreachableCode,
@@ -23,6 +22,7 @@ import { CounterVisitor, Counters } from "../platform/index";
 import { ErrorReporter, Ipv4Layer } from "./ipv4";
 import { IpDatagram, IpProtocol } from "./ip";
 import { moveWindow, newWindow } from "./window";
+import { TokenBucket } from "./ratelimit";
 
 /** RFC 1812 §4.3.2.3: an error fits in 576 bytes, its IPv4 header included. */
 const ERROR_MAX = 576;
@@ -69,13 +69,12 @@ export class IcmpLayer extends IpProtocol implements ErrorReporter {
   private readonly packet!: Icmpv4Packet;
   /** Errors are built here: Ethernet, IPv4 and ICMP headers, the quote. */
   private readonly tx: Uint8Array = new Uint8Array(ETH_HEADER_LEN + ERROR_MAX);
-  private tokens: i32;
-  private refilled: i64 = 0;
+  private readonly bucket!: TokenBucket;
 
   constructor(readonly ipv4: Ipv4Layer, readonly limits: Limits) {
     super();
     this.packet = new Icmpv4Packet(this.window);
-    this.tokens = limits.icmpErrorBurst;
+    this.bucket = new TokenBucket(limits.icmpErrorBurst, limits.icmpErrorInterval);
     ipv4.register(IP_PROTOCOL_ICMP, this);
     ipv4.errors = this;
   }
@@ -140,7 +139,7 @@ export class IcmpLayer extends IpProtocol implements ErrorReporter {
     if (d.broadcast || get48(d.buf, d.l3 - ETH_HEADER_LEN + ETH_DST) == MAC_BROADCAST) return false;
     if (src == 0 || isMulticast(src) || isLoopback(src) || (src >> 28) == 0xf) return false;
     if (d.protocol == IP_PROTOCOL_ICMP && (d.len < 1 || isError(get8(d.buf, d.l4)))) return false;
-    if (!this.takeToken()) {
+    if (!this.bucket.take()) {
       this.counters.dropRateLimited++;
       return false;
     }
@@ -156,25 +155,6 @@ export class IcmpLayer extends IpProtocol implements ErrorReporter {
     m.nextHopMtu = 0;
     m.fillChecksum();
     return this.ipv4.sendV4(src, IP_PROTOCOL_ICMP, tx, at, 8 + quote, d.linkSrc);
-  }
-
-  /** The token bucket: `icmpErrorBurst` tokens, one more per interval. */
-  private takeToken(): bool {
-    const t = now();
-    const burst = this.limits.icmpErrorBurst;
-    const interval = this.limits.icmpErrorInterval;
-    if (this.tokens >= burst) {
-      this.refilled = t; // a full bucket does not save up
-    } else if (interval > 0) {
-      const n = (t - this.refilled) / interval;
-      if (n > 0) {
-        this.tokens = <i32>min(<i64>burst, <i64>this.tokens + n);
-        this.refilled = this.tokens >= burst ? t : this.refilled + n * interval;
-      }
-    }
-    if (this.tokens <= 0) return false;
-    this.tokens--;
-    return true;
   }
 }
 

@@ -38,7 +38,9 @@
 //   stack.udp.bind(7, new Echo());
 //   run();
 //
-// Not supported (yet): IPv6 (the seam is there), IPv4 options (accepted
+// IPv6 is libos/net/ipv6 (its own index): an app that imports it gets it.
+//
+// Not supported (yet): IPv4 options (accepted
 // and skipped, never sent; source routes are dropped, RFC 7126),
 // multicast, more than one interface or address, forwarding, path MTU
 // discovery, acting on ICMP errors received, giving up an address another
@@ -48,7 +50,7 @@ export {
 } from "./config";
 export { ipv4Argument, gatewayArgument, configFromArguments } from "./args";
 export { Link, DeviceLink } from "./link";
-export { IpLayer, IpFamilies, IpDatagram, IpProtocol, IP_HEADROOM } from "./ip";
+export { IpLayer, IpFamilies, IpDatagram, IpProtocol, IP_HEADROOM, StartedIpLayer, Ipv6Factory } from "./ip";
 export { EthernetLayer, EthernetCounters, EtherTypeHandler } from "./ethernet";
 export { ArpLayer, ArpCounters, NO_MAC } from "./arp";
 export { ArpCache, ArpEntry, EntryState } from "./arpcache";

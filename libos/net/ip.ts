@@ -10,6 +10,8 @@
 // header after `IP_HEADROOM` bytes of a buffer and asks the layer of the
 // destination's version to add the IP and link headers.
 import { ETH_HEADER_LEN, IpAddress, MacAddress } from "../wire/index";
+import { ConfigListener, Limits } from "./config";
+import { EthernetLayer } from "./ethernet";
 
 /** Room before a transport header for the Ethernet and IP headers of
  * either version (the IPv6 header is 40 bytes; IPv4's 20, options never
@@ -71,6 +73,12 @@ export abstract class IpLayer {
   /** The link MTU: the largest datagram sent whole. */
   abstract get mtu(): i32;
 
+  /** The path MTU towards `dst` (RFC 8201 for IPv6: lowered by Packet Too
+   * Big); the link's when nothing smaller is known. */
+  mtuFor(dst: IpAddress): i32 {
+    return this.mtu;
+  }
+
   /** Whether the link cuts TCP super-segments itself (send's tsoMss). */
   abstract get tso(): bool;
 
@@ -126,4 +134,38 @@ export class IpFamilies {
     for (let i = 0; i < all.length; i++) m = min(m, all[i].mtu);
     return m == i32.MAX_VALUE ? 1500 : m;
   }
+}
+
+/** An IP layer the stack starts once the boot arguments are read (IPv6:
+ * its addresses come from --ipv6, DAD and router advertisements). */
+export abstract class StartedIpLayer extends IpLayer {
+  /** Told of each address bound or lost (the stack). */
+  listener: ConfigListener | null = null;
+
+  /** Read the (parsed) boot arguments and begin: form addresses, probe
+   * them, solicit routers. Logs each address as it becomes usable. */
+  abstract start(): void;
+}
+
+/** Makes the IPv6 layer of a stack; registered when libos/net/ipv6 is
+ * imported, so that an image without it carries none of IPv6 (as TCP,
+ * transport.ts). */
+export abstract class Ipv6Factory {
+  /** Declare --ipv6 and --ipv6-gateway (before the arguments are parsed). */
+  abstract declareArguments(): void;
+  /** A layer over `ethernet`, registered with it for EtherType 0x86dd,
+   * not yet started; null with --ipv6=none. */
+  abstract make(ethernet: EthernetLayer, limits: Limits): StartedIpLayer | null;
+}
+
+let ipv6Factory: Ipv6Factory | null = null;
+
+/** Called by libos/net/ipv6 when it is imported. */
+export function registerIpv6(f: Ipv6Factory): void {
+  ipv6Factory = f;
+}
+
+/** The registered IPv6 factory, or null when the image has no IPv6. */
+export function ipv6LayerFactory(): Ipv6Factory | null {
+  return ipv6Factory;
 }

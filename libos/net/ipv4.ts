@@ -28,7 +28,7 @@ import { Ipv4Config, Limits, isLoopback, isMulticast } from "./config";
 import { CounterVisitor, Counters } from "../platform/index";
 import { EtherTypeHandler, EthernetLayer } from "./ethernet";
 import { Fragmenter } from "./fragment";
-import { Reassembly, ReassemblyHost } from "./reassembly";
+import { FragmentKey, Reassembly, ReassemblyHost } from "./reassembly";
 import { moveWindow, newWindow } from "./window";
 
 /** Tells sources about their datagrams' fate: ICMP implements it. */
@@ -113,6 +113,7 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
   private readonly tx: Ipv4Repr = new Ipv4Repr();
   private readonly out!: Ipv4Packet;
   private readonly fragmenter!: Fragmenter;
+  private readonly key: FragmentKey = new FragmentKey();
   private ident: u16;
 
   constructor(
@@ -202,10 +203,26 @@ export class Ipv4Layer extends IpLayer implements EtherTypeHandler, ResolvedSend
     }
     const offset = p.fragmentOffset;
     if (p.moreFragments || offset != 0) {
-      this.reassembly.input(frame, ETH_HEADER_LEN, hl, total, src, dst, p.ident, p.protocol, offset, p.moreFragments);
+      const k = this.key;
+      k.srcLo = src;
+      k.dstLo = dst;
+      k.ident = p.ident;
+      k.protocol = p.protocol;
+      this.reassembly.input(frame, ETH_HEADER_LEN, hl, total, k, offset, p.moreFragments);
       return;
     }
     this.deliver(frame, ETH_HEADER_LEN, hl, total - hl, p, broadcast, false);
+  }
+
+  /** From reassembly: the 20-byte header at 14 of `buf` made that of a
+   * datagram of `dataLen` bytes, options gone, checksum right. */
+  fixHeader(buf: Uint8Array, dataLen: i32, complete: bool): void {
+    const h = this.packet;
+    moveWindow(this.window, buf, ETH_HEADER_LEN, IPV4_HEADER_LEN);
+    h.setVersionAndHeaderLen(IPV4_HEADER_LEN);
+    h.totalLen = <u16>(IPV4_HEADER_LEN + dataLen);
+    if (complete) h.setFragment(false, false, 0);
+    h.fillChecksum();
   }
 
   /** From reassembly: a whole datagram, laid out like a frame. */

@@ -1,4 +1,6 @@
-// IPv4 reassembly (RFC 791 §3.2, RFC 1122 §3.3.2), bounded:
+// IPv4 reassembly (RFC 791 §3.2, RFC 1122 §3.3.2), and IPv6's (RFC 8200
+// §4.5) with the same bounds and code: the layer says its header length
+// and fixes its own header up (ReassemblyHost.fixHeader). Bounded:
 //
 // - at most `reassemblySlots` datagrams at once (a new one evicts the one
 //   begun longest ago), each at most `reassemblyMaxDatagram` bytes with
@@ -19,22 +21,23 @@
 //
 // A datagram is assembled in a buffer laid out like a received frame: 14
 // bytes for the Ethernet header of its first fragment, a 20-byte IPv4
-// header (the first fragment's, options left out), then the data, so that
+// header (the first fragment's, options left out; for IPv6 the 40-byte
+// fixed header, extension headers left out), then the data, so that
 // the layers above treat it like any frame and can answer it in place.
 import { CounterVisitor, Counters } from "../platform/index";
 import { Limits } from "./config";
 import { Timer, now } from "../platform/index";
-import { ETH_HEADER_LEN, Ipv4Address, IPV4_HEADER_LEN, Ipv4Packet } from "../wire/index";
-import { moveWindow, newWindow } from "./window";
-
-/** Bytes in front of the data: the Ethernet and IPv4 headers. */
-export const HEADROOM = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+import { ETH_HEADER_LEN } from "../wire/index";
 /** The smallest buffer worth growing by (a 4000-byte ping fits at once). */
 const MIN_CAPACITY = 4096;
 
-/** Where whole datagrams (and timed-out ones) go: IPv4 implements it. */
+/** Where whole datagrams (and timed-out ones) go: IPv4 and IPv6 implement it. */
 export interface ReassemblyHost {
-  /** A complete datagram: its IPv4 packet is `buf` [14, len). */
+  /** Make the IP header at 14 of `buf` the header of a datagram of
+   * `dataLen` data bytes: whole (`complete`: no fragment fields left), or
+   * only begun (a copy of the first fragment's, kept to be quoted). */
+  fixHeader(buf: Uint8Array, dataLen: i32, complete: bool): void;
+  /** A complete datagram: its IP packet is `buf` [14, len). */
   reassembled(buf: Uint8Array, len: i32): void;
   /** Dropped after the timeout with its first fragment in: `buf` holds the
    * first fragment's headers and `dataLen` bytes of data after them. */
@@ -77,9 +80,12 @@ export class ReassemblyCounters extends Counters {
 
 class Slot {
   used: bool = false;
-  src: Ipv4Address = 0;
-  dst: Ipv4Address = 0;
-  ident: u16 = 0;
+  /** Source and destination: an IPv4 address in the low word, hi 0. */
+  srcHi: u64 = 0;
+  srcLo: u64 = 0;
+  dstHi: u64 = 0;
+  dstLo: u64 = 0;
+  ident: u32 = 0;
   protocol: u8 = 0;
   buf: Uint8Array | null = null;
   /** Data length, known once the last fragment is in; else -1. */
@@ -96,18 +102,19 @@ class Slot {
   readonly starts: StaticArray<i32>;
   readonly ends: StaticArray<i32>;
 
-  constructor(maxFragments: i32) {
+  constructor(maxFragments: i32, readonly headroom: i32) {
     this.starts = new StaticArray<i32>(maxFragments);
     this.ends = new StaticArray<i32>(maxFragments);
   }
 
   get capacity(): i32 {
     const b = this.buf;
-    return b === null ? 0 : b.byteLength - HEADROOM;
+    return b === null ? 0 : b.byteLength - this.headroom;
   }
 
-  matches(src: Ipv4Address, dst: Ipv4Address, ident: u16, protocol: u8): bool {
-    return this.used && this.ident == ident && this.src == src && this.dst == dst && this.protocol == protocol;
+  matches(k: FragmentKey): bool {
+    return this.used && this.ident == k.ident && this.srcLo == k.srcLo && this.dstLo == k.dstLo &&
+      this.srcHi == k.srcHi && this.dstHi == k.dstHi && this.protocol == k.protocol;
   }
 }
 
@@ -116,23 +123,37 @@ class ReassemblyTimer extends Timer {
   fire(time: i64): void { this.r.expire(time); }
 }
 
+/** What identifies the fragments of one datagram (RFC 791 §3.2; RFC 8200
+ * §4.5 has no protocol in it: IPv6 passes 0). Filled by the caller, read
+ * during input only. */
+export class FragmentKey {
+  srcHi: u64 = 0;
+  srcLo: u64 = 0;
+  dstHi: u64 = 0;
+  dstLo: u64 = 0;
+  ident: u32 = 0;
+  protocol: u8 = 0;
+}
+
 export class Reassembly {
   readonly counters: ReassemblyCounters = new ReassemblyCounters();
   private readonly slots: StaticArray<Slot>;
   private readonly timer!: ReassemblyTimer;
-  private readonly window: Uint8Array = newWindow();
-  private readonly header!: Ipv4Packet;
+  /** Bytes in front of the data: the Ethernet and IP headers. */
+  private readonly headroom: i32;
   /** Buffer bytes held by all slots. */
   private bytes: i32 = 0;
   private nextOrder: u64 = 0;
 
-  constructor(readonly limits: Limits, readonly host: ReassemblyHost) {
+  /** `headerLen`: the IP header kept in front of the data (IPv4 20, IPv6 40). */
+  constructor(readonly limits: Limits, readonly host: ReassemblyHost, readonly headerLen: i32 = 20) {
     const n = limits.reassemblySlots;
+    const headroom = ETH_HEADER_LEN + headerLen;
+    this.headroom = headroom;
     const slots = new StaticArray<Slot>(n);
-    for (let i = 0; i < n; i++) slots[i] = new Slot(limits.reassemblyMaxFragments);
+    for (let i = 0; i < n; i++) slots[i] = new Slot(limits.reassemblyMaxFragments, headroom);
     this.slots = slots;
     this.timer = new ReassemblyTimer(this);
-    this.header = new Ipv4Packet(this.window);
   }
 
   /** Buffer bytes held now. */
@@ -147,10 +168,9 @@ export class Reassembly {
     return n;
   }
 
-  /** One fragment: a checked IPv4 packet at `l3` of `frame` with header
-   * length `hl` and total length `total`, for us. */
-  input(frame: Uint8Array, l3: i32, hl: i32, total: i32, src: Ipv4Address, dst: Ipv4Address,
-    ident: u16, protocol: u8, offset: i32, more: bool): void {
+  /** One fragment: a checked IP packet at `l3` of `frame` whose data
+   * starts `hl` bytes in and ends at `total`, for us. */
+  input(frame: Uint8Array, l3: i32, hl: i32, total: i32, key: FragmentKey, offset: i32, more: bool): void {
     const c = this.counters;
     c.fragmentsIn++;
     const n = total - hl;
@@ -160,14 +180,14 @@ export class Reassembly {
       c.dropMalformed++;
       return;
     }
-    let s = this.find(src, dst, ident, protocol);
-    if (IPV4_HEADER_LEN + end > this.limits.reassemblyMaxDatagram) {
+    let s = this.find(key);
+    if (this.headerLen + end > this.limits.reassemblyMaxDatagram) {
       c.dropTooBig++;
       if (s !== null) this.free(s);
       return;
     }
     const t = now();
-    if (s === null) s = this.open(src, dst, ident, protocol, t);
+    if (s === null) s = this.open(key, t);
     // The last fragment fixes the end; nothing may reach past it.
     if (!more) {
       if ((s.end >= 0 && s.end != end) || this.furthest(s) > end) {
@@ -187,7 +207,7 @@ export class Reassembly {
       const a = s.starts[i];
       const b = s.ends[i];
       if (a <= offset && end <= b && held !== null &&
-        memory.compare(held.dataStart + <usize>(HEADROOM + offset), frame.dataStart + <usize>(l3 + hl), n) == 0) {
+        memory.compare(held.dataStart + <usize>(this.headroom + offset), frame.dataStart + <usize>(l3 + hl), n) == 0) {
         c.duplicates++;
         return;
       }
@@ -207,7 +227,7 @@ export class Reassembly {
     if (!this.reserve(s, end, more)) return;
     if (!more) s.end = end;
     const buf = s.buf!;
-    memory.copy(buf.dataStart + <usize>(HEADROOM + offset), frame.dataStart + <usize>(l3 + hl), n);
+    memory.copy(buf.dataStart + <usize>(this.headroom + offset), frame.dataStart + <usize>(l3 + hl), n);
     this.addRun(s, offset, end, left, right);
     s.received += n;
     if (offset == 0) this.keepHeaders(s, frame, l3, end);
@@ -228,16 +248,16 @@ export class Reassembly {
     this.arm();
   }
 
-  private find(src: Ipv4Address, dst: Ipv4Address, ident: u16, protocol: u8): Slot | null {
+  private find(key: FragmentKey): Slot | null {
     for (let i = 0; i < this.slots.length; i++) {
       const s = unchecked(this.slots[i]);
-      if (s.matches(src, dst, ident, protocol)) return s;
+      if (s.matches(key)) return s;
     }
     return null;
   }
 
   /** A slot for a new datagram: a free one, else the oldest, evicted. */
-  private open(src: Ipv4Address, dst: Ipv4Address, ident: u16, protocol: u8, t: i64): Slot {
+  private open(key: FragmentKey, t: i64): Slot {
     let s: Slot | null = null;
     for (let i = 0; i < this.slots.length && s === null; i++) {
       if (!this.slots[i].used) s = this.slots[i];
@@ -248,10 +268,12 @@ export class Reassembly {
       this.free(s);
     }
     s.used = true;
-    s.src = src;
-    s.dst = dst;
-    s.ident = ident;
-    s.protocol = protocol;
+    s.srcHi = key.srcHi;
+    s.srcLo = key.srcLo;
+    s.dstHi = key.dstHi;
+    s.dstLo = key.dstLo;
+    s.ident = key.ident;
+    s.protocol = key.protocol;
     s.end = -1;
     s.received = 0;
     s.count = 0;
@@ -277,12 +299,12 @@ export class Reassembly {
   private reserve(s: Slot, end: i32, more: bool): bool {
     const cap = s.capacity;
     if (end <= cap) return true;
-    const limit = this.limits.reassemblyMaxDatagram - IPV4_HEADER_LEN;
+    const limit = this.limits.reassemblyMaxDatagram - this.headerLen;
     // A last fragment tells the size; otherwise grow geometrically.
     let want = more ? max(end, max(cap * 2, MIN_CAPACITY)) : end;
     if (want > limit) want = limit;
     const old = s.buf;
-    const grow = HEADROOM + want - (old === null ? 0 : old.byteLength);
+    const grow = this.headroom + want - (old === null ? 0 : old.byteLength);
     while (this.bytes + grow > this.limits.reassemblyTotalBytes) {
       const victim = this.oldest(s);
       if (victim === null) {
@@ -293,7 +315,7 @@ export class Reassembly {
       this.counters.dropEvicted++;
       this.free(victim);
     }
-    const bigger = new Uint8Array(HEADROOM + want);
+    const bigger = new Uint8Array(this.headroom + want);
     if (old !== null) memory.copy(bigger.dataStart, old.dataStart, old.byteLength);
     s.buf = bigger;
     this.bytes += grow;
@@ -301,16 +323,12 @@ export class Reassembly {
   }
 
   /** Keep the first fragment's Ethernet header (where answers go) and its
-   * IPv4 header without options, with a right checksum so that it can be
+   * IP header without options, made right by the host so that it can be
    * quoted in an ICMP error as it is. */
   private keepHeaders(s: Slot, frame: Uint8Array, l3: i32, end: i32): void {
     const buf = s.buf!;
-    memory.copy(buf.dataStart, frame.dataStart + <usize>(l3 - ETH_HEADER_LEN), HEADROOM);
-    const h = this.header;
-    moveWindow(this.window, buf, ETH_HEADER_LEN, IPV4_HEADER_LEN);
-    h.setVersionAndHeaderLen(IPV4_HEADER_LEN);
-    h.totalLen = <u16>(IPV4_HEADER_LEN + end);
-    h.fillChecksum();
+    memory.copy(buf.dataStart, frame.dataStart + <usize>(l3 - ETH_HEADER_LEN), this.headroom);
+    this.host.fixHeader(buf, end, false);
     s.haveFirst = true;
   }
 
@@ -335,12 +353,8 @@ export class Reassembly {
 
   private complete(s: Slot): void {
     const buf = s.buf!;
-    const len = IPV4_HEADER_LEN + s.end;
-    const h = this.header;
-    moveWindow(this.window, buf, ETH_HEADER_LEN, IPV4_HEADER_LEN);
-    h.totalLen = <u16>len;
-    h.setFragment(false, false, 0);
-    h.fillChecksum();
+    const len = this.headerLen + s.end;
+    this.host.fixHeader(buf, s.end, true);
     this.counters.reassembled++;
     this.free(s);
     this.host.reassembled(buf, ETH_HEADER_LEN + len);

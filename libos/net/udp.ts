@@ -12,7 +12,7 @@
 // behind the received headers: those are rewritten in place, and nothing
 // is copied or allocated.
 import { randomU32 } from "../platform/index";
-import { IP_PROTOCOL_UDP, IPV4_HEADER_LEN, IpAddress, MacAddress, UDP_HEADER_LEN, UdpPacket, WireError } from "../wire/index";
+import { IP_PROTOCOL_UDP, IP_V6, IPV4_HEADER_LEN, IpAddress, MacAddress, UDP_HEADER_LEN, UdpPacket, WireError } from "../wire/index";
 import { NO_MAC } from "./arp";
 import { CounterVisitor, Counters } from "../platform/index";
 import { IP_HEADROOM, IpDatagram, IpFamilies, IpProtocol } from "./ip";
@@ -157,6 +157,11 @@ export class UdpLayer extends IpProtocol {
       return;
     }
     const layer = ip.layer!;
+    // RFC 8200 §8.1: over IPv6 the checksum is not optional; 0 is refused.
+    if (p.checksum == 0 && layer.version == IP_V6) {
+      c.dropBadChecksum++;
+      return;
+    }
     if (!p.verifyWith(layer.pseudoHeaderSum(ip.src, ip.dst, IP_PROTOCOL_UDP, <i32>p.length))) {
       c.dropBadChecksum++;
       return;

@@ -5,7 +5,8 @@
 // --name), opens the net device, builds the layers in order (link ->
 // ethernet -> arp -> ipv4 -> icmp -> udp, as mirage-tcpip composes them)
 // and starts them; TCP is made on first use of `stack.tcp` (with its
-// --tcp-* arguments). One start-up pattern for static and DHCP addressing:
+// --tcp-* arguments); IPv6 (--ipv6, --ipv6-gateway) joins when the app
+// imports libos/net/ipv6. One start-up pattern for static and DHCP addressing:
 // sockets can be bound and ports listened on at once, whatever the
 // address (the transports read it when they send), and
 // `whenConfigured(handler)` calls back once there is an address (at once
@@ -28,7 +29,7 @@ import {
 import { configFromArguments, gatewayArgument, ipv4Argument } from "../net/args";
 import { EthernetLayer } from "../net/ethernet";
 import { IcmpLayer } from "../net/icmp";
-import { IpFamilies } from "../net/ip";
+import { IpFamilies, StartedIpLayer, ipv6LayerFactory } from "../net/ip";
 import { Ipv4Layer } from "../net/ipv4";
 import { DeviceLink, Link } from "../net/link";
 import { UdpLayer } from "../net/udp";
@@ -48,8 +49,10 @@ export class Stack extends ConfigListener {
   readonly arp: ArpLayer;
   readonly ipv4: Ipv4Layer;
   readonly icmp!: IcmpLayer;
-  /** The IP layers by version, for the transports (IPv6 joins here). */
+  /** The IP layers by version, for the transports. */
   readonly ip: IpFamilies = new IpFamilies();
+  /** IPv6, when the app imports libos/net/ipv6 and --ipv6 is not none. */
+  ipv6: StartedIpLayer | null = null;
   readonly udp!: UdpLayer;
   /** The DHCP client, when the address comes from DHCP (--dhcp=true). */
   dhcp: DhcpClient | null = null;
@@ -70,6 +73,13 @@ export class Stack extends ConfigListener {
     this.arp = arp;
     this.ipv4 = ipv4;
     this.ip.v4 = ipv4;
+    const v6 = ipv6LayerFactory();
+    if (v6 !== null) {
+      const layer = v6.make(ethernet, limits);
+      if (layer !== null) layer.listener = this;
+      this.ipv6 = layer;
+      this.ip.v6 = layer;
+    }
     this.icmp = new IcmpLayer(ipv4, limits);
     this.udp = new UdpLayer(this.ip);
     registerCounters("ethernet", ethernet.counters);
@@ -115,6 +125,8 @@ export class Stack extends ConfigListener {
     const gateway = gatewayArgument();
     const dhcp = dhcpArgument();
     const name = nameArgument();
+    const v6 = ipv6LayerFactory();
+    if (v6 !== null) v6.declareArguments();
     parseArguments();
     // --dhcp=true: the address, prefix and gateway come from DHCP, so
     // giving them as well is a contradiction, refused.
@@ -169,6 +181,12 @@ export class Stack extends ConfigListener {
    * the new address, prefix and gateway to IPv4 and ARP, the DNS servers
    * kept, then the listeners and those waiting for an address told. */
   configChanged(e: ConfigEvent): void {
+    // An IPv6 event (libos/net/ipv6 applied it already) goes to the
+    // listeners only; whenConfigured waits for IPv4, as it always has.
+    if (e.ipv6 !== null) {
+      for (let i = 0; i < this.listeners.length; i++) this.listeners[i].configChanged(e);
+      return;
+    }
     const config = e.ipv4;
     this.config = config;
     this.ipv4.setConfig(config);
@@ -181,10 +199,13 @@ export class Stack extends ConfigListener {
     for (let i = 0; i < waiting.length; i++) waiting[i].configured(this);
   }
 
-  /** Take frames from the link and announce our address. */
+  /** Take frames from the link and announce our address; IPv6 begins
+   * forming and checking its addresses. */
   start(): void {
     this.link.attach(this.ethernet);
     this.arp.start();
+    const v6 = this.ipv6;
+    if (v6 !== null) v6.start();
   }
 
   /** Every registered layer's counters, a line each: "udp datagramsIn=3 …". */

@@ -41,13 +41,13 @@ const OUTSTANDING = 64;
 const MAC = "02:00:5e:00:53:02";
 /** A mix of what an authoritative server answers: positive, CNAME chain,
  * MX with additional, TXT, NXDOMAIN, NODATA, a referral. */
-const QUERIES = [
+export const QUERIES = [
   "www.morgana.test A", "web.morgana.test A", "morgana.test SOA", "morgana.test MX", "ns1.morgana.test A",
   "txt.morgana.test TXT", "nothing.morgana.test A", "mail.morgana.test AAAA", "host.sub.morgana.test A",
   "morgana.test NS",
 ];
 
-interface Perf { qps: number; latencyMs: number; lost: number; completed: number }
+export interface Perf { qps: number; latencyMs: number; lost: number; completed: number }
 
 function parseDnsperf(out: string): Perf {
   const qps = /Queries per second:\s+([\d.]+)/.exec(out);
@@ -58,7 +58,7 @@ function parseDnsperf(out: string): Perf {
   return { qps: Number(qps[1]), latencyMs: Number(lat[1]) * 1000, lost: Number(lost[1]), completed: Number(completed[1]) };
 }
 
-async function dnsperf(ns: Netns, server: string, queries: string): Promise<Perf> {
+export async function dnsperf(ns: Netns, server: string, queries: string): Promise<Perf> {
   const r = await ns.exec(["dnsperf", "-s", server, "-d", queries, "-l", String(SECONDS), "-c", "1",
     "-q", String(OUTSTANDING), "-t", "1"], { timeoutMs: (SECONDS + 20) * 1000 });
   return parseDnsperf(r.stdout);

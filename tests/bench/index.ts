@@ -10,6 +10,7 @@ import { hello } from "./hello.ts";
 import { dns } from "./dns.ts";
 import { dnsDiff } from "./dns-diff.ts";
 import { website } from "./website.ts";
+import { ipv6 } from "./ipv6.ts";
 import { versus } from "./versus.ts";
 import { net } from "../net/bench/suite.ts";
 import { build } from "./build.ts";
@@ -17,7 +18,7 @@ import { nodeEdit } from "./node-edit.ts";
 import { tls } from "./tls.ts";
 import { targets } from "./targets.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit, tls, targets];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, ipv6, build, versus, nodeEdit, tls, targets];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

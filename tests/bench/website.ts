@@ -56,7 +56,7 @@ const MTUS = [1500, 65000];
 /** Guest memory: 64 KiB + 64 KiB of buffers per connection, ~300 of them. */
 const MEM = 128;
 
-interface Run { rps: number; latencyMs: number; errors: number; requests: number }
+export interface Run { rps: number; latencyMs: number; errors: number; requests: number }
 
 /** A page of exactly `bytes` bytes of HTML. */
 export function page(bytes: number, title: string): string {
@@ -68,7 +68,7 @@ export function page(bytes: number, title: string): string {
   return head + filler.slice(0, bytes - head.length - tail.length) + tail;
 }
 
-async function wrk(ns: Netns, url: string, connections: number): Promise<Run> {
+export async function wrk(ns: Netns, url: string, connections: number): Promise<Run> {
   const threads = connections > 1 ? 2 : 1;
   const r = await ns.exec(["wrk", `-t${threads}`, `-c${connections}`, `-d${SECONDS}s`, "--latency", "--timeout", "5s", url],
     { timeoutMs: (SECONDS + 30) * 1000 });

@@ -21,7 +21,8 @@ warnNoNetns("resolver end-to-end");
 const HOSTS = "10.0.0.10 alpha.lan alpha\n10.0.0.11 beta.lan\n10.0.0.12 beta.lan\nfd00::10 alpha.lan\n" +
   Array.from({ length: 40 }, (_, i) => `10.0.1.${i + 1} many.lan\n`).join("");
 
-async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>): Promise<T> {
+/** dnsmasq on the tap, serving HOSTS; with `ipv6` also on fd00::1/64. */
+async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>, ipv6 = false): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), "resolver-e2e-"));
   // dnsmasq drops root for an unprivileged user, who must read the file.
   chmodSync(dir, 0o755);
@@ -29,7 +30,7 @@ async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>): Promise<T> {
   try {
     return await withNetns(async (ns) => {
       const child = ns.spawn(["dnsmasq", "--keep-in-foreground", `--interface=${ns.tap}`, "--bind-interfaces",
-        "--listen-address=10.0.0.1", "--no-resolv", "--no-hosts", `--addn-hosts=${path.join(dir, "hosts")}`,
+        `--listen-address=10.0.0.1${ipv6 ? ",fd00::1" : ""}`, "--no-resolv", "--no-hosts", `--addn-hosts=${path.join(dir, "hosts")}`,
         "--local-ttl=60", "--dhcp-range=10.0.0.50,10.0.0.99,255.255.255.0,2m", "--dhcp-option=option:dns-server,10.0.0.1",
         `--dhcp-leasefile=${path.join(dir, "leases")}`, `--pid-file=${path.join(dir, "pid")}`, "--log-facility=-"]);
       let log = "";
@@ -39,7 +40,7 @@ async function withDnsmasq<T>(fn: (ns: Netns) => Promise<T>): Promise<T> {
       for (let i = 0; i < 50 && !/read .*hosts/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 200));
       return await fn(ns);
-    });
+    }, ipv6 ? { hostAddr6: "fd00::1/64" } : undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -83,6 +84,19 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("resol
       expect(line![1].trim().split(" ").length).toBe(40);
       expect(out).toMatch(/tcp=1/);
     });
+  });
+
+  test("an IPv6 server (--dns-server=fd00::1), and lookupHost's family preference (--dns-prefer-ipv6)", async () => {
+    await withDnsmasq(async (ns) => {
+      const six = await resolve(tender, ns, ["--ipv4=10.0.0.2/24", "--ipv6=fd00::2/64", "--dns-server=fd00::1", "--type=AAAA", "--lookup=alpha.lan"]);
+      expect(six).toMatch(/resolved alpha\.lan AAAA: fd00::10 ttl 60\n/);
+      // alpha.lan has both families, beta.lan only IPv4: AAAA first, then A.
+      const pref = await resolve(tender, ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--dns-prefer-ipv6=true", "--type=HOST", "--lookup=alpha.lan,beta.lan"]);
+      expect(pref).toMatch(/resolved alpha\.lan AAAA: fd00::10 ttl 60\n/);
+      expect(pref).toMatch(/resolved beta\.lan A: 10\.0\.0\.11 10\.0\.0\.12 ttl 60\n/);
+      const v4 = await resolve(tender, ns, ["--ipv4=10.0.0.2/24", "--dns-server=10.0.0.1", "--type=HOST", "--lookup=alpha.lan"]);
+      expect(v4).toMatch(/resolved alpha\.lan A: 10\.0\.0\.10 ttl 60\n/);
+    }, true);
   });
 
   test("a server that does not answer: retries, then a timeout", async () => {

@@ -47,6 +47,8 @@ export interface Impairments {
   corrupt?: number;
   delayMs?: number;
   jitterMs?: number;
+  /** Give the Linux side fd00::1/64 too (IPv6 on, without DAD). */
+  ipv6?: boolean;
 }
 
 export interface Ns {
@@ -105,12 +107,16 @@ export async function createLink(imp: Impairments): Promise<Link> {
       await must("ip", ["netns", "add", ns]);
       live.add(ns);
       // No IPv6: its router solicitations would only add noise.
-      await must("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+      if (!(imp.ipv6 && ns === l)) await must("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
       await must("ip", ["-n", ns, "link", "set", "lo", "up"]);
     }
     await must("ip", ["netns", "exec", g, "ip", "tuntap", "add", "dev", "tap0", "mode", "tap"]);
     await must("ip", ["link", "add", "vethg", "netns", g, "type", "veth", "peer", "name", "vethl", "netns", l]);
     await must("ip", ["-n", l, "addr", "add", "10.0.0.1/24", "dev", "vethl"]);
+    if (imp.ipv6) {
+      await must("ip", ["netns", "exec", l, "sysctl", "-qw", "net.ipv6.conf.vethl.accept_dad=0", "net.ipv6.conf.vethl.router_solicitations=0"]);
+      await must("ip", ["-n", l, "-6", "addr", "add", "fd00::1/64", "dev", "vethl", "nodad"]);
+    }
     for (const [ns, dev] of [[g, "tap0"], [g, "vethg"], [l, "vethl"]]) {
       // Every frame a real frame: no segmentation or checksum offload.
       await run("ip", ["netns", "exec", ns, "ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off", "tx", "off"]);

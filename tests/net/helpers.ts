@@ -112,8 +112,8 @@ export class Net {
   /** A stack booted with `cmdline` (default: our address as R) and
    * `limits` changed from their defaults. The gratuitous ARP sent at boot
    * is taken unless `keepBoot`. */
-  static async boot(opts: HarnessOptions & { limits?: Record<string, number | bigint>; keepBoot?: boolean } = {}): Promise<Net> {
-    const h = await Harness.start(ENTRY, {
+  static async boot(opts: HarnessOptions & { limits?: Record<string, number | bigint>; keepBoot?: boolean; entry?: string } = {}): Promise<Net> {
+    const h = await Harness.start(opts.entry ?? ENTRY, {
       devices: [{ name: "service", type: "net", mac: US_MAC, mtu: 1500 }],
       cmdline: `--ipv4=${US}/24`,
       ...opts,

@@ -53,6 +53,8 @@ export interface Netns {
   tap: string;
   /** The Linux side's address with prefix, e.g. 10.0.0.1/24. */
   hostAddr: string;
+  /** Its IPv6 address with prefix when one was asked for (fd00::1/64). */
+  hostAddr6?: string;
   /** Runs a command inside the namespace to completion (killed after
    * timeoutMs, default 30 s, which rejects). Resolves whatever its status. */
   exec(cmd: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
@@ -115,7 +117,7 @@ process.on("exit", () => {
  * Creates a uniquely named namespace holding an up tap device with
  * `hostAddr` on it, and loopback up.
  */
-export async function createNetns(opts: { tap?: string; hostAddr?: string } = {}): Promise<Netns> {
+export async function createNetns(opts: { tap?: string; hostAddr?: string; hostAddr6?: string } = {}): Promise<Netns> {
   const name = `morgana-${process.pid}-${randomBytes(4).toString("hex")}`;
   const tap = opts.tap ?? "tap0";
   const hostAddr = opts.hostAddr ?? "10.0.0.1/24";
@@ -126,6 +128,7 @@ export async function createNetns(opts: { tap?: string; hostAddr?: string } = {}
   const ns: Netns = {
     tap,
     hostAddr,
+    hostAddr6: opts.hostAddr6,
     ...inNamespace(name, children),
     async destroy() {
       for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
@@ -138,6 +141,12 @@ export async function createNetns(opts: { tap?: string; hostAddr?: string } = {}
     await ip(inNs(["ip", "link", "set", "lo", "up"]));
     await ip(inNs(["ip", "tuntap", "add", "dev", tap, "mode", "tap"]));
     await ip(inNs(["ip", "addr", "add", hostAddr, "dev", tap]));
+    if (opts.hostAddr6) {
+      // No DAD on the Linux side: its addresses (link-local included) are
+      // usable at once, and its probes do not clutter what tests capture.
+      await ip(inNs(["sysctl", "-qw", `net.ipv6.conf.${tap}.accept_dad=0`, `net.ipv6.conf.${tap}.accept_ra=0`]));
+      await ip(inNs(["ip", "-6", "addr", "add", opts.hostAddr6, "dev", tap, "nodad"]));
+    }
     await ip(inNs(["ip", "link", "set", "dev", tap, "up"]));
   } catch (err) {
     await ns.destroy();
@@ -149,7 +158,7 @@ export async function createNetns(opts: { tap?: string; hostAddr?: string } = {}
 /** Runs `fn` with a fresh namespace and always destroys it afterwards. */
 export async function withNetns<T>(
   fn: (ns: Netns) => Promise<T>,
-  opts?: { tap?: string; hostAddr?: string },
+  opts?: { tap?: string; hostAddr?: string; hostAddr6?: string },
 ): Promise<T> {
   const ns = await createNetns(opts);
   try {

@@ -120,7 +120,15 @@ export class TcpLayer extends StreamTransport {
    * and TCP headers (RFC 9293 §3.7.1). */
   maxSegment(remote: IpAddress): i32 {
     const l = this.ip.layerFor(remote);
-    return this.mtu - (l === null ? IPV4_HEADER_LEN : l.headerLen) - 20;
+    return (l === null ? this.mtu : min(this.mtu, l.mtuFor(remote))) - (l === null ? IPV4_HEADER_LEN : l.headerLen) - 20;
+  }
+
+  /** Whether segments to `remote` may go as super-segments: the link
+   * offloads TCP over IPv4 only (GSO_TCPV4), so never over IPv6. */
+  tsoTo(remote: IpAddress): bool {
+    if (this.tsoMax == 0) return false;
+    const l = this.ip.layerFor(remote);
+    return l !== null && l.tso;
   }
 
   /** The TCP checksum's pseudo-header sum for a segment of `len` bytes

@@ -95,7 +95,7 @@ export function sendOne(c: TcpConnection): bool {
   // segments; anything else one segment at most.
   let most = c.mss;
   let seg = 0;
-  if (c.layer.tsoMax > 0 && !seqLt(c.sndNxt, c.sndMax)) {
+  if (c.layer.tsoTo(c.remote) && !seqLt(c.sndNxt, c.sndMax)) {
     seg = effectiveMss(c, TCP_HEADER_LEN + (c.tsOk ? TCP_TIMESTAMPS_LEN : 0));
     const whole = (c.layer.tsoMax - TCP_MAX_HEADER_LEN) / seg * seg;
     if (seg > 0 && whole > most) most = whole;
@@ -316,7 +316,7 @@ function emit(c: TcpConnection, seq: u32, flags: u8, window: u16, offset: i32, l
   const o = layer.txOptions;
   const hl = TCP_HEADER_LEN + o.bufferLen();
   let tsoMss = 0;
-  if (layer.tsoMax > 0 && len > 0) {
+  if (len > 0 && layer.tsoTo(c.remote)) {
     const seg = effectiveMss(c, hl);
     if (seg > 0 && len > seg) tsoMss = seg;
   }

@@ -1,16 +1,18 @@
 // Test-only: looks up each name of --lookup=NAME,NAME,… (type --type=A or
-// AAAA) with libos/dns's Resolver, prints one line per answer, looks the
+// AAAA, or HOST for lookupHost's family preference, --dns-prefer-ipv6) with libos/dns's Resolver, prints one line per answer, looks the
 // first one up again (now from the cache), prints the counters and exits 0.
 // With --dhcp=true it waits for the lease, and asks the DNS servers leased.
 // Truncated answers are asked again over TCP.
 import { ConfiguredHandler, Stack } from "../../../libos/stack/index";
 import "../../../libos/net/tcp/index"; // TCP for truncated answers
+import "../../../libos/net/ipv6/index"; // IPv6 DNS servers (--dns-server=fd00::1)
 import { Resolution, ResolveHandler, Resolver, resolveErrorName } from "../../../libos/dns/index";
 import { declareArgument, exit, println, OneOf } from "../../../libos/platform/index";
 import { DnsType, ipv6ToText } from "../../../libos/wire/index";
 
 const lookups = declareArgument("lookup", "", "names to look up, comma separated");
-const typeArg = declareArgument("type", "A", "A or AAAA", new OneOf(["A", "AAAA"]));
+const typeArg = declareArgument("type", "A", "A, AAAA, or HOST (lookupHost: the preferred family, else the other)",
+  new OneOf(["A", "AAAA", "HOST"]));
 
 const stack = Stack.fromBootArguments();
 // Made now, whatever the addressing: its servers follow the configuration
@@ -55,7 +57,10 @@ class Start extends ConfiguredHandler {
     names = lookups.value.split(",");
     pending = names.length;
     const type: u16 = typeArg.value == "A" ? <u16>DnsType.A : <u16>DnsType.AAAA;
-    for (let i = 0; i < names.length; i++) rs.lookup(names[i], type, new Print());
+    for (let i = 0; i < names.length; i++) {
+      if (typeArg.value == "HOST") rs.lookupHost(names[i], new Print());
+      else rs.lookup(names[i], type, new Print());
+    }
   }
 }
 

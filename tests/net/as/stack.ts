@@ -97,6 +97,16 @@ export function close(port: u16): void {
   sockets.delete(port);
 }
 
+/** The stack booted (for entries that extend this one). */
+export function stackNow(): Stack {
+  return stack!;
+}
+
+/** The socket bound on `port` (for entries that extend this one). */
+export function socketOn(port: u16): UdpSocket {
+  return sockets.get(port);
+}
+
 /** Send the input bytes from socket `port` to dst:dstPort. */
 export function sendTo(port: u16, dst: u32, dstPort: u16): bool {
   return sockets.get(port).sendTo(IpAddress.v4(dst), dstPort, inputBytes());
