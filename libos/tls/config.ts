@@ -51,6 +51,9 @@ export class TlsServerConfig {
   /** Session tickets for resumption (psk_dhe_ke): sealed under a key
    * drawn at start (ticket.ts); null: none issued, PSKs ignored. */
   tickets: TicketSealer | null = new TicketSealer();
+  /** How long a peer has to finish the handshake, ns; then the
+   * connection is reset, so silent or slow clients cannot hold it. */
+  handshakeTimeout: i64 = 10_000_000_000;
   /** How long a ticket may be used, in seconds (at most 7 days, §4.6.1). */
   ticketLifetime: u32 = 7200;
 

@@ -10,7 +10,7 @@
 // peer that sends faster than the application reads is left in the
 // transport's window, and writes are short when ciphertext is queued.
 import { ByteSource, CloseReason, Flow, FlowAcceptor, FlowHandler } from "../flow/flow";
-import { Timer, now } from "../platform/index";
+import { CounterVisitor, Counters, Timer, now, registerCounters } from "../platform/index";
 import { IpEndpoint } from "../wire/ip";
 import { NO_ALERT } from "./alert";
 import { TlsServerConfig } from "./config";
@@ -21,15 +21,26 @@ import { TlsServerEngine } from "./server";
 /** Bytes a full record adds to its content. */
 const RECORD_OVERHEAD = RECORD_HEADER_LENGTH + 1 + AEAD_TAG_LENGTH;
 
-/** Counts over every TLS connection of this image. */
-export class TlsCounters {
+/** Counts over every TLS connection of this image, registered as "tls"
+ * (so --stats=N prints them). */
+export class TlsCounters extends Counters {
   handshakes: i64 = 0;
   failedHandshakes: i64 = 0;
+  handshakeTimeouts: i64 = 0;
   alertsSent: i64 = 0;
   alertsReceived: i64 = 0;
+
+  visit(v: CounterVisitor): void {
+    v.count("handshakes", <u64>this.handshakes);
+    v.count("failed", <u64>this.failedHandshakes);
+    v.count("timeouts", <u64>this.handshakeTimeouts);
+    v.count("alertsSent", <u64>this.alertsSent);
+    v.count("alertsReceived", <u64>this.alertsReceived);
+  }
 }
 
 export const tlsCounters = new TlsCounters();
+registerCounters("tls", tlsCounters);
 
 export class TlsServer extends FlowAcceptor {
   constructor(readonly config: TlsServerConfig, readonly inner: FlowAcceptor) {
@@ -59,11 +70,19 @@ class WritableLater extends Timer {
   fire(time: i64): void { this.tls.flush(); }
 }
 
+/** Resets a connection whose handshake is not done in time. */
+class HandshakeDeadline extends Timer {
+  constructor(readonly tls: TlsFlow) { super(); }
+  fire(time: i64): void { this.tls.handshakeExpired(); }
+}
+
 export class TlsFlow extends Flow {
   readonly engine: TlsServerEngine;
   readonly transportHandler!: TransportEvents;
   private readonly later!: WritableLater;
-  private readonly view: Uint8Array = new Uint8Array(0);
+  private readonly deadline!: HandshakeDeadline;
+  /** Where fill() has a source write before sealing (made on first use). */
+  private scratch: Uint8Array = new Uint8Array(0);
   private announced: bool = false;
   private wantWritable: bool = false;
   private shut: bool = false;
@@ -76,6 +95,15 @@ export class TlsFlow extends Flow {
     this.engine = new TlsServerEngine(config);
     this.transportHandler = new TransportEvents(this);
     this.later = new WritableLater(this);
+    this.deadline = new HandshakeDeadline(this);
+    this.deadline.armAt(now() + config.handshakeTimeout);
+  }
+
+  handshakeExpired(): void {
+    if (this.announced || this.over) return;
+    tlsCounters.failedHandshakes++;
+    tlsCounters.handshakeTimeouts++;
+    this.transport.abort();
   }
 
   get local(): IpEndpoint { return this.transport.local; }
@@ -120,15 +148,22 @@ export class TlsFlow extends Flow {
     return n;
   }
 
-  /** One record's worth at most per call: a writer asking for more is
-   * short, so it hears `writable` (from the loop) and calls again. */
+  /** As much as there is room for, a record (2^14 bytes) at a time
+   * through one scratch buffer; a writer left short hears `writable`. */
   fill(src: ByteSource, limit: i32): i32 {
-    const n = min(limit, min(this.writeSpace, MAX_PLAINTEXT));
-    if (n < limit) this.writableSoon();
-    if (n <= 0) return 0;
-    const scratch = new Uint8Array(n);
-    const k = src.fill(scratch);
-    return k > 0 ? this.write(scratch, 0, k) : 0;
+    let total = 0;
+    while (total < limit) {
+      const n = min(limit - total, min(this.writeSpace, MAX_PLAINTEXT));
+      if (n <= 0) break;
+      if (this.scratch.length == 0) this.scratch = new Uint8Array(MAX_PLAINTEXT);
+      const k = src.fill(this.scratch.subarray(0, n));
+      if (k <= 0) break;
+      const taken = this.write(this.scratch, 0, k);
+      total += taken;
+      if (taken < k || k < n) break;
+    }
+    if (total < limit) this.writableSoon();
+    return total;
   }
 
   private writableSoon(): void {
@@ -191,6 +226,7 @@ export class TlsFlow extends Flow {
     }
     if (e.connected && !this.announced) {
       this.announced = true;
+      this.deadline.cancel();
       tlsCounters.handshakes++;
       const h = this.acceptor.accept(this);
       if (h === null) {
@@ -224,6 +260,8 @@ export class TlsFlow extends Flow {
   transportClosed(reason: CloseReason): void {
     if (this.over) return;
     this.over = true;
+    this.deadline.cancel();
+    this.later.cancel();
     const e = this.engine;
     e.plaintext.release();
     e.output.release();

@@ -96,6 +96,8 @@ export const tls: Suite = {
     const built = await buildApp(path.join(root, "apps", "website"), {
       outDir: path.join(root, "build", "bench", "tls"), assetDirs: { site }, tls: { cert: CERT, key: KEY },
     });
+    // The size that matters is the image with the default site, not the 1 MiB bench file.
+    const sized = await buildApp(path.join(root, "apps", "website"), { outDir: path.join(root, "build", "bench", "tls-size"), tls: { cert: CERT, key: KEY } });
     const tender = await tenderPath();
     writeFileSync(path.join(work, "nginx.conf"), [
       "user root;", "worker_processes 1;", "daemon off;", "master_process off;", `pid ${work}/nginx.pid;`,
@@ -151,7 +153,7 @@ export const tls: Suite = {
       head: ["measure", "website.hvt", "nginx", "ratio"],
       rows,
       notes: [
-        `image: ${(built.bytes / 1024).toFixed(1)} KB with TLS (goal under 800 KB: ${built.bytes < 800 * 1024 ? "met" : "missed"})`,
+        `image: website.hvt with TLS and apps/website/site ${(sized.bytes / 1024).toFixed(1)} KB (goal under 800 KB: ${sized.bytes < 800 * 1024 ? "met" : "missed"})`,
         `target: at least half of nginx in every row: ${worst >= 0.5 ? "met" : "missed"} (worst ${(worst * 100).toFixed(0)}%)`,
       ],
     };

@@ -233,6 +233,19 @@ describe("hostile input: each ends in its alert and a closed connection, never a
     expect(h.call("serverAlert")).toBe(10);
   });
 
+  test("a client that sends half a ClientHello and waits is reset after the handshake timeout (10 s)", async () => {
+    const h = await server();
+    await raw((await clientHello()).subarray(0, 50), h);
+    h.advance(9_000_000_000n);
+    h.call("clientTake");
+    expect(h.call("clientClosedYet")).toBe(0);
+    h.advance(2_000_000_000n);
+    h.call("clientTake");
+    expect(h.call("clientClosedYet")).toBe(1);
+    expect(h.call("counters")).toBeDefined();
+    expect(h.string(h.call("counters") as number)).toMatch(/timeouts=1/);
+  });
+
   test("random mutations of a real ClientHello never trap, and each gets one alert or waits", async () => {
     const hello = await clientHello();
     const count = Number(process.env.MORGANA_TLS_FUZZ ?? 1000);

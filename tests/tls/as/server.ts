@@ -122,5 +122,6 @@ export function serverKeyUpdate(): void { tls!.engine.sendKeyUpdate(true); tls!.
 
 export function counters(): string {
   return "handshakes=" + tlsCounters.handshakes.toString() + " failed=" + tlsCounters.failedHandshakes.toString()
-    + " alertsSent=" + tlsCounters.alertsSent.toString() + " alertsReceived=" + tlsCounters.alertsReceived.toString();
+    + " alertsSent=" + tlsCounters.alertsSent.toString() + " alertsReceived=" + tlsCounters.alertsReceived.toString()
+    + " timeouts=" + tlsCounters.handshakeTimeouts.toString();
 }
