@@ -14,6 +14,7 @@ import { loadModule, ROOT } from "./build.ts";
 import { BlockDisk, EINVAL, NetQueue, OK, segmentTso, type DeviceSpec } from "./devices.ts";
 import { PcapWriter, pcapName } from "./pcap.ts";
 import { cryptoImports } from "../../toolchain/targets/node/crypto.ts";
+import { ed25519Imports } from "../../toolchain/targets/node/ed25519.ts";
 import { assetImports, copyOut, encodeAssets, guestBytes, guestString, type GuestAsset } from "../../toolchain/targets/node/imports.ts";
 
 export interface HarnessOptions {
@@ -219,7 +220,7 @@ export class Harness {
   }
 
   private instantiate(module: WebAssembly.Module): void {
-    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform(), ...cryptoImports(this.bytes) }, env: this.env() };
+    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform(), ...cryptoImports(this.bytes), ...ed25519Imports(this.bytes) }, env: this.env() };
     this.instance = new WebAssembly.Instance(module, imports);
     // The top-level code (boot arguments, declarations, maybe a whole main).
     this.call("_start");
