@@ -126,6 +126,7 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests
     expect(out).toMatch(/ALPN: server accepted http\/1.1/);
     expect(out).toMatch(/< HTTP\/1.1 200 OK/);
     expect(out).toMatch(/< Strict-Transport-Security: max-age=31536000/);
+    expect(out).toMatch(/< X-Content-Type-Options: nosniff/);
     expect(out).toMatch(/<html/i);
   });
 
