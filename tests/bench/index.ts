@@ -15,8 +15,9 @@ import { net } from "../net/bench/suite.ts";
 import { build } from "./build.ts";
 import { nodeEdit } from "./node-edit.ts";
 import { tls } from "./tls.ts";
+import { testssl } from "./testssl.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit, tls];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, build, versus, nodeEdit, tls, testssl];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];
