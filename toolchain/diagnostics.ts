@@ -22,7 +22,7 @@ export const catalogue = {
   E_CC: "The C compiler failed on generated or boot code; rerun with --keep and report the .c file.",
   E_CC_MISSING: "Install a C compiler and binutils: apt-get install gcc binutils.",
   E_TLS_CREDENTIALS: "Fix the certificate chain or key named (PEM; the server's certificate first, then its issuers; an unencrypted ECDSA P-256 key that matches it).",
-  E_CRYPTO_LIB: "Install BearSSL, which libos/tls links into the image: apt-get install libbearssl-dev.",
+  E_CRYPTO_LIB: "Install BearSSL and libsodium (Ed25519), which libos/tls links into the image: apt-get install libbearssl-dev libsodium-dev.",
   E_MANIFEST: "Fix the device list in apps/NAME/app.json: names are alphanumeric, at most 67 characters, at most 63 devices.",
   E_ZONE: "Fix the zone file at the line shown (RFC 1035 master-file format; see apps/dns/README.md).",
   E_ASSETS: "Check the assets folder: regular files only, inside the folder, under 4 GiB in all.",

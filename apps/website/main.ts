@@ -14,7 +14,8 @@
 // HTTPS: built with --tls-cert FILE --tls-key FILE, the image also serves
 // TLS 1.3 on --https-port (443); --https-redirect makes port 80 answer
 // every request with a 301 to the HTTPS site, and --hsts=SECONDS adds
-// Strict-Transport-Security to the HTTPS answers.
+// Strict-Transport-Security to the HTTPS answers, which always carry
+// X-Content-Type-Options: nosniff.
 import { Stack } from "../../libos/stack/index";
 import "../../libos/net/tcp/index"; // TCP in the image: stack.tcp
 import "../../libos/net/ipv6/index"; // IPv6 in the image: link-local, SLAAC or --ipv6
@@ -25,7 +26,7 @@ import { HttpHandler } from "../../libos/http/index";
 import { TlsServer, TlsServerConfig } from "../../libos/tls/index";
 import { credentialsError, embeddedCertificate } from "../../libos/tls/credentials";
 import { WebsiteHandler } from "./handler";
-import { RedirectToHttps, WithHsts } from "./secure";
+import { RedirectToHttps, WithHsts, WithNoSniff } from "./secure";
 import { Site } from "./site";
 
 const portArgument = declareArgument("port", "80", "the TCP port to serve on", new IntRange(1, 65535));
@@ -51,7 +52,7 @@ log.info("serving " + site.count.toString() + " files on " + address + ":" + por
   (redirect ? " (redirecting to https)" : "") + " (tcp " + tcp.describe() + ")");
 if (certificate !== null) {
   const hsts = hstsArgument.int;
-  const secure: HttpHandler = hsts > 0 ? new WithHsts(files, hsts) : files;
+  const secure: HttpHandler = new WithNoSniff(hsts > 0 ? new WithHsts(files, hsts) : files);
   const tls = new TlsServer(new TlsServerConfig([certificate!]), new HttpServer(secure, new HttpConfig()));
   if (!tcp.listen(httpsPort, tls)) fail("website: port " + httpsPort.toString() + " is taken");
   log.info("serving https on " + address + ":" + httpsPort.toString() + " for " + certificate!.names.join(", "));

@@ -4,20 +4,21 @@
 // each reason for refusing a certificate maps to (§6.2).
 import { AlertCode } from "./alert";
 import {
-  SIG_ECDSA_SECP256R1_SHA256, SIG_RSA_PKCS1_SHA256, SIG_RSA_PKCS1_SHA384, SIG_RSA_PSS_RSAE_SHA256, SIG_RSA_PSS_RSAE_SHA384, verify,
+  SIG_ECDSA_SECP256R1_SHA256, SIG_ED25519, SIG_RSA_PKCS1_SHA256, SIG_RSA_PKCS1_SHA384, SIG_RSA_PSS_RSAE_SHA256, SIG_RSA_PSS_RSAE_SHA384, verify,
 } from "./crypto";
 import { Builder } from "./cursor";
 import { DerReader, KeyType, SignatureAlgorithm, SignatureVerifier, TAG_INTEGER, TAG_SEQUENCE, X509Error } from "./x509/index";
 
 /** Signatures through the crypto binding (BearSSL on hvt and spt,
  * node:crypto on node): what it verifies today, ECDSA P-256 with SHA-256,
- * RSA PKCS #1 v1.5 and RSA-PSS with SHA-256 and SHA-384. Certificates
+ * RSA PKCS #1 v1.5 and RSA-PSS with SHA-256 and SHA-384, and Ed25519
+ * (libsodium, boot/crypto/ed25519.c). Certificates
  * signed otherwise are refused as an unsupported algorithm. */
 export class BindingVerifier extends SignatureVerifier {
   verify(algorithm: SignatureAlgorithm, spki: Uint8Array, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): bool {
     const scheme = bindingScheme(algorithm);
     if (scheme == 0) return false;
-    if (scheme == SIG_ECDSA_SECP256R1_SHA256) return verify(scheme, publicKey, message, signature);
+    if (scheme == SIG_ECDSA_SECP256R1_SHA256 || scheme == SIG_ED25519) return verify(scheme, publicKey, message, signature);
     const key = rsaKeyForBinding(publicKey);
     return key !== null && verify(scheme, key, message, signature);
   }
@@ -35,6 +36,7 @@ function bindingScheme(a: SignatureAlgorithm): u16 {
     case SignatureAlgorithm.RsaPkcs1Sha384: return SIG_RSA_PKCS1_SHA384;
     case SignatureAlgorithm.RsaPssSha256: return SIG_RSA_PSS_RSAE_SHA256;
     case SignatureAlgorithm.RsaPssSha384: return SIG_RSA_PSS_RSAE_SHA384;
+    case SignatureAlgorithm.Ed25519: return SIG_ED25519;
   }
   return 0;
 }

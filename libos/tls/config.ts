@@ -60,10 +60,24 @@ export class TlsServerConfig {
   /** At least one certificate; the first is the default when no name matches. */
   constructor(readonly certificates: TlsCertificate[]) {}
 
-  /** The certificate for the SNI name `host` ("" for none). */
-  certificateFor(host: string): TlsCertificate {
+  /** The certificate for the SNI name `host` ("" for none): among those
+   * for the name (else among all), the first whose scheme is in the
+   * client's signature_algorithms `schemes` (RFC 8446 §4.4.2.2), so an
+   * Ed25519 and a P-256 certificate for one name serve clients that take
+   * either; when none fits, the first for the name, else the first. */
+  certificateFor(host: string, schemes: u16[] | null = null): TlsCertificate {
+    let named: TlsCertificate | null = null;
     if (host.length > 0) {
-      for (let i = 0; i < this.certificates.length; i++) if (this.certificates[i].serves(host)) return this.certificates[i];
+      for (let i = 0; i < this.certificates.length; i++) {
+        const c = this.certificates[i];
+        if (!c.serves(host)) continue;
+        if (schemes === null || schemes.includes(c.scheme)) return c;
+        if (named === null) named = c;
+      }
+    }
+    if (named !== null) return named;
+    if (schemes !== null) {
+      for (let i = 0; i < this.certificates.length; i++) if (schemes.includes(this.certificates[i].scheme)) return this.certificates[i];
     }
     return this.certificates[0];
   }

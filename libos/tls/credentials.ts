@@ -5,11 +5,12 @@
 // a malformed one gives null and a reason, never a trap.
 import { findAsset } from "../platform/assets";
 import { TlsCertificate } from "./config";
-import { SIG_ECDSA_SECP256R1_SHA256, SIG_RSA_PSS_RSAE_SHA256 } from "./crypto";
+import { SIG_ECDSA_SECP256R1_SHA256, SIG_ED25519, SIG_RSA_PSS_RSAE_SHA256 } from "./crypto";
 import { Reader } from "./reader";
 
 const KEY_KIND_P256: u8 = 1;
 const KEY_KIND_RSA: u8 = 2;
+const KEY_KIND_ED25519: u8 = 3;
 
 /** Why the last load failed. */
 export let credentialsError = "";
@@ -33,8 +34,9 @@ export function embeddedCertificate(): TlsCertificate | null {
   }
   const p256 = key.length == 33 && key[0] == KEY_KIND_P256;
   const rsa = key.length > 1 && key[0] == KEY_KIND_RSA;
-  if (!p256 && !rsa) {
-    credentialsError = "the embedded /tls/key is neither a P-256 nor an RSA key";
+  const ed25519 = key.length == 33 && key[0] == KEY_KIND_ED25519;
+  if (!p256 && !rsa && !ed25519) {
+    credentialsError = "the embedded /tls/key is neither a P-256, an RSA nor an Ed25519 key";
     return null;
   }
   const names: string[] = [];
@@ -42,5 +44,6 @@ export function embeddedCertificate(): TlsCertificate | null {
     const lines = String.UTF8.decode(namesAsset.bytes().buffer).split("\n");
     for (let i = 0; i < lines.length; i++) if (lines[i].length > 0) names.push(lines[i]);
   }
-  return new TlsCertificate(chain, key.slice(1), names, p256 ? SIG_ECDSA_SECP256R1_SHA256 : SIG_RSA_PSS_RSAE_SHA256);
+  const scheme = p256 ? SIG_ECDSA_SECP256R1_SHA256 : ed25519 ? SIG_ED25519 : SIG_RSA_PSS_RSAE_SHA256;
+  return new TlsCertificate(chain, key.slice(1), names, scheme);
 }

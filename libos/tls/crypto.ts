@@ -4,6 +4,7 @@
 // everything in libos/tls calls these wrappers, which check lengths here
 // so that a wrong call is an error in AssemblyScript rather than a trap
 // in the binding. README.md says why BearSSL and where the keys live.
+import { ed25519Sign, ed25519Verify } from "./ed25519";
 
 @external("morgana", "cryptoHash")
 declare function hashImport(alg: i32, input: usize, inputLen: i32, out: usize): i32;
@@ -54,6 +55,9 @@ export const SIG_RSA_PSS_RSAE_SHA256: u16 = 0x0804;
 export const SIG_RSA_PSS_RSAE_SHA384: u16 = 0x0805;
 export const SIG_RSA_PKCS1_SHA256: u16 = 0x0401;
 export const SIG_RSA_PKCS1_SHA384: u16 = 0x0501;
+/** Pure Ed25519 (RFC 8032), through ed25519.ts: the key is the 32-byte
+ * seed to sign, the 32-byte public key to verify. */
+export const SIG_ED25519: u16 = 0x0807;
 
 /** The digest of `input`. */
 export function hash(alg: HashAlg, input: Uint8Array): Uint8Array {
@@ -120,6 +124,7 @@ export function p256Public(scalar: Uint8Array): Uint8Array | null {
  * scalar; RSA private keys are n, e, d, p, q, dp, dq, qi, each a u16
  * big-endian length then the integer (public keys: n, e). */
 export function sign(scheme: u16, key: Uint8Array, msg: Uint8Array): Uint8Array | null {
+  if (scheme == SIG_ED25519) return ed25519Sign(key, msg);
   const sig = new Uint8Array(512);
   const n = signImport(scheme, key.dataStart, key.byteLength, msg.dataStart, msg.byteLength, sig.dataStart, sig.byteLength);
   return n <= 0 ? null : sig.slice(0, n);
@@ -128,5 +133,6 @@ export function sign(scheme: u16, key: Uint8Array, msg: Uint8Array): Uint8Array 
 /** Whether `sig` is a valid `scheme` signature of `msg` under the public
  * key (ecdsa_secp256r1_sha256: the 65-byte uncompressed point). */
 export function verify(scheme: u16, key: Uint8Array, msg: Uint8Array, sig: Uint8Array): bool {
+  if (scheme == SIG_ED25519) return ed25519Verify(key, msg, sig);
   return verifyImport(scheme, key.dataStart, key.byteLength, msg.dataStart, msg.byteLength, sig.dataStart, sig.byteLength) == 1;
 }

@@ -240,7 +240,7 @@ export class TlsServerEngine {
     const suite = suiteById(suiteId)!;
     this.suite = suite;
     this.serverName = ch.serverName;
-    const cert = this.config.certificateFor(ch.serverName);
+    const cert = this.config.certificateFor(ch.serverName, ch.signatureSchemes);
     if (!ch.signatureSchemes.includes(cert.scheme)) return this.fail(AlertCode.HandshakeFailure, "the client takes no signature the certificate can make");
     if (ch.hasAlpn && this.config.alpn.length > 0) {
       for (let i = 0; i < this.config.alpn.length && this.protocol.length == 0; i++) {

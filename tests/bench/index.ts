@@ -17,8 +17,9 @@ import { build } from "./build.ts";
 import { nodeEdit } from "./node-edit.ts";
 import { tls } from "./tls.ts";
 import { targets } from "./targets.ts";
+import { testssl } from "./testssl.ts";
 
-const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, ipv6, build, versus, nodeEdit, tls, targets];
+const suites: Suite[] = [kernels, hello, net, dns, dnsDiff, website, ipv6, build, versus, nodeEdit, tls, targets, testssl];
 
 async function main(argv: string[]): Promise<number> {
   const names: string[] = [];

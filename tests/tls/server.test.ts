@@ -298,3 +298,42 @@ async function clientHello(): Promise<Uint8Array> {
   socket.destroy();
   return new Uint8Array(pipe.sent[0]);
 }
+
+describe("Ed25519 certificates (RFC 8446 §4.2.3 ed25519; libsodium at boot, node:crypto here)", () => {
+  let edCert: TestCert;
+  beforeAll(() => {
+    edCert = makeCert(["localhost", "www.example.test"], "ed25519");
+  });
+  const keyType = (s: Session) => s.socket.getPeerX509Certificate()?.publicKey.asymmetricKeyType;
+
+  test("an Ed25519 certificate: CertificateVerify with ed25519 verifies, data both ways", async () => {
+    const h = await server(7, edCert);
+    const s = await handshake(h, { ca: edCert.certPem, sigalgs: "ed25519" });
+    expect(s.error).toBeUndefined();
+    expect(s.socket.authorized).toBe(true);
+    expect(keyType(s)).toBe("ed25519");
+    expect(await roundTrip(s, "edwards")).toBe("echo: edwards");
+    s.socket.destroy();
+  });
+
+  test("a client that does not take ed25519 gets handshake_failure from an Ed25519-only server", async () => {
+    const h = await server(7, edCert);
+    const s = await handshake(h, { ca: edCert.certPem, sigalgs: "ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256" });
+    expect(s.error).toBeDefined();
+    expect(h.call("serverAlert")).toBe(40);
+  });
+
+  // Both certificates for the same names: the scheme the client offers picks.
+  for (const [sigalgs, want] of [["ed25519", "ed25519"], ["ecdsa_secp256r1_sha256", "ec"], ["ed25519:ecdsa_secp256r1_sha256", "ec"]]) {
+    test(`P-256 then Ed25519 configured, a client offering ${sigalgs} gets the ${want} certificate`, async () => {
+      const h = await server(7, cert);
+      h.input(configInput(edCert, ["localhost", "www.example.test"]));
+      h.call("addCertificate");
+      const s = await handshake(h, { ca: [cert.certPem, edCert.certPem], sigalgs });
+      expect(s.error).toBeUndefined();
+      expect(keyType(s)).toBe(want);
+      expect(await roundTrip(s, "mixed")).toBe("echo: mixed");
+      s.socket.destroy();
+    });
+  }
+});

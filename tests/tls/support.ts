@@ -26,13 +26,15 @@ export interface TestCert {
 const u16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
 
 /** A self-signed certificate for `names` (the first is the CN), with a
- * P-256 key (ecdsa_secp256r1_sha256) or an RSA-2048 one (rsa_pss_rsae_sha256). */
-export function makeCert(names: string[], kind: "p256" | "rsa" = "p256"): TestCert {
+ * P-256 key (ecdsa_secp256r1_sha256), an RSA-2048 one (rsa_pss_rsae_sha256)
+ * or an Ed25519 one (ed25519, the key its 32-byte seed). */
+export function makeCert(names: string[], kind: "p256" | "rsa" | "ed25519" = "p256"): TestCert {
   const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
   try {
     const key = path.join(dir, "key.pem");
     const cert = path.join(dir, "cert.pem");
-    const keyArgs = kind === "p256" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", "rsa:2048"];
+    const keyArgs = kind === "p256" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+      : kind === "ed25519" ? ["-newkey", "ed25519"] : ["-newkey", "rsa:2048"];
     execFileSync("openssl", ["req", "-x509", ...keyArgs, "-nodes",
       "-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${names[0]}`,
       "-addext", `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`], { stdio: "pipe" });
@@ -43,9 +45,9 @@ export function makeCert(names: string[], kind: "p256" | "rsa" = "p256"): TestCe
       const b = Buffer.from(v!, "base64url");
       return Buffer.concat([u16(b.length), b]);
     };
-    const keyBytes = kind === "p256" ? Buffer.from(jwk.d!, "base64url")
+    const keyBytes = kind !== "rsa" ? Buffer.from(jwk.d!, "base64url")
       : Buffer.concat([jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map(field));
-    return { certPem, keyPem, der: new Uint8Array(new X509Certificate(certPem).raw), scheme: kind === "p256" ? 0x0403 : 0x0804, key: new Uint8Array(keyBytes) };
+    return { certPem, keyPem, der: new Uint8Array(new X509Certificate(certPem).raw), scheme: { p256: 0x0403, rsa: 0x0804, ed25519: 0x0807 }[kind], key: new Uint8Array(keyBytes) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,8 @@
 // resumption from a ticket (-sess_out/-sess_in), curl
 // --tlsv1.3, gnutls-cli, Python's ssl; a TLS 1.2-only client refused with
 // protocol_version; plaintext HTTP and garbage on 443, after which the
-// server still serves; and the HTTP side's redirect and HSTS options.
+// server still serves; the HTTP side's redirect and HSTS options; and
+// RSA and Ed25519 certificates (Ed25519 under every tender: libsodium).
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,6 +126,7 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests
     expect(out).toMatch(/ALPN: server accepted http\/1.1/);
     expect(out).toMatch(/< HTTP\/1.1 200 OK/);
     expect(out).toMatch(/< Strict-Transport-Security: max-age=31536000/);
+    expect(out).toMatch(/< X-Content-Type-Options: nosniff/);
     expect(out).toMatch(/<html/i);
   });
 
@@ -220,5 +222,47 @@ for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipR
     expect(s.stdout).toMatch(/Verification: OK/);
     const c = await ns.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--tlsv1.3", "--cacert", rsaCert, "--resolve", "localhost:443:10.0.0.2", "https://localhost/"]);
     expect(c.stdout).toBe("200");
+  });
+});
+
+// Ed25519 through libsodium (boot/crypto/ed25519.c) under every tender.
+for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests/tls/website.test.ts", tender))(`website with an Ed25519 certificate on ${tender.name}`, () => {
+  let ns: Netns;
+  let web: Unikernel;
+  const edCert = path.join(FIXTURES, "ed25519-cert.pem");
+  beforeAll(async () => {
+    const image = await httpsImage(tender.target, "ed25519");
+    ns = await createNetns();
+    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24"], ready: /serving https/ });
+  }, 120_000);
+  afterAll(async () => {
+    await web?.stop();
+    await ns?.destroy();
+  });
+  const sh = async (cmd: string) => {
+    const r = await ns.exec(["sh", "-c", cmd], { timeoutMs: 15_000 });
+    return r.stdout + r.stderr;
+  };
+
+  test("openssl s_client -sigalgs ed25519 verifies an ed25519 CertificateVerify", async () => {
+    const out = await sh(`openssl s_client -connect 10.0.0.2:443 -servername localhost -CAfile ${edCert} -tls1_3 -sigalgs ed25519 -brief </dev/null 2>&1`);
+    expect(out).toMatch(/Protocol version: TLSv1.3/);
+    expect(out).toMatch(/Signature type: ed25519/);
+    expect(out).toMatch(/Verification: OK/);
+  });
+
+  test("a client offering only ecdsa_secp256r1_sha256 is refused with handshake_failure", async () => {
+    const out = await sh(`openssl s_client -connect 10.0.0.2:443 -servername localhost -CAfile ${edCert} -tls1_3 -sigalgs ecdsa_secp256r1_sha256 -brief </dev/null 2>&1`);
+    expect(out).toMatch(/alert handshake failure/);
+    expect(out).not.toMatch(/Verification: OK/);
+  });
+
+  test("curl --tlsv1.3 gets the page; gnutls-cli trusts the certificate and signs with EdDSA", async () => {
+    const c = await sh(`curl -s -o /dev/null -w '%{http_code}' --tlsv1.3 --cacert ${edCert} --resolve localhost:443:10.0.0.2 https://localhost/`);
+    expect(c).toBe("200");
+    const g = await sh(`gnutls-cli --x509cafile ${edCert} --port 443 --sni-hostname localhost --verify-hostname localhost 10.0.0.2 </dev/null 2>&1`);
+    expect(g).toMatch(/The certificate is trusted/);
+    expect(g).toMatch(/\(TLS1.3-X.509\)-\(ECDHE-X25519\)-\(EdDSA-Ed25519\)/);
+    expect(g).toMatch(/Handshake was completed/);
   });
 });

@@ -22,6 +22,7 @@ const pki = new Pki();
 const SAN = ["DNS:www.test", "IP:10.0.0.1"];
 let good: Issued, expired: Issued, stranger: Issued, forged: string, viaIntermediate: Issued, intermediate: Issued;
 let rsaLeaf: Issued, rsaCa: Issued, underRsa: Issued;
+let edCa: Issued, underEd: Issued, forgedEd: string;
 
 beforeAll(() => {
   good = pki.leaf("www.test", SAN, { issuer: testCa });
@@ -33,6 +34,12 @@ beforeAll(() => {
   rsaLeaf = pki.leaf("rsa.test", ["DNS:rsa.test"], { issuer: testCa, key: "rsa" });
   rsaCa = pki.ca("Test RSA Intermediate", { issuer: testCa, key: "rsa" });
   underRsa = pki.leaf("under-rsa.test", ["DNS:under-rsa.test"], { issuer: rsaCa });
+  // Ed25519 below the P-256 test CA: the leaf's certificate signed with
+  // Ed25519, and its CertificateVerify too (RFC 8410, RFC 8446 §4.2.3).
+  edCa = pki.ca("Test Ed25519 Intermediate", { issuer: testCa, key: "ed25519" });
+  underEd = pki.leaf("ed.test", ["DNS:ed.test"], { issuer: edCa, key: "ed25519" });
+  forgedEd = path.join(pki.dir, "forged-ed.pem");
+  writeFileSync(forgedEd, pem(flipSignature(underEd.der)));
   forged = path.join(pki.dir, "forged.pem");
   writeFileSync(forged, pem(flipSignature(good.der)));
 });
@@ -103,6 +110,16 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("TLS c
     const pkcs1 = await fetch(tender, underRsa.cert, underRsa.key, "under-rsa.test", ["-cert_chain", rsaCa.cert]);
     expect(pkcs1.out).toContain("tls connected: alpn=http/1.1 leaf=CN=under-rsa.test");
     expect(pkcs1.status).toBe(0);
+  });
+
+  test("Ed25519: a chain through an Ed25519 intermediate to an Ed25519 leaf signing CertificateVerify; a flipped signature refused", async () => {
+    const ok = await fetch(tender, underEd.cert, underEd.key, "ed.test", ["-cert_chain", edCa.cert]);
+    expect(ok.out).toContain("tls connected: alpn=http/1.1 leaf=CN=ed.test");
+    expect(ok.out).toMatch(/Shared Signature Algorithms: .*ed25519/);
+    expect(ok.status).toBe(0);
+    const bad = await fetch(tender, forgedEd, underEd.key, "ed.test", ["-cert_chain", edCa.cert]);
+    expect(bad.out).toMatch(/tls failed: certificate rejected: bad signature: the signature on certificate 0 \(CN=ed\.test\)/);
+    expect(bad.status).toBe(1);
   });
 
   test("an expired certificate is refused as expired", async () => {

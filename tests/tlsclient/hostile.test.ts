@@ -44,9 +44,9 @@ describe("the first flight", () => {
     expect(hex).toContain("0006130113031302"); // cipher_suites: AES-128-GCM, ChaCha20, AES-256-GCM
     expect(hex).toContain("002b0003020304"); // supported_versions: TLS 1.3 only
     expect(hex).toContain("000a00060004001d0017"); // supported_groups: x25519, secp256r1
-    // signature_algorithms: what the binding verifies (ECDSA P-256, RSA-PSS,
-    // and RSA PKCS #1 v1.5 for certificates only).
-    expect(hex).toContain("000d000c000a04030804080504010501");
+    // signature_algorithms: what the binding verifies (ECDSA P-256, Ed25519,
+    // RSA-PSS, and RSA PKCS #1 v1.5 for certificates only).
+    expect(hex).toContain("000d000e000c040308070804080504010501");
     expect(hex).toContain(Buffer.from("www.test").toString("hex")); // SNI
     expect(hex).toContain("0010000b000908687474702f312e31"); // ALPN http/1.1
     expect(hex).toMatch(/0033[0-9a-f]{4}[0-9a-f]{4}001d0020[0-9a-f]{64}0017004104/); // key_share: X25519 then P-256

@@ -75,4 +75,14 @@ describe("Morgana's client meets Morgana's server", () => {
     expect(text("counters", none)).toBe(" handshakes=6 failures=1 certificatesRejected=1 helloRetries=0 alertsReceived=0" +
       " keyUpdates=1 bytesIn=100036 bytesOut=100036");
   });
+
+  // After the counters, so their totals above stay what they were.
+  test("an Ed25519 server certificate: Morgana's client checks Morgana's ed25519 CertificateVerify", () => {
+    const ed = makeCert(["ed.test"], "ed25519");
+    call("configure", configInput(ed, ["ed.test"]));
+    call("setAnchors", ed.der);
+    expect(text("connect", none, "ed.test", 1)).toBe("connected alpn=http/1.1");
+    text("exchange", Buffer.from("signed with Ed25519"));
+    expect(Buffer.from(h.output()).toString()).toBe("signed with Ed25519");
+  });
 });

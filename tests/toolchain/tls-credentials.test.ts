@@ -62,11 +62,19 @@ describe("TLS credentials", () => {
     expect(c.warnings).toEqual([]);
   });
 
-  test("an RSA-2048 key is taken (kind 2); RSA-1024, P-384 and Ed25519 are refused, saying what to use", () => {
+  test("an RSA-2048 key is taken (kind 2); RSA-1024 and P-384 are refused, saying what to use", () => {
     expect(loadCredentials({ cert: file("rsa-cert.pem"), key: file("rsa-key.pem") }).assets[1].bytes[0]).toBe(2);
-    expect(refusal("rsa1024-cert.pem", "rsa1024-key.pem").message).toMatch(/RSA-1024.*ECDSA P-256 or RSA of 2048/);
+    expect(refusal("rsa1024-cert.pem", "rsa1024-key.pem").message).toMatch(/RSA-1024.*ECDSA P-256, RSA of 2048 to 4096 bits or Ed25519/);
     expect(refusal("p384-cert.pem", "p384-key.pem").message).toMatch(/EC secp384r1/);
-    expect(refusal("ed25519-cert.pem", "ed25519-key.pem").message).toMatch(/ed25519/);
+  });
+
+  test("an Ed25519 key is taken (kind 3): its 32-byte seed, the one openssl wrote", () => {
+    const c = loadCredentials({ cert: file("ed25519-cert.pem"), key: file("ed25519-key.pem") });
+    expect(c.assets[1].bytes[0]).toBe(3);
+    expect(c.assets[1].bytes.length).toBe(33);
+    // The PKCS #8 DER ends with the seed (RFC 8410 §7).
+    const der = openssl("pkey", "-in", file("ed25519-key.pem"), "-outform", "DER");
+    expect(Buffer.from(c.assets[1].bytes.subarray(1)).equals(der.subarray(-32))).toBe(true);
   });
 
   test("a key that is not the certificate's is refused", () => {

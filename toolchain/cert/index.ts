@@ -15,8 +15,7 @@ export const certUsage = `  morgana cert --dev NAME [--rsa | --ed25519] [--out D
       Write a self-signed development certificate for NAME (also valid for
       localhost, 127.0.0.1 and ::1) and its key: DIR/NAME.pem and DIR/NAME.key
       (DIR is ./certs unless --out says), ECDSA P-256 unless --rsa (RSA 2048)
-      or --ed25519 (not for Morgana's own TLS server, which signs with P-256
-      or RSA), valid for 365 days unless --days. Build a TLS server with
+      or --ed25519, valid for 365 days unless --days. Build a TLS server with
       --tls-cert DIR/NAME.pem --tls-key DIR/NAME.key; a client trusts it with
       --tls-ca DIR/NAME.pem (or curl --cacert DIR/NAME.pem).`;
 
@@ -74,9 +73,8 @@ export function certCommand(argv: string[]): CertCommandResult {
     lines: [
       `wrote ${certFile} (self-signed, ${keyTypeLabel(type)}, for ${dev.names.join(", ")}; valid until ${dev.notAfter.toISOString().slice(0, 10)})`,
       `wrote ${keyFile} (its private key, readable by you only; keep it out of version control)`,
-      type === "ed25519"
-        ? `serve TLS with:   another server: Morgana's (--tls-cert, --tls-key) signs with P-256 or RSA only, not Ed25519`
-        : `serve TLS with:   npx morgana build --app APP --tls-cert ${certFile} --tls-key ${keyFile}`,
+      `serve TLS with:   npx morgana build --app APP --tls-cert ${certFile} --tls-key ${keyFile}` +
+        (type === "ed25519" ? " (clients must offer ed25519: OpenSSL 1.1.1+ and GnuTLS do, browsers mostly not)" : ""),
       `trust it with:    --tls-ca ${certFile} (Morgana's TLS client), curl --cacert ${certFile}`,
     ],
   };

@@ -19,18 +19,37 @@ export function bearsslArchive(): string {
   return process.env.MORGANA_BEARSSL ?? "/usr/lib/x86_64-linux-gnu/libbearssl.a";
 }
 
+/** Where Debian's libsodium-dev puts the static library (Ed25519, which
+ * BearSSL lacks); MORGANA_SODIUM overrides. */
+export function sodiumArchive(): string {
+  return process.env.MORGANA_SODIUM ?? "/usr/lib/x86_64-linux-gnu/libsodium.a";
+}
+
+/** The binding's file over libsodium, compiled only for images that import cryptoEd25519*. */
+const ED25519_SOURCE = "ed25519.c";
+
+/** Whether lowered C imports a cryptoEd25519* function. */
+export function importsEd25519(loweredC: string): boolean {
+  return loweredC.includes("app_import_morgana__cryptoEd25519");
+}
+
 /** Whether lowered C (prefix `app`) imports a crypto* function. */
 export function importsCrypto(loweredC: string): boolean {
   return loweredC.includes("app_import_morgana__crypto");
 }
 
-/** The binding's C sources and the archive to link after them; an
- * E_CRYPTO_LIB when the archive is not installed. */
-export async function cryptoInputs(): Promise<{ sources: string[]; archive: string }> {
+/** The binding's C sources and the archives to link after them (libsodium
+ * only with `ed25519`); an E_CRYPTO_LIB when an archive is not installed. */
+export async function cryptoInputs(ed25519 = false): Promise<{ sources: string[]; archives: string[] }> {
   const archive = bearsslArchive();
   if (!existsSync(archive)) {
     throw new BuildError("E_CRYPTO_LIB", `the app uses libos/tls, which needs BearSSL's ${archive}, not found`);
   }
-  const sources = (await readdir(cryptoDir)).filter((n) => n.endsWith(".c")).sort().map((n) => path.join(cryptoDir, n));
-  return { sources, archive };
+  const sodium = sodiumArchive();
+  if (ed25519 && !existsSync(sodium)) {
+    throw new BuildError("E_CRYPTO_LIB", `the app uses Ed25519, which needs libsodium's ${sodium}, not found`);
+  }
+  const sources = (await readdir(cryptoDir)).filter((n) => n.endsWith(".c") && (ed25519 || n !== ED25519_SOURCE))
+    .sort().map((n) => path.join(cryptoDir, n));
+  return { sources, archives: ed25519 ? [archive, sodium] : [archive] };
 }

@@ -25,7 +25,7 @@ import { BuildError } from "../diagnostics.ts";
 import { loweredCodeFlags } from "../lower/flags.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
 import { targets, type Target, type TargetName } from "../targets/index.ts";
-import { cryptoInputs, importsCrypto } from "./crypto.ts";
+import { cryptoInputs, importsCrypto, importsEd25519 } from "./crypto.ts";
 import { imageMemory, initialMemoryBytes, minimumMem } from "./memory.ts";
 
 export interface LinkOptions {
@@ -232,7 +232,8 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   const units = [opts.appC, ...(opts.appUnits ?? [])].map((u) => path.resolve(u));
   const unitObjs = units.length === 1 ? [appObj] : units.map((_, i) => path.join(buildDir, `morgana_app_${i}.o`));
   // BearSSL and its binding only in an image whose application imports them.
-  const crypto = (await Promise.all(units.map((u) => readFile(u, "utf8")))).some(importsCrypto) ? await cryptoInputs() : undefined;
+  const lowered = await Promise.all(units.map((u) => readFile(u, "utf8")));
+  const crypto = lowered.some(importsCrypto) ? await cryptoInputs(lowered.some(importsEd25519)) : undefined;
   const cryptoObjs = (crypto?.sources ?? []).map((s) => path.join(buildDir, "crypto_" + path.basename(s, ".c") + ".o"));
   const [bootObjs] = await Promise.all([
     bootObjects(debug, opts.bootCacheDir, target, [netDevices]),
@@ -246,7 +247,7 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   // image meanwhile sees the old one or the new one, never half of one.
   const partial = `${image}.${process.pid}.partial`;
   await run([...linkFlags(debug, target.linkerScript), `-Wl,--defsym=morgana_memory0_initial_bytes=${initialBytes}`, ...g,
-    appObj, ...bootObjs, ...cryptoObjs, ...(crypto ? [crypto.archive] : []), manifest, assets, "-o", partial], buildDir, "linking the image");
+    appObj, ...bootObjs, ...cryptoObjs, ...(crypto?.archives ?? []), manifest, assets, "-o", partial], buildDir, "linking the image");
   const elf = new Uint8Array(await readFile(partial));
   const needs = imageMemory(elf);
   if (needs === undefined) throw new BuildError("E_CC", `the linked image has no memory note (${target.linkerScript} writes it)`);

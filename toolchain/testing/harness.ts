@@ -21,6 +21,7 @@ import { loadModule, ROOT } from "./build.ts";
 import { BlockDisk, EINVAL, NetQueue, OK, segmentTso, type DeviceSpec } from "./devices.ts";
 import { PcapWriter, pcapName } from "./pcap.ts";
 import { cryptoImports } from "../targets/node/crypto.ts";
+import { ed25519Imports } from "../targets/node/ed25519.ts";
 import { assetImports, copyOut, encodeAssets, guestBytes, guestString, type GuestAsset } from "../targets/node/imports.ts";
 
 export interface HarnessOptions {
@@ -287,7 +288,7 @@ export class Harness {
   }
 
   private instantiate(module: WebAssembly.Module): void {
-    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform(), ...cryptoImports(this.bytes) }, env: this.env() };
+    const imports = { morgana: { ...this.extraImports?.(this), ...this.platform(), ...cryptoImports(this.bytes), ...ed25519Imports(this.bytes) }, env: this.env() };
     this.instance = new WebAssembly.Instance(module, imports);
     // The top-level code (boot arguments, declarations, maybe a whole main).
     this.call("_start");

@@ -6,7 +6,8 @@
  *
  *   /tls/chain   u16 count, then per certificate u24 length and its DER
  *   /tls/key     u8 kind, then the key: 1, ECDSA P-256: the 32-byte scalar;
- *                2, RSA: n, e, d, p, q, dp, dq, qi, each u16 length + integer
+ *                2, RSA: n, e, d, p, q, dp, dq, qi, each u16 length + integer;
+ *                3, Ed25519: the 32-byte seed (RFC 8032 §5.1.5)
  *   /tls/names   the DNS names the certificate is for, one per line
  *
  * Reserved names start with '/', so no request path can name them
@@ -14,8 +15,8 @@
  *
  * Checks, each an E_TLS_CREDENTIALS that says what to do: the files read
  * and parse; the key is not encrypted; it matches the certificate; its
- * algorithm is one libos/tls signs with (ECDSA P-256, or RSA of 2048 to
- * 4096 bits, used with RSA-PSS); the chain's
+ * algorithm is one libos/tls signs with (ECDSA P-256, RSA of 2048 to
+ * 4096 bits, used with RSA-PSS, or Ed25519); the chain's
  * order (each certificate issued by the next). Warnings (not errors): the
  * certificate is expired, not yet valid, or expires within 30 days. No
  * message ever contains key material.
@@ -39,6 +40,7 @@ export interface Credentials {
 
 export const KEY_KIND_P256 = 1;
 export const KEY_KIND_RSA = 2;
+export const KEY_KIND_ED25519 = 3;
 const DAY = 86_400_000;
 
 function fail(message: string): never {
@@ -100,9 +102,10 @@ export function loadCredentials(files: TlsFiles, now = new Date()): Credentials 
   const details = key.asymmetricKeyDetails ?? {};
   const p256 = key.asymmetricKeyType === "ec" && details.namedCurve === "prime256v1";
   const rsa = key.asymmetricKeyType === "rsa" && (details.modulusLength ?? 0) >= 2048 && (details.modulusLength ?? 0) <= 4096;
-  if (!p256 && !rsa) {
+  const ed25519 = key.asymmetricKeyType === "ed25519";
+  if (!p256 && !rsa && !ed25519) {
     const kind = key.asymmetricKeyType === "ec" ? `EC ${details.namedCurve}` : key.asymmetricKeyType === "rsa" ? `RSA-${details.modulusLength}` : key.asymmetricKeyType;
-    fail(`the key is ${kind}; libos/tls signs with ECDSA P-256 or RSA of 2048 to 4096 bits (see libos/tls/README.md): make one with ` +
+    fail(`the key is ${kind}; libos/tls signs with ECDSA P-256, RSA of 2048 to 4096 bits or Ed25519 (see libos/tls/README.md): make one with ` +
       `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout KEY.pem -out CERT.pem -subj /CN=NAME`);
   }
   for (let i = 0; i + 1 < chain.length; i++) {
@@ -126,6 +129,7 @@ export function loadCredentials(files: TlsFiles, now = new Date()): Credentials 
   const d = Buffer.from(jwk.d!, "base64url");
   const keyBytes = p256
     ? Buffer.concat([Buffer.from([KEY_KIND_P256]), Buffer.alloc(32 - d.length), d])
+    : ed25519 ? Buffer.concat([Buffer.from([KEY_KIND_ED25519]), d])
     : Buffer.concat([Buffer.from([KEY_KIND_RSA]), ...[jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map(field)]);
   const chainBytes = Buffer.concat([Buffer.from([chain.length >> 8, chain.length & 0xff]), ...chain.flatMap((c) => [u24(c.raw.length), c.raw])]);
   const assets: Asset[] = [

@@ -8,6 +8,7 @@ import {
   aeadOpen, aeadSeal, hash, hmac, p256, p256Public, sign, verify, x25519, x25519Public,
 } from "../../../libos/tls/crypto";
 import { ascii, hex, same } from "./bytes";
+import { ed25519Kats } from "./kat-ed25519";
 
 let passed = 0;
 let failed = 0;
@@ -96,7 +97,7 @@ function curves(): void {
   check("ecdsa-p256-verify-other-message-refused", !verify(SIG_ECDSA_SECP256R1_SHA256, q, ascii("sampLe"), der));
   const sig = sign(SIG_ECDSA_SECP256R1_SHA256, d, msg);
   check("ecdsa-p256-sign-verifies", sig != null && verify(SIG_ECDSA_SECP256R1_SHA256, q, msg, sig as Uint8Array));
-  check("sign-unknown-scheme-refused", sign(0x0807, d, msg) == null);
+  check("sign-unknown-scheme-refused", sign(0x0808, d, msg) == null);
 }
 
 // A 1024-bit RSA key made for this test by node:crypto (OpenSSL), in the
@@ -144,6 +145,7 @@ export function runKats(): i32 {
   aeads();
   curves();
   rsa();
+  ed25519Kats(check);
   println("kat done: " + passed.toString() + " passed, " + failed.toString() + " failed");
   return failed;
 }

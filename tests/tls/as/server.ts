@@ -54,6 +54,15 @@ function readU16(b: Uint8Array, at: i32): i32 {
  * scheme, u16 key length, the key (crypto.ts's form); then the names,
  * comma-separated. */
 export function configure(): void {
+  config = new TlsServerConfig([certificateFromInput()]);
+}
+
+/** configure()'s input again: one more certificate, after the others. */
+export function addCertificate(): void {
+  config!.certificates.push(certificateFromInput());
+}
+
+function certificateFromInput(): TlsCertificate {
   const b = inputBytes();
   const count = readU16(b, 0);
   let at = 2;
@@ -67,7 +76,7 @@ export function configure(): void {
   const keyLen = readU16(b, at + 2);
   const key = b.slice(at + 4, at + 4 + keyLen);
   const names = String.UTF8.decode(b.slice(at + 4 + keyLen).buffer).split(",");
-  config = new TlsServerConfig([new TlsCertificate(chain, key, names, scheme)]);
+  return new TlsCertificate(chain, key, names, scheme);
 }
 
 /** A fresh connection: a pipe whose server end a TlsServer accepted. */

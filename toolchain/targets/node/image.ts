@@ -14,6 +14,7 @@
 import { randomFillSync } from "node:crypto";
 import { HOST_HANDLE, HostSockets } from "./sockets.ts";
 import { cryptoImports } from "./crypto.ts";
+import { ed25519Imports } from "./ed25519.ts";
 import { assetImports, copyOut, encodeAssets, guestBytes, guestString } from "./imports.ts";
 import { TrapLocator } from "./traps.ts";
 
@@ -66,7 +67,7 @@ export class NodeImage {
       fatal: (message) => this.fail(message),
       wake: () => this.soon(),
     }, () => this.memory);
-    this.instance = new WebAssembly.Instance(module, { morgana: { ...this.platform(), ...cryptoImports(guestBytes(() => this.memory)) }, env: this.env() });
+    this.instance = new WebAssembly.Instance(module, { morgana: { ...this.platform(), ...cryptoImports(guestBytes(() => this.memory)), ...ed25519Imports(guestBytes(() => this.memory)) }, env: this.env() });
     this.enter(() => {
       (this.instance.exports._start as () => void)();
       this.stop(0); // main returned: the image is done, as on hvt
