@@ -22,6 +22,9 @@ export interface HarnessOptions {
   cmdline?: string;
   /** Entropy seed (default 1): the same seed gives the same bytes. */
   seed?: number;
+  /** What entropySource() answers (default 4, ENTROPY_SEEDED; 0 plays a
+   * machine with timing jitter only). */
+  entropySource?: number;
   /** Initial monotonic time, ns (default 0). */
   monotonic?: bigint;
   /** Wall time at monotonic 0, ns since the epoch (default 2024-01-01). */
@@ -64,6 +67,7 @@ export class Harness {
   memoryLimit: bigint;
   readonly assets: GuestAsset[];
   private rng: number;
+  private readonly entropySourceValue: number;
   private instance!: WebAssembly.Instance;
 
   static async start(entry: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -80,6 +84,7 @@ export class Harness {
     this.memoryLimit = opts.memoryLimit ?? 64n << 20n;
     this.assets = encodeAssets(opts.assets ?? []);
     this.rng = (opts.seed ?? 1) >>> 0;
+    this.entropySourceValue = opts.entropySource ?? 4;
     // build/pcap/FILE-TEST.DEVICE.pcap, FILE being the test file's name.
     const state = expect.getState();
     const file = state.testPath ? path.basename(state.testPath).replace(/\.test\.ts$/, "") : "harness";
@@ -262,6 +267,7 @@ export class Harness {
         const out = this.bytes(ptr, len);
         for (let i = 0; i < len; i++) out[i] = this.nextRandom() & 0xff;
       },
+      entropySource: () => this.entropySourceValue, // HarnessOptions.entropySource
       device: (namePtr: number, nameLen: number, type: number) => {
         const name = Buffer.from(this.bytes(namePtr, nameLen)).toString("utf8");
         const d = this.devices.find((d) => d.spec.name === name);
