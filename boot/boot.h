@@ -110,6 +110,18 @@ u64 clock_poll(u64 deadline);
 void entropy_init(void);
 void entropy_fill(u8 *p, size_t n);
 u64 entropy_jitter_word(void);
+/* Where entropy_fill's bytes come from (the entropySource import). */
+#define ENTROPY_JITTER 0
+#define ENTROPY_RDRAND 1
+#define ENTROPY_RDSEED 2
+#define ENTROPY_PROBED 0x100 /* found by executing it: CPUID hides it */
+u32 entropy_source(void);
+
+/* probe.c (spt/probe.c: always 0): whether the instruction executes even
+ * though CPUID does not list it; probe_resume is exception.c's fixup. */
+int probe_rdrand(void);
+int probe_rdseed(void);
+int probe_resume(u64 vector, u64 *rip);
 
 /* devices.c */
 void devices_init(const struct mft *mft, const char *cmdline);

@@ -44,6 +44,7 @@ static int serve_kernel_call(struct frame *f) {
 void morgana_exception(struct frame *f) {
     static int active;
     if (serve_kernel_call(f)) return;
+    if (probe_resume(f->vector, &f->rip)) return; /* probe.c: #UD from a probe */
     /* A fault while reporting a fault: say nothing more, stop. */
     if (active++) hvt_halt(255);
     u64 addr = f->vector == PAGE_FAULT ? read_cr2() : 0;

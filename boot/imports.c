@@ -27,6 +27,8 @@ u32 app_import_morgana__cmdline(u32 ptr, u32 cap) {
 
 void app_import_morgana__entropy(u32 ptr, u32 len) { entropy_fill(memory_at(ptr, len, CALLER()), len); }
 
+u32 app_import_morgana__entropySource(void) { return entropy_source(); }
+
 u32 app_import_morgana__device(u32 name, u32 len, u32 type) {
     return (u32)device_find(memory_at(name, len, CALLER()), len, type);
 }

@@ -34,6 +34,12 @@ export declare function cmdline(ptr: usize, cap: i32): i32;
 @external("morgana", "entropy")
 export declare function entropy(ptr: usize, len: i32): void;
 
+/** Where entropy's bytes come from: 0 timing jitter (not fit for keys),
+ * 1 RDRAND, 2 RDSEED (| 0x100 when found by executing it, CPUID hiding
+ * it), 3 the host's CSPRNG (node target), 4 a seeded generator (harness). */
+@external("morgana", "entropySource")
+export declare function entropySource(): i32;
+
 /** Handle of the attached manifest device with this name and type, or -1. */
 @external("morgana", "device")
 export declare function device(namePtr: usize, nameLen: i32, type: i32): i32;

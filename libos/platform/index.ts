@@ -26,7 +26,7 @@ export {
   declareArgument, findArgument, parseArguments, parseWords, checkArguments, usage, commandLine,
 } from "./args";
 export { Level, Logger, logLevel } from "./log";
-export { fillRandom, randomU32, randomU64 } from "./entropy";
+export { fillRandom, randomU32, randomU64, entropySource, entropySourceName, entropyFitForKeys } from "./entropy";
 export { DeviceType, findDevice } from "./devices";
 export { Timer, nextDeadline, armedTimers, fireDue } from "./timers";
 export { InputSource, watch, unwatch, step, run, stop, running } from "./loop";

@@ -15,6 +15,7 @@ import { IpEndpoint } from "../wire/ip";
 import { NO_ALERT } from "./alert";
 import { TlsServerConfig } from "./config";
 import { AEAD_TAG_LENGTH } from "./crypto";
+import { requireKeyEntropy } from "./entropy";
 import { MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from "./record";
 import { TlsServerEngine } from "./server";
 
@@ -43,8 +44,11 @@ export const tlsCounters = new TlsCounters();
 registerCounters("tls", tlsCounters);
 
 export class TlsServer extends FlowAcceptor {
+  /** Stops the image when keys could only come from timing jitter
+   * (entropy.ts: requireKeyEntropy). */
   constructor(readonly config: TlsServerConfig, readonly inner: FlowAcceptor) {
     super();
+    requireKeyEntropy();
   }
 
   accept(transport: Flow): FlowHandler | null {

@@ -38,6 +38,8 @@ interface Sample {
   full: number;
   resumed: number;
   mbps: number;
+  aes128: number;
+  chacha: number;
 }
 
 /** Connections a second from `openssl s_time` ("N connections in T real seconds"). */
@@ -49,11 +51,12 @@ async function sTime(ns: Netns, addr: string, mode: "-new" | "-reuse"): Promise<
   return Number(m[1]) / Number(m[2]);
 }
 
-/** MB/s for the 1 MiB file over HTTPS (the median of five fetches). */
-async function throughput(ns: Netns, addr: string): Promise<number> {
+/** MB/s for the 1 MiB file over HTTPS (the median of five fetches), with
+ * curl's default TLS 1.3 suites or only `suite`. */
+async function throughput(ns: Netns, addr: string, suite?: string): Promise<number> {
   const speeds: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const r = await ns.exec(["curl", "-s", "--tlsv1.3", "--cacert", CERT, "--resolve", `localhost:443:${addr}`, "-o", "/dev/null",
+    const r = await ns.exec(["curl", "-s", "--tlsv1.3", ...(suite ? ["--tls13-ciphers", suite] : []), "--cacert", CERT, "--resolve", `localhost:443:${addr}`, "-o", "/dev/null",
       "-w", "%{size_download} %{speed_download}", "https://localhost/big.bin"], { timeoutMs: 30_000 });
     const [size, speed] = r.stdout.trim().split(" ").map(Number);
     if (size !== MIB) throw new Error(`curl got ${size} bytes from ${addr}: ${r.stderr}`);
@@ -63,7 +66,10 @@ async function throughput(ns: Netns, addr: string): Promise<number> {
 }
 
 async function measure(ns: Netns, addr: string): Promise<Sample> {
-  return { full: await sTime(ns, addr, "-new"), resumed: await sTime(ns, addr, "-reuse"), mbps: await throughput(ns, addr) };
+  return {
+    full: await sTime(ns, addr, "-new"), resumed: await sTime(ns, addr, "-reuse"), mbps: await throughput(ns, addr),
+    aes128: await throughput(ns, addr, "TLS_AES_128_GCM_SHA256"), chacha: await throughput(ns, addr, "TLS_CHACHA20_POLY1305_SHA256"),
+  };
 }
 
 function kill(c: ChildProcess | null): void {
@@ -146,7 +152,8 @@ export const tls: Suite = {
       return [name, o.toFixed(digits), t.toFixed(digits), `${(o / t).toFixed(2)}x`];
     };
     const rows = [row("full handshakes/s (s_time -new)", "full", 0), row("resumed handshakes/s (s_time -reuse)", "resumed", 0),
-      row("1 MiB over HTTPS, MB/s (curl)", "mbps", 1)];
+      row("1 MiB over HTTPS, MB/s (curl)", "mbps", 1), row("  with TLS_AES_128_GCM_SHA256 only", "aes128", 1),
+      row("  with TLS_CHACHA20_POLY1305_SHA256 only", "chacha", 1)];
     const worst = Math.min(...rows.map((r) => Number(r[3].slice(0, -1))));
     const table: Table = {
       title: `TLS: ${SECONDS} s a run, ${rounds} rounds (medians); website.hvt (Morgana's tender, --mem=128) vs nginx-light (OpenSSL), TLS 1.3, P-256 certificate`,

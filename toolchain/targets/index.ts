@@ -41,8 +41,9 @@ async function sourcesIn(dir: string): Promise<string[]> {
 }
 
 /** boot/ files that only make sense in a VM: entry, CPU tables, page
- * tables, CPU exceptions, the TSC clock and the hvt boot order. */
-const vmOnly = new Set(["start.S", "boot.c", "cpu.c", "paging.c", "exception.c", "clock.c"]);
+ * tables, CPU exceptions (and the #UD probes that rely on them), the TSC
+ * clock and the hvt boot order. */
+const vmOnly = new Set(["start.S", "boot.c", "cpu.c", "paging.c", "exception.c", "clock.c", "probe.c"]);
 
 export const targets: Record<TargetName, Target> = {
   hvt: {

@@ -30,6 +30,9 @@ export interface HarnessOptions {
   cmdline?: string;
   /** Entropy seed (default 1): the same seed gives the same bytes. */
   seed?: number;
+  /** What entropySource() answers (default 4, ENTROPY_SEEDED; 0 plays a
+   * machine with timing jitter only). */
+  entropySource?: number;
   /** Initial monotonic time, ns (default 0). */
   monotonic?: bigint;
   /** Wall time at monotonic 0, ns since the epoch (default 2024-01-01). */
@@ -80,6 +83,7 @@ export class Harness {
   memoryLimit: bigint;
   readonly assets: GuestAsset[];
   private rng: number;
+  private readonly entropySourceValue: number;
   private instance!: WebAssembly.Instance;
   private readonly extraImports?: (h: Harness) => Record<string, (...args: any[]) => unknown>;
 
@@ -157,6 +161,7 @@ export class Harness {
     this.assets = encodeAssets(opts.assets ?? []);
     this.extraImports = opts.imports;
     this.rng = (opts.seed ?? 1) >>> 0;
+    this.entropySourceValue = opts.entropySource ?? 4;
     const name = opts.pcapName ?? Harness.defaultPcapName?.();
     const pcapDir = path.join(path.resolve(opts.project ?? projectRoot()), "build", "pcap");
     (opts.devices ?? []).forEach((spec, i) => {
@@ -352,6 +357,7 @@ export class Harness {
         const out = this.bytes(ptr, len);
         for (let i = 0; i < len; i++) out[i] = this.nextRandom() & 0xff;
       },
+      entropySource: () => this.entropySourceValue, // HarnessOptions.entropySource
       device: (namePtr: number, nameLen: number, type: number) => {
         const name = Buffer.from(this.bytes(namePtr, nameLen)).toString("utf8");
         const d = this.devices.find((d) => d.spec.name === name);

@@ -218,6 +218,20 @@ static void cmd_mft(void)
 
 static void cmd_walltime(void) { kv_dec("walltime", walltime()); }
 
+/* CPUID as this guest sees it in ring 0: on KVM's PVM backend that is the
+ * table the tender set (ring 0 is emulated), where ring-3 code may see the
+ * host's own. Leaf 1 ECX and leaf 7 EBX: the bits toolchain/tender/cpuid.c
+ * may add. */
+static void cmd_cpuid(void)
+{
+    u32 a, b, c, d;
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    kv_hex("leaf1_ecx", c);
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+    kv_hex("leaf7_ebx", b);
+    (void)a, (void)d;
+}
+
 /* Say so, then sleep in poll (a test signals the tender meanwhile). */
 static void cmd_sleep(void)
 {
@@ -731,7 +745,7 @@ static void cmd_mmio(void)
 
 static const struct { const char *name; void (*fn)(void); } commands[] = {
     { "hello", 0 }, { "echo", cmd_echo }, { "state", cmd_state },
-    { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "poll", cmd_poll }, { "sleep", cmd_sleep },
+    { "mft", cmd_mft }, { "walltime", cmd_walltime }, { "cpuid", cmd_cpuid }, { "poll", cmd_poll }, { "sleep", cmd_sleep },
     { "netsend", cmd_netsend }, { "netecho", cmd_netecho }, { "netbad", cmd_netbad },
     { "rings", cmd_rings }, { "ringfault", cmd_ringfault }, { "ringecho", cmd_ringecho },
     { "ringerror", cmd_ringerror }, { "tso", cmd_tso }, { "tsobad", cmd_tso }, { "tsofault", cmd_tso },

@@ -174,6 +174,7 @@ export class NodeImage {
       entropy: (ptr: number, len: number) => {
         randomFillSync(bytes(ptr, len));
       },
+      entropySource: () => 3, // ENTROPY_HOST (libos/platform/entropy.ts): the host's CSPRNG
       // No manifest devices: the network is host sockets, storage absent.
       device: () => -1,
       netInfo: () => -1,
