@@ -74,7 +74,8 @@ export abstract class IpLayer {
   abstract get mtu(): i32;
 
   /** The path MTU towards `dst` (RFC 8201 for IPv6: lowered by Packet Too
-   * Big); the link's when nothing smaller is known. */
+   * Big); the link's when nothing smaller is known. A layer that lowers it
+   * calls pathMtuLowered(), so open connections look again. */
   mtuFor(dst: IpAddress): i32 {
     return this.mtu;
   }
@@ -159,6 +160,22 @@ export abstract class Ipv6Factory {
 }
 
 let ipv6Factory: Ipv6Factory | null = null;
+
+/** How many times a path MTU was lowered, by any layer: a connection
+ * remembers the count it last saw and, when it differs, asks mtuFor again
+ * (TCP output.ts followPathMtu), so one comparison a segment is the whole
+ * cost while nothing changes. */
+let pathMtuLowerings: u32 = 0;
+
+/** Called by a layer that has just lowered a path MTU (RFC 8201 §4). */
+export function pathMtuLowered(): void {
+  pathMtuLowerings++;
+}
+
+/** The count pathMtuLowered() has raised. */
+export function pathMtuGeneration(): u32 {
+  return pathMtuLowerings;
+}
 
 /** Called by libos/net/ipv6 when it is imported. */
 export function registerIpv6(f: Ipv6Factory): void {

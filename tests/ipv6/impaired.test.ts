@@ -6,6 +6,8 @@
  * 10 MiB with MORGANA_IPV6_IMPAIRED=full (about a minute). On Morgana's
  * tender only: the subject is TCP over the IPv6 layer under loss, which
  * tests/website/impaired.test.ts runs over IPv4 under every hvt tender.
+ * Last, a Packet Too Big in the middle of a download shrinks the segments
+ * of that connection, not only of the next one (RFC 8201 §5.4).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import { createLink } from "../impair/link.ts";
 import { createNetns, hasNetns, warnNoNetns } from "../support/netns.ts";
 import { hvtTenders, skipReason } from "../support/tender.ts";
 import { Unikernel } from "../website/unikernel.ts";
+import { bootV6, MAC } from "./boot.ts";
 
 warnNoNetns("website over IPv6 through impairments");
 
@@ -97,4 +100,56 @@ describe.skipIf(!hasNetns || !tender || !!skipReason("website over IPv6 through 
       await ns.destroy();
     }
   });
+
+  test("a Packet Too Big in the middle of a download shrinks that connection's segments to 1280 - 60 (RFC 8201)", async () => {
+    const image = await bigImage();
+    const ns = await createNetns({ hostAddr6: "fd00::1/64" });
+    let web: Unikernel | null = null;
+    try {
+      web = await bootV6(ns, tender, image, ["--ipv4=10.0.0.2/24", "--ipv6=fd00::2/64", "--stats=1"], /\[website\] serving/);
+      await web.waitFor(/ipv6 fd00::2\/64 \(static\)/, 5000);
+      // The payload length of every data segment the image sends.
+      const lengths: number[] = [];
+      const dump = ns.spawn(["tcpdump", "-i", ns.tap, "-nn", "-l", "ip6 and tcp and src port 80"]);
+      let text = "";
+      dump.stdout!.setEncoding("utf8").on("data", (d: string) => {
+        text += d;
+        const lines = text.split("\n");
+        text = lines.pop()!;
+        for (const l of lines) {
+          const m = l.match(/length (\d+)/);
+          if (m && Number(m[1]) > 0) lengths.push(Number(m[1]));
+        }
+      });
+      await new Promise((r) => setTimeout(r, 500)); // tcpdump listening
+      // Slow enough (256 KB/s, and a small receive buffer so that the
+      // rate holds the sender back) that the file is still on its way
+      // when the Packet Too Big comes.
+      expect((await ns.exec(["sysctl", "-qw", "net.ipv4.tcp_rmem=4096 16384 16384"])).status).toBe(0);
+      const out = path.join(work, "ptb");
+      const curl = ns.exec(["curl", "-6", "-s", "-m", "30", "--limit-rate", "256k", "-o", out, "-w", "%{http_code} %{size_download}",
+        "http://[fd00::2]/big.bin"], { timeoutMs: 40_000 });
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = lengths.length;
+      const r = await ns.exec(["/usr/bin/python3", path.join(import.meta.dirname, "peer6.py"), "ptb", ns.tap, MAC,
+        "fd00::99", "fd00::2", "fd00::1", "1280"], { timeoutMs: 10_000 });
+      expect(r.status).toBe(0);
+      await new Promise((r) => setTimeout(r, 300)); // what was already on its way
+      const after = lengths.length;
+      expect((await curl).stdout).toBe(`200 ${BIG}`);
+      expect(sha(new Uint8Array(readFileSync(out)))).toBe(sha(big));
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(dump.pid!, "SIGTERM");
+      expect(before).toBeGreaterThan(0);
+      expect(Math.max(...lengths.slice(0, before))).toBeGreaterThan(1220); // MSS 1440 (less timestamps) at first
+      expect(lengths.length - after).toBeGreaterThan(100); // most of the file came after
+      expect(Math.max(...lengths.slice(after))).toBeLessThanOrEqual(1220);
+      const s = await web.nextStats();
+      expect(s["icmpv6.packetTooBigIn"]).toBe(1);
+      expect(s["tcp.pathMtuShrinks"]).toBe(1);
+    } finally {
+      await web?.stop();
+      await ns.destroy();
+    }
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 // carries (RFC 8200 §5).
 import { IpAddress, IP_V6, IPV6_MIN_MTU } from "../../wire/index";
 import { SECOND } from "../../platform/index";
+import { pathMtuLowered } from "../ip";
 
 const ENTRIES = 8;
 export const PMTU_TIMEOUT: i64 = 600 * SECOND;
@@ -48,6 +49,7 @@ export class PathMtu {
     slot.mtu = m;
     slot.until = t + PMTU_TIMEOUT;
     this.lowered++;
+    pathMtuLowered();
   }
 }
 

@@ -45,6 +45,8 @@ export class TcpConnection {
   /** Data bytes per segment: the peer's MSS, limited by our MTU, less
    * the timestamp option when it is in use. */
   mss: i32 = 536;
+  /** The path-MTU generation (net/ip.ts) `mss` was last checked against. */
+  pathMtuSeen: u32 = 0;
 
   // ---- receive sequence space
   irs: u32 = 0;

@@ -48,6 +48,8 @@ export class TcpCounters extends Counters {
   /** accept() said no, or no buffer was left. */
   refused: u64 = 0;
   retransmits: u64 = 0;
+  /** Open connections whose segments a lowered path MTU shrank. */
+  pathMtuShrinks: u64 = 0;
   synRetransmits: u64 = 0;
   rtoExpired: u64 = 0;
   /** Timeouts found spurious by their ACK's timestamp, and undone. */
@@ -122,6 +124,7 @@ export class TcpCounters extends Counters {
     v.count("cookiesRefused", this.cookiesRefused);
     v.count("refused", this.refused);
     v.count("retransmits", this.retransmits);
+    v.count("pathMtuShrinks", this.pathMtuShrinks);
     v.count("synRetransmits", this.synRetransmits);
     v.count("rtoExpired", this.rtoExpired);
     v.count("spuriousTimeouts", this.spuriousTimeouts);

@@ -27,6 +27,7 @@ import { HEADROOM } from "./layer";
 import { seqDiff, seqGt, seqLe, seqLt, seqMax } from "./seq";
 import { moveWindow } from "../window";
 import { sendRecovery } from "./congestion";
+import { pathMtuGeneration } from "../ip";
 
 /** Send whatever `c` owes the peer now. */
 export function output(c: TcpConnection): void {
@@ -81,6 +82,7 @@ export function sendOne(c: TcpConnection): bool {
     const end = c.sack.holeEnd(c.sndNxt);
     if (seqLt(c.sndNxt, end)) limit = seqDiff(end, c.sndNxt);
   }
+  followPathMtu(c);
   const unsent = unsentBytes(c);
   // Limited transmit (RFC 3042): the first two duplicate ACKs each let one
   // new segment out, so that a small window still draws the three that
@@ -297,6 +299,22 @@ function windowField(c: TcpConnection): u16 {
   const advertised = c.rcvNxt + (<u32>field << c.rcvWscale);
   if (seqGt(advertised, c.rcvAdv)) c.rcvAdv = advertised;
   return <u16>field;
+}
+
+/** RFC 8201 §5.4 (and RFC 1191 §6.4 for IPv4): a path MTU lowered by a
+ * Packet Too Big after the handshake shrinks the segments of a connection
+ * already open, not only of the next one; segments already sent bigger go
+ * again at the new size when they are retransmitted (retransmit takes
+ * c.mss). Never raised here: the MSS the peer agreed to is the ceiling. */
+function followPathMtu(c: TcpConnection): void {
+  const generation = pathMtuGeneration();
+  if (c.pathMtuSeen == generation) return;
+  c.pathMtuSeen = generation;
+  const path = c.layer.maxSegment(c.remote) - (c.tsOk ? TCP_TIMESTAMPS_LEN : 0);
+  if (path >= 64 && path < c.mss) {
+    c.mss = path;
+    c.layer.counters.pathMtuShrinks++;
+  }
 }
 
 /** The payload of one segment with an `hl`-byte TCP header: the MSS
