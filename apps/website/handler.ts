@@ -31,7 +31,9 @@ const LOCATION_SLACK = 64;
 const KNOWN_METHODS: string[] = ["POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
 export class WebsiteHandler extends HttpHandler {
-  constructor(readonly site: Site) { super(); }
+  /** `gzip`: whether the site's precompressed variants may be sent (the
+   * HTTPS side sends them only when asked: main.ts, --https-gzip). */
+  constructor(readonly site: Site, readonly gzip: bool = true) { super(); }
 
   handle(req: HttpRequest, res: HttpResponse): void {
     const get = req.isMethod("GET");
@@ -85,7 +87,7 @@ export class WebsiteHandler extends HttpHandler {
 
   private serve(req: HttpRequest, res: HttpResponse, file: SiteFile, get: bool): void {
     let rep = file;
-    const gz = file.gz;
+    const gz = this.gzip ? file.gz : null;
     if (gz !== null && acceptsGzip(req)) rep = gz;
     // Validators on every answer about the file, 304 included (RFC 9110
     // §15.4.5); its Content-Type and Content-Encoding only with its bytes

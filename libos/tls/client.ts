@@ -28,10 +28,11 @@ import { equalSecret } from "./bytes";
 import {
   certificateAlert, certificateVerifyContent, offeredSchemes, schemeAlgorithm, schemeKeyType, BindingVerifier,
 } from "./certverify";
+import { clientHello, ClientHelloParams, ServerHelloRepr, HS_CERTIFICATE_REQUEST } from "./clienthello";
 import {
-  clientHello, ClientHelloParams, ServerHelloRepr, GROUP_SECP256R1, GROUP_X25519, HS_CERTIFICATE, HS_CERTIFICATE_REQUEST, HS_CERTIFICATE_VERIFY,
-  HS_ENCRYPTED_EXTENSIONS, HS_FINISHED, HS_KEY_UPDATE, HS_NEW_SESSION_TICKET, HS_SERVER_HELLO, EXT_ALPN,
-} from "./clienthello";
+  GROUP_SECP256R1, GROUP_X25519, HS_CERTIFICATE, HS_CERTIFICATE_VERIFY, HS_ENCRYPTED_EXTENSIONS, HS_FINISHED, HS_KEY_UPDATE,
+  HS_NEW_SESSION_TICKET, HS_SERVER_HELLO, EXT_ALPN,
+} from "./hello";
 import { p256, p256Public, x25519, x25519Public } from "./crypto";
 import { Cursor } from "./cursor";
 import { finishedVerifyData, KeySchedule } from "./keyschedule";

@@ -5,29 +5,17 @@
 // a ServerHelloRepr or refused with the alert §4.1.3 and §4.2 name.
 import { AlertCode, NO_ALERT } from "./alert";
 import { Builder, Cursor } from "./cursor";
+// The code points: one copy, in hello.ts, for both sides.
+import {
+  EXT_ALPN, EXT_COOKIE, EXT_KEY_SHARE, EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS,
+  EXT_SUPPORTED_VERSIONS, GROUP_SECP256R1, GROUP_X25519, HS_CERTIFICATE, HS_CERTIFICATE_VERIFY, HS_CLIENT_HELLO,
+  HS_ENCRYPTED_EXTENSIONS, HS_FINISHED, HS_KEY_UPDATE, HS_NEW_SESSION_TICKET, HS_SERVER_HELLO, TLS13,
+} from "./hello";
 import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from "./suite";
 
-export const HS_CLIENT_HELLO: u8 = 1;
-export const HS_SERVER_HELLO: u8 = 2;
-export const HS_NEW_SESSION_TICKET: u8 = 4;
-export const HS_ENCRYPTED_EXTENSIONS: u8 = 8;
-export const HS_CERTIFICATE: u8 = 11;
+/** CertificateRequest (§4.3.2): the server asks for a client certificate,
+ * which this client does not have. */
 export const HS_CERTIFICATE_REQUEST: u8 = 13;
-export const HS_CERTIFICATE_VERIFY: u8 = 15;
-export const HS_FINISHED: u8 = 20;
-export const HS_KEY_UPDATE: u8 = 24;
-
-export const EXT_SERVER_NAME: u16 = 0;
-export const EXT_SUPPORTED_GROUPS: u16 = 10;
-export const EXT_SIGNATURE_ALGORITHMS: u16 = 13;
-export const EXT_ALPN: u16 = 16;
-export const EXT_SUPPORTED_VERSIONS: u16 = 43;
-export const EXT_COOKIE: u16 = 44;
-export const EXT_KEY_SHARE: u16 = 51;
-
-export const GROUP_SECP256R1: u16 = 0x0017;
-export const GROUP_X25519: u16 = 0x001d;
-export const TLS13: u16 = 0x0304;
 
 /** ServerHello.random of a HelloRetryRequest: SHA-256("HelloRetryRequest") (§4.1.3). */
 const HRR_RANDOM: StaticArray<u8> = [

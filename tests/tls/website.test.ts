@@ -130,6 +130,14 @@ for (const tender of tenders()) describe.skipIf(!hasNetns || !!skipReason("tests
     expect(out).toMatch(/<html/i);
   });
 
+  test("no gzip over HTTPS unless --https-gzip (BREACH), while plain HTTP still sends the gzip variant", async () => {
+    const https = await sh(`curl -sv --compressed --tlsv1.3 --cacert ${CERT} --resolve localhost:443:10.0.0.2 https://localhost/ -o /dev/null 2>&1`);
+    expect(https).toMatch(/< HTTP\/1.1 200 OK/);
+    expect(https).not.toMatch(/< Content-Encoding/i);
+    const http = await sh(`curl -sv --compressed http://10.0.0.2/ -o /dev/null 2>&1`);
+    expect(http).toMatch(/< Content-Encoding: gzip/);
+  });
+
   test("a 1 MiB file arrives byte for byte (backpressure through TLS and TCP)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "morgana-tls-"));
     try {
@@ -209,11 +217,16 @@ for (const tender of tenders().slice(0, 1)) describe.skipIf(!hasNetns || !!skipR
   beforeAll(async () => {
     const image = await httpsImage(tender.target, "rsa");
     ns = await createNetns();
-    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24"], ready: /serving https/ });
+    web = await Unikernel.start(ns, tender, image, { args: ["--ipv4=10.0.0.2/24", "--https-gzip"], ready: /serving https/ });
   }, 120_000);
   afterAll(async () => {
     await web?.stop();
     await ns?.destroy();
+  });
+
+  test("with --https-gzip the gzip variant goes over HTTPS too", async () => {
+    const c = await ns.exec(["sh", "-c", `curl -sv --compressed --tlsv1.3 --cacert ${rsaCert} --resolve localhost:443:10.0.0.2 https://localhost/ -o /dev/null 2>&1`]);
+    expect(c.stdout).toMatch(/< Content-Encoding: gzip/);
   });
 
   test("openssl s_client verifies an rsa_pss_rsae_sha256 CertificateVerify; curl gets the page", async () => {
