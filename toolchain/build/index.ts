@@ -86,6 +86,8 @@ export interface PreparedApp {
   /** See BuildOptions.projectDir. */
   project: string;
   slot: CacheSlot;
+  /** With --tls-key: whether that key is Ed25519 (link: libsodium then). */
+  ed25519Key?: boolean;
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -111,15 +113,17 @@ export function prepareApp(appDir: string, opts: BuildOptions = {}): PreparedApp
     assets.ms = performance.now() - t0;
   }
   const project = path.resolve(opts.projectDir ?? root);
-  const key = hashOf(JSON.stringify({
+  const cacheKey = hashOf(JSON.stringify({
     toolchain: toolchainVersion(), target: target.name, profile: profile.name, optimise: profile.optimise,
     cOpt: profile.cOptLevel(app.optimize), units: profile.units, debug: !!opts.debug,
     dir: path.relative(project, app.dir), app: { ...app, dir: undefined, entry: path.relative(project, app.entry) },
     assets: assets ? hashOf(assets.pack) : null,
   }));
   const outDir = path.resolve(opts.outDir ?? path.join(project, "dist"));
+  // The key's kind is its first byte (toolchain/tls/credentials.ts): 3 is Ed25519.
+  const tlsKey = tls.find((a) => a.name === "/tls/key");
   return { app, assets, project, image: path.join(outDir, `${app.name}.${target.extension}`),
-    slot: new CacheSlot(project, target.name, app.name, target.extension, key) };
+    slot: new CacheSlot(project, target.name, app.name, target.extension, cacheKey), ed25519Key: tlsKey ? tlsKey.bytes[0] === 3 : undefined };
 }
 
 /** The reserved assets of --tls-cert/--tls-key, warnings logged. */
@@ -191,7 +195,7 @@ export async function buildApp(appDir: string | PreparedApp, opts: BuildOptions 
     const linked = await stage(
       "link",
       () => target.link({ appC, appUnits, devices: app.devices, out: prepared.image, buildDir: path.join(workDir, "obj"), debug: opts.debug,
-        assets: prepared.assets?.pack, appOptLevel: profile.cOptLevel(app.optimize), bootCacheDir: path.join(project, "build", "boot-objects") }),
+        assets: prepared.assets?.pack, ed25519Key: prepared.ed25519Key, appOptLevel: profile.cOptLevel(app.optimize), bootCacheDir: path.join(project, "build", "boot-objects") }),
       (r) => `${path.relative(process.cwd(), r.image)} ${kb(r.bytes)}, boots in --mem=${r.minMem} or more`,
     );
     await slot.store(linked.image, hashSources(compiled.files));

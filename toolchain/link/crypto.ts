@@ -38,9 +38,31 @@ export function importsCrypto(loweredC: string): boolean {
   return loweredC.includes("app_import_morgana__crypto");
 }
 
+/** The file that answers cryptoEd25519* with a failure, linked instead of
+ * ed25519.c and libsodium when the image can never need them. */
+const ED25519_ABSENT_SOURCE = "ed25519-absent.c";
+
+/** Whether lowered C imports cryptoEd25519Verify. */
+function importsEd25519Verify(loweredC: string): boolean {
+  return loweredC.includes("app_import_morgana__cryptoEd25519Verify");
+}
+
+/** What an image needs of Ed25519: "libsodium" when the application
+ * imports cryptoEd25519* and may use it; "absent" when it imports them
+ * but cannot: it signs only with its one embedded TLS key, which is not
+ * Ed25519 (`ed25519Key` false), and verifies no Ed25519 signature (a
+ * server without client certificates, the website with a P-256 or RSA
+ * certificate): about 85 KB of libsodium saved; "none" when it imports none. */
+export function ed25519Needed(lowered: string[], ed25519Key?: boolean): "libsodium" | "absent" | "none" {
+  if (!lowered.some(importsEd25519)) return "none";
+  if (ed25519Key === false && !lowered.some(importsEd25519Verify)) return "absent";
+  return "libsodium";
+}
+
 /** The binding's C sources and the archives to link after them (libsodium
- * only with `ed25519`); an E_CRYPTO_LIB when an archive is not installed. */
-export async function cryptoInputs(ed25519 = false): Promise<{ sources: string[]; archives: string[] }> {
+ * only for "libsodium"); an E_CRYPTO_LIB when an archive is not installed. */
+export async function cryptoInputs(need: "libsodium" | "absent" | "none" = "none"): Promise<{ sources: string[]; archives: string[] }> {
+  const ed25519 = need === "libsodium";
   const archive = bearsslArchive();
   if (!existsSync(archive)) {
     throw new BuildError("E_CRYPTO_LIB", `the app uses libos/tls, which needs BearSSL's ${archive}, not found`);
@@ -49,7 +71,8 @@ export async function cryptoInputs(ed25519 = false): Promise<{ sources: string[]
   if (ed25519 && !existsSync(sodium)) {
     throw new BuildError("E_CRYPTO_LIB", `the app uses Ed25519, which needs libsodium's ${sodium}, not found`);
   }
-  const sources = (await readdir(cryptoDir)).filter((n) => n.endsWith(".c") && (ed25519 || n !== ED25519_SOURCE))
+  const sources = (await readdir(cryptoDir))
+    .filter((n) => n.endsWith(".c") && (ed25519 || n !== ED25519_SOURCE) && (need === "absent" || n !== ED25519_ABSENT_SOURCE))
     .sort().map((n) => path.join(cryptoDir, n));
   return { sources, archives: ed25519 ? [archive, sodium] : [archive] };
 }

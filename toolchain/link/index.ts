@@ -25,7 +25,7 @@ import { BuildError } from "../diagnostics.ts";
 import { loweredCodeFlags } from "../lower/flags.ts";
 import { manifestNote, type Device } from "../manifest/index.ts";
 import { targets, type Target, type TargetName } from "../targets/index.ts";
-import { cryptoInputs, importsCrypto, importsEd25519 } from "./crypto.ts";
+import { cryptoInputs, ed25519Needed, importsCrypto } from "./crypto.ts";
 import { imageMemory, initialMemoryBytes, minimumMem } from "./memory.ts";
 
 export interface LinkOptions {
@@ -52,6 +52,10 @@ export interface LinkOptions {
   appOptLevel?: string;
   /** Where compiled boot objects are kept (default build/boot-objects). */
   bootCacheDir?: string;
+  /** false when the image's one TLS key (--tls-key) is not Ed25519: the
+   * application then never signs with Ed25519, so libsodium is linked only
+   * if it verifies Ed25519 signatures (crypto.ts ed25519Needed). */
+  ed25519Key?: boolean;
   /** The tender interface the image is for (toolchain/targets); hvt by default. */
   target?: TargetName;
 }
@@ -233,7 +237,7 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   const unitObjs = units.length === 1 ? [appObj] : units.map((_, i) => path.join(buildDir, `morgana_app_${i}.o`));
   // BearSSL and its binding only in an image whose application imports them.
   const lowered = await Promise.all(units.map((u) => readFile(u, "utf8")));
-  const crypto = lowered.some(importsCrypto) ? await cryptoInputs(lowered.some(importsEd25519)) : undefined;
+  const crypto = lowered.some(importsCrypto) ? await cryptoInputs(ed25519Needed(lowered, opts.ed25519Key)) : undefined;
   const cryptoObjs = (crypto?.sources ?? []).map((s) => path.join(buildDir, "crypto_" + path.basename(s, ".c") + ".o"));
   const [bootObjs] = await Promise.all([
     bootObjects(debug, opts.bootCacheDir, target, [netDevices]),
