@@ -21,7 +21,7 @@ import { loadApp, type App } from "../app/index.ts";
 import { collectAssets, packAssets, type Asset } from "../assets/index.ts";
 import { trustAnchorAsset } from "../cert/anchors.ts";
 import { BuildError } from "../diagnostics.ts";
-import { loadCredentials, type TlsFiles } from "../tls/credentials.ts";
+import { KEY_KIND_ED25519, TLS_KEY_ASSET, loadCredentials, type TlsFiles } from "../tls/credentials.ts";
 import { compile } from "../compile/index.ts";
 import { lower } from "../lower/index.ts";
 import { optimise } from "../optimise/index.ts";
@@ -120,10 +120,10 @@ export function prepareApp(appDir: string, opts: BuildOptions = {}): PreparedApp
     assets: assets ? hashOf(assets.pack) : null,
   }));
   const outDir = path.resolve(opts.outDir ?? path.join(project, "dist"));
-  // The key's kind is its first byte (toolchain/tls/credentials.ts): 3 is Ed25519.
-  const tlsKey = tls.find((a) => a.name === "/tls/key");
+  // The key's kind is its asset's first byte (toolchain/tls/credentials.ts).
+  const tlsKey = tls.find((a) => a.name === TLS_KEY_ASSET);
   return { app, assets, project, image: path.join(outDir, `${app.name}.${target.extension}`),
-    slot: new CacheSlot(project, target.name, app.name, target.extension, cacheKey), ed25519Key: tlsKey ? tlsKey.bytes[0] === 3 : undefined };
+    slot: new CacheSlot(project, target.name, app.name, target.extension, cacheKey), ed25519Key: tlsKey ? tlsKey.bytes[0] === KEY_KIND_ED25519 : undefined };
 }
 
 /** The reserved assets of --tls-cert/--tls-key, warnings logged. */

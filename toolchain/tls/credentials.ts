@@ -41,6 +41,8 @@ export interface Credentials {
 export const KEY_KIND_P256 = 1;
 export const KEY_KIND_RSA = 2;
 export const KEY_KIND_ED25519 = 3;
+/** The reserved asset holding the key: its kind byte, then the key. */
+export const TLS_KEY_ASSET = "/tls/key";
 const DAY = 86_400_000;
 
 function fail(message: string): never {
@@ -134,7 +136,7 @@ export function loadCredentials(files: TlsFiles, now = new Date()): Credentials 
   const chainBytes = Buffer.concat([Buffer.from([chain.length >> 8, chain.length & 0xff]), ...chain.flatMap((c) => [u24(c.raw.length), c.raw])]);
   const assets: Asset[] = [
     { name: "/tls/chain", bytes: new Uint8Array(chainBytes) },
-    { name: "/tls/key", bytes: new Uint8Array(keyBytes) },
+    { name: TLS_KEY_ASSET, bytes: new Uint8Array(keyBytes) },
     { name: "/tls/names", bytes: new TextEncoder().encode(names.join("\n") + "\n") },
   ];
   return { chain, names, assets, warnings };
