@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ROOT } from "../harness/index.ts";
+import { Harness, ROOT } from "../harness/index.ts";
 import { Net, be16, PEER_MAC, SECOND, US_MAC, frames, inetChecksum, macBytes, macText } from "./helpers.ts";
 
 const rd = frames("ipv6-router-discovery");
@@ -94,6 +94,30 @@ describe("addresses", () => {
     expect(net.h.console).toMatch(/ipv6 fd00:99:1::1\/64 \(static\) refused: duplicate address \(another host answers for it/);
     expect(net.send(ping[0])).toEqual([]); // Linux's NS for it
     expect(net.counters().nd.dadConflicts).toBe(1n);
+  });
+  test("--ipv6-dad-transmits=3: three probes a second apart, usable after the third second; an answer to the second still refuses", async () => {
+    const net = await Net.boot({ entry: ENTRY6, cmdline: `--ipv4=10.99.1.1/24 --ipv6=${R6}/64 --ipv6-dad-transmits=3`, keepBoot: true });
+    const probesOf = (fs: Uint8Array[]) => fs.filter((f) => f[12] === 0x86 && f[20] === 58 && f[54] === 135).length;
+    expect(probesOf(net.sent())).toBe(2);
+    expect(probesOf(net.advance(SECOND))).toBe(2);
+    expect(net.h.console).not.toContain("(link-local)");
+    net.send(na(R6, 0x20, PEER_MAC, R6, "ff02::1"));
+    expect(probesOf(net.advance(SECOND))).toBe(1); // the link-local address's third
+    net.advance(SECOND);
+    expect(net.h.console).toContain("ipv6 fe80::ff:fe00:101/64 (link-local)");
+    expect(net.h.console).toMatch(/ipv6 fd00:99:1::1\/64 \(static\) refused: duplicate address/);
+    expect(net.counters().nd.dadProbesOut).toBe(5n);
+  });
+
+  test("--ipv6-dad-transmits=0: no probe, both addresses usable at once; a value past 10 stops the image saying what is expected", async () => {
+    const net = await Net.boot({ entry: ENTRY6, cmdline: `--ipv4=10.99.1.1/24 --ipv6=${R6}/64 --ipv6-dad-transmits=0`, keepBoot: true });
+    expect(net.sent().filter((f) => f[12] === 0x86 && f[20] === 58 && f[54] === 135)).toEqual([]);
+    expect(net.h.console).toContain(`ipv6 ${R6}/64 (static)`);
+    expect(net.h.console).toContain("ipv6 fe80::ff:fe00:101/64 (link-local)");
+    const h = await Harness.start(ENTRY6, { cmdline: "--ipv6-dad-transmits=11", devices: [{ name: "service", type: "net", mac: US_MAC }] });
+    h.call("boot");
+    expect(h.exitStatus).toBe(1);
+    expect(h.console).toContain("bad value for boot argument --ipv6-dad-transmits: '11' (expected an integer from 0 to 10)");
   });
 });
 

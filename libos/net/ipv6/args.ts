@@ -6,9 +6,11 @@
 //                                the default route and MTU)
 //   --ipv6=none                  no IPv6 at all
 //   --ipv6-gateway=fe80::1       the default router (else: the advertised one)
+//   --ipv6-dad-transmits=1       DAD probes per address (RFC 4862 §5.1's
+//                                DupAddrDetectTransmits; 0: no DAD)
 // A value that cannot work stops the image with a message naming the
 // argument, before any traffic.
-import { Argument, Validator, declareArgument } from "../../platform/index";
+import { Argument, IntRange, Validator, declareArgument } from "../../platform/index";
 import { IpAddress, isLinkLocal } from "../../wire/index";
 
 /** "fd00::2/64" as an address and prefix length; null for anything else
@@ -62,4 +64,13 @@ export function ipv6Argument(): Argument {
 export function ipv6GatewayArgument(): Argument {
   return declareArgument("ipv6-gateway", "", "the IPv6 default router; empty: the one routers advertise",
     new GatewayValidator());
+}
+
+/** RFC 4862 §5.1: DupAddrDetectTransmits, 1 by default. More probes ride
+ * out a link whose peers come up after the image does (a probe sent before
+ * a switch port or a host's interface is ready is lost); 0 skips DAD, for
+ * links where the address is known to be ours. */
+export function ipv6DadTransmitsArgument(): Argument {
+  return declareArgument("ipv6-dad-transmits", "1",
+    "Duplicate Address Detection probes per IPv6 address, a second apart (0: none)", new IntRange(0, 10));
 }

@@ -30,7 +30,7 @@ import { EthernetLayer } from "../ethernet";
 import { Ipv6Factory, StartedIpLayer, registerIpv6 } from "../ip";
 import { fail, registerCounters } from "../../platform/index";
 import { IpAddress } from "../../wire/index";
-import { Ipv6Cidr, ipv6Argument, ipv6GatewayArgument } from "./args";
+import { Ipv6Cidr, ipv6Argument, ipv6DadTransmitsArgument, ipv6GatewayArgument } from "./args";
 import { Icmpv6Control, Icmpv6Layer } from "./icmp";
 import { Ipv6Layer } from "./layer";
 import { Ipv6Mode, NeighbourDiscovery } from "./nd";
@@ -39,13 +39,16 @@ class Ipv6LayerFactory extends Ipv6Factory {
   declareArguments(): void {
     ipv6Argument();
     ipv6GatewayArgument();
+    ipv6DadTransmitsArgument();
   }
 
   make(ethernet: EthernetLayer, limits: Limits): StartedIpLayer | null {
     const v = ipv6Argument().value;
     const gw = ipv6GatewayArgument().value;
+    const dad = ipv6DadTransmitsArgument();
     if (v == "none") {
       if (gw.length > 0) fail("--ipv6-gateway needs IPv6: drop it, or --ipv6=none");
+      if (dad.given) fail("--ipv6-dad-transmits needs IPv6: drop it, or --ipv6=none");
       return null;
     }
     const layer = new Ipv6Layer(ethernet, limits);
@@ -53,10 +56,10 @@ class Ipv6LayerFactory extends Ipv6Factory {
     let gateway: IpAddress | null = null;
     if (gw.length > 0) gateway = IpAddress.parse(gw);
     if (v == "slaac") {
-      nd = new NeighbourDiscovery(layer, ethernet.mac, Ipv6Mode.Slaac, null, 0, gateway);
+      nd = new NeighbourDiscovery(layer, ethernet.mac, Ipv6Mode.Slaac, null, 0, gateway, <i32>dad.int);
     } else {
       const cidr = Ipv6Cidr.parse(v)!; // the validator took it
-      nd = new NeighbourDiscovery(layer, ethernet.mac, Ipv6Mode.Static, cidr.address, cidr.prefixLen, gateway);
+      nd = new NeighbourDiscovery(layer, ethernet.mac, Ipv6Mode.Static, cidr.address, cidr.prefixLen, gateway, <i32>dad.int);
     }
     const icmp = new Icmpv6Layer(layer, limits, nd);
     layer.control = new Icmpv6Control(icmp, nd);
@@ -75,4 +78,4 @@ export { Icmpv6Layer, Icmpv6Counters } from "./icmp";
 export { NeighbourDiscovery, NdCounters, Ipv6Mode } from "./nd";
 export { NeighbourCache, NudState } from "./neighbours";
 export { AddressTable, AddressOrigin, AddressState, InterfaceAddress } from "./addresses";
-export { ipv6Argument, ipv6GatewayArgument, Ipv6Cidr } from "./args";
+export { ipv6Argument, ipv6DadTransmitsArgument, ipv6GatewayArgument, Ipv6Cidr } from "./args";

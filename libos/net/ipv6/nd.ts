@@ -49,8 +49,6 @@ const MAX_RTR_SOLICITATION_DELAY: i64 = 1 * SECOND;
 const MLD_REPORT: u8 = 143;
 const MLD_CHANGE_TO_EXCLUDE: u8 = 4;
 const MLD_ROUTERS_LO: u64 = 0x16;
-/** RFC 4862 §5.1: DupAddrDetectTransmits. */
-const DAD_TRANSMITS = 1;
 /** RFC 4862 §5.5.3 (e). */
 const TWO_HOURS: i64 = 7200 * SECOND;
 const ALL_NODES_LO: u64 = 1;
@@ -136,6 +134,8 @@ export class NeighbourDiscovery {
     readonly staticAddress: IpAddress | null,
     readonly staticPrefix: i32,
     readonly gateway: IpAddress | null,
+    /** RFC 4862 §5.1: DupAddrDetectTransmits (--ipv6-dad-transmits). */
+    readonly dadTransmits: i32 = 1,
   ) {
     this.txPacket = new Icmpv6Packet(this.window);
     this.timer = new NdTimer(this);
@@ -437,7 +437,7 @@ export class NeighbourDiscovery {
 
   /** One DAD probe, or the address usable once they all went unanswered. */
   private dadStep(e: InterfaceAddress, t: i64): void {
-    if (e.probesSent >= DAD_TRANSMITS) {
+    if (e.probesSent >= this.dadTransmits) {
       e.state = AddressState.Preferred;
       log.info("ipv6 " + e.toString());
       this.announce(e, ConfigChange.Bound);
