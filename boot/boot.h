@@ -155,6 +155,9 @@ int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame);
 int solo5_ring_active(void);
 int solo5_ring_write(u32 handle, const u8 *data, u32 len);
 int solo5_ring_read(u32 handle, u8 *data, u32 cap);
+int solo5_ring_queued(u32 *handle);
+int solo5_ring_plain(u32 handle);
+void solo5_ring_read_plain(void);
 void solo5_ring_drain(void);
 void solo5_ring_polled(void);
 

@@ -143,9 +143,12 @@ void net_init(void *solo5_ring) {
         if ((e = device_entry(h, MFT_DEV_NET_BASIC))) say_path(h, e, forced_off);
 }
 
-/* Devices whose receive ring holds frames. */
+/* Devices whose receive ring holds frames, or whose frames Solo5's ring
+ * read ahead. */
 u64 net_rings_ready(void) {
     u64 ready = 0;
+    u32 h;
+    if (solo5_ring_queued(&h)) ready |= 1ull << h;
     for (u64 m = ring_handles; m; m &= m - 1) {
         u32 h = (u32)__builtin_ctzll(m);
         if (devs[h].rx->prod != devs[h].rx_cons) ready |= 1ull << h;
@@ -270,9 +273,11 @@ static int read_counted(u32 handle, u8 *data, u32 cap) { return net_read_plain(h
 int net_read(u32 handle, u8 *data, u32 cap) {
     struct netdev *d = &devs[handle];
     if (!d->rx) {
-        if (solo5_ring_active()) return solo5_ring_read(handle, data, cap);
+        if (solo5_ring_active() && !solo5_ring_plain(handle)) return solo5_ring_read(handle, data, cap);
         if (guessed_empty(handle)) return -HVT_EAGAIN;
-        return read_counted(handle, data, cap);
+        int r = read_counted(handle, data, cap);
+        if (r >= 0 && solo5_ring_active()) solo5_ring_read_plain();
+        return r;
     }
     if (cap < d->max_frame) return -HVT_EINVAL;
     if (d->rx->prod == d->rx_cons) return -HVT_EAGAIN;

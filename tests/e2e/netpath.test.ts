@@ -3,7 +3,8 @@
  * dist/echo.hvt (echo.spt on spt) under every tender of the smoke set,
  * and with the rings refused (`--net-rings=false`, and Morgana's tender's
  * `--x-no-net-rings`), and Solo5's ring declined for jumbo frames (a tap
- * of MTU 9000), each answering ping on the path it names. Each
+ * of MTU 9000), each answering ping on the path it names, bursts of 40
+ * requests in flight included. Each
  * test boots in a network namespace it creates and removes; ping is
  * bounded in count and time.
  */
@@ -60,6 +61,10 @@ describe.skipIf(!hasNetns)("the boot line names the net path", () => {
         // It works on that path: the frames of a few pings go through it.
         const r = await ns.exec(["ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", "1400", "10.0.0.2"], { timeoutMs: 10_000 });
         expect(r.stdout).toContain("3 packets transmitted, 3 received");
+        // And bursts: 40 echo requests in flight at once, 400 in all, each
+        // answered (on Solo5's ring, several frames read per batch).
+        const burst = await ns.exec(["ping", "-q", "-c", "400", "-l", "40", "-i", "0.002", "-W", "2", "10.0.0.2"], { timeoutMs: 20_000 });
+        expect(burst.stdout).toContain("400 packets transmitted, 400 received");
       });
     });
   }
