@@ -3,10 +3,10 @@
  * changed (its sources and the files they import, app.json, its assets, the
  * profile); otherwise the image comes back from build/cache/ unchanged.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { morgana, project } from "./project.ts";
+import { morgana, project, tinyApp } from "./project.ts";
 
 const compiled = (stdout: string) => /app +compile +\d/.test(stdout);
 const cached = (stdout: string) => /app +cached +\d/.test(stdout);
@@ -55,5 +55,24 @@ describe("build cache", () => {
     expect(compiled(await build("--debug"))).toBe(true);
     const entries = readdirSync(path.join(dir, "build/cache/hvt")).filter((f) => f.endsWith(".json"));
     expect(entries).toHaveLength(4);
+  });
+
+  test("apps built at once share one compilation of the boot objects, and the next build compiles none", async () => {
+    const apps = Object.fromEntries(["a", "b", "c"].flatMap((n) => Object.entries(tinyApp).map(([f, t]) => [`apps/${n}/${f}`, t])));
+    const dir = project(apps);
+    // The C compiler, logging each command line it is given.
+    const log = path.join(dir, "cc.log");
+    const cc = path.join(dir, "cc.sh");
+    writeFileSync(cc, `#!/bin/sh\necho "$*" >> '${log}'\nexec gcc "$@"\n`);
+    chmodSync(cc, 0o755);
+    const r = await morgana(["build"], dir, { MORGANA_CC: cc });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const bootCompiles = () => readFileSync(log, "utf8").split("\n").filter((l) => l.includes("-mgeneral-regs-only")).length;
+    expect(bootCompiles()).toBe(1);
+    expect(readdirSync(path.join(dir, "build/boot-objects"))).toHaveLength(1);
+    writeFileSync(path.join(dir, "apps/a/main.ts"), "export function twice(x: i32): i32 { return x + x; }\n");
+    expect((await morgana(["build", "--app", "a"], dir, { MORGANA_CC: cc })).code).toBe(0);
+    expect(bootCompiles()).toBe(1);
   });
 });

@@ -39,10 +39,11 @@ export const tinyApp = {
   "app.json": JSON.stringify({ description: "a test app", devices: [] }),
 };
 
-/** `morgana ARGS` run in `cwd`: exit status and output, never throws. */
-export async function morgana(args: string[], cwd: string = root): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `morgana ARGS` run in `cwd` (with `env` added to this process's):
+ * exit status and output, never throws. */
+export async function morgana(args: string[], cwd: string = root, env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("node", [cli, ...args], { cwd });
+    const { stdout, stderr } = await run("node", [cli, ...args], { cwd, env: env ? { ...process.env, ...env } : undefined });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

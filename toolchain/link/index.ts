@@ -167,12 +167,52 @@ export async function bootSources(): Promise<string[]> {
 }
 
 /**
- * The boot objects for one flag set, compiled once and shared by every
- * build that uses the same compiler, flags and boot sources: they live in
- * CACHEDIR/KEY/, KEY hashing all of that. A set is compiled in a
- * private folder and renamed into place, so parallel builds never see half
- * of one (the loser of a race throws its copy away).
+ * Objects compiled once and shared by every build that uses the same
+ * compiler, `commands` and `inputs` (file contents): they live in
+ * CACHEDIR/KEY/, KEY hashing all of that. A set is compiled in a private
+ * folder and renamed into place, so parallel builds never see half of one
+ * (the loser of a race between processes throws its copy away); builds in
+ * one process share the compilation in flight, so a cold build of several
+ * apps compiles each set once.
  */
+const inFlight = new Map<string, Promise<void>>();
+
+async function cachedObjects(cacheDir: string, commands: string[][], objects: string[], inputs: string[], what: string): Promise<string[]> {
+  const hash = createHash("sha256").update(compiler()).update(JSON.stringify(commands));
+  for (const f of inputs) {
+    if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
+  }
+  const dir = path.join(cacheDir, hash.digest("hex").slice(0, 16));
+  const paths = objects.map((o) => path.join(dir, o));
+  if (existsSync(dir)) return paths;
+  let pending = inFlight.get(dir);
+  if (!pending) {
+    pending = (async () => {
+      await mkdir(path.dirname(dir), { recursive: true });
+      const scratch = await mkdtemp(`${dir}.partial-`);
+      try {
+        await Promise.all(commands.map((c) => run(c, scratch, what)));
+        await rename(scratch, dir);
+      } catch (e) {
+        await rm(scratch, { recursive: true, force: true });
+        if (!existsSync(dir)) throw e;
+      }
+    })().finally(() => inFlight.delete(dir));
+    inFlight.set(dir, pending);
+  }
+  await pending;
+  return paths;
+}
+
+/** The headers lowered and boot code include: part of every object key. */
+async function headerInputs(): Promise<string[]> {
+  return [
+    ...(await readdir(bootDir)).sort().map((n) => path.join(bootDir, n)),
+    ...(await readdir(runtimeDir)).filter((n) => n.endsWith(".h")).sort().map((n) => path.join(runtimeDir, n)),
+  ];
+}
+
+/** The boot objects for one flag set (cachedObjects). */
 export async function bootObjects(debug: boolean, cacheDir = path.join(root, "build", "boot-objects"),
   target: Target = targets.hvt, defines: string[] = []): Promise<string[]> {
   const sources = await target.bootSources();
@@ -187,28 +227,17 @@ export async function bootObjects(debug: boolean, cacheDir = path.join(root, "bu
     ["-c", ...codeFlags, ...flags, ...bootFlags, "-mgeneral-regs-only", ...withoutSse],
     ["-c", ...codeFlags, ...flags, ...bootFlags, ...withSse],
   ].filter((c) => c.some((a) => sources.includes(a)));
-  const hash = createHash("sha256").update(compiler()).update(JSON.stringify(commands));
-  const inputs = [
-    ...(await readdir(bootDir)).sort().map((n) => path.join(bootDir, n)),
-    ...sources.filter((f) => path.dirname(f) !== bootDir),
-    ...(await readdir(runtimeDir)).filter((n) => n.endsWith(".h")).sort().map((n) => path.join(runtimeDir, n)),
-  ];
-  for (const f of inputs) {
-    if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
-  }
-  const dir = path.join(cacheDir, hash.digest("hex").slice(0, 16));
-  const objects = sources.map((s) => path.join(dir, path.basename(s).replace(/\.[cS]$/, ".o")));
-  if (existsSync(dir)) return objects;
-  await mkdir(path.dirname(dir), { recursive: true });
-  const scratch = await mkdtemp(`${dir}.partial-`);
-  try {
-    await Promise.all(commands.map((c) => run(c, scratch, "compiling boot/")));
-    await rename(scratch, dir);
-  } catch (e) {
-    await rm(scratch, { recursive: true, force: true });
-    if (!existsSync(dir)) throw e;
-  }
-  return objects;
+  const inputs = [...await headerInputs(), ...sources.filter((f) => path.dirname(f) !== bootDir)];
+  return cachedObjects(cacheDir, commands, sources.map((s) => path.basename(s).replace(/\.[cS]$/, ".o")), inputs, "compiling boot/");
+}
+
+/** The crypto binding's objects (crypto.ts), cached as the boot objects
+ * are: the same for every image that links them with these flags. */
+async function cryptoObjects(sources: string[], debug: boolean, cacheDir: string, target: Target): Promise<string[]> {
+  if (sources.length === 0) return [];
+  const commands = sources.map((s) => ["-c", ...codeFlags, ...(debug ? ["-g"] : []), ...target.bootDefines, ...bootFlags, s]);
+  return cachedObjects(cacheDir, commands, sources.map((s) => path.basename(s, ".c") + ".o"), [...await headerInputs(), ...sources],
+    "compiling boot/crypto/");
 }
 
 export async function link(opts: LinkOptions): Promise<LinkResult> {
@@ -238,12 +267,11 @@ export async function link(opts: LinkOptions): Promise<LinkResult> {
   // BearSSL and its binding only in an image whose application imports them.
   const lowered = await Promise.all(units.map((u) => readFile(u, "utf8")));
   const crypto = lowered.some(importsCrypto) ? await cryptoInputs(ed25519Needed(lowered, opts.ed25519Key)) : undefined;
-  const cryptoObjs = (crypto?.sources ?? []).map((s) => path.join(buildDir, "crypto_" + path.basename(s, ".c") + ".o"));
-  const [bootObjs] = await Promise.all([
-    bootObjects(debug, opts.bootCacheDir, target, [netDevices]),
+  const cacheDir = opts.bootCacheDir ?? path.join(root, "build", "boot-objects");
+  const [bootObjs, cryptoObjs] = await Promise.all([
+    bootObjects(debug, cacheDir, target, [netDevices]),
+    cryptoObjects(crypto?.sources ?? [], debug, cacheDir, target),
     ...units.map((u, i) => run(["-c", ...appFlagsAll, u, "-o", unitObjs[i]], buildDir, `compiling ${u}`)),
-    ...(crypto?.sources ?? []).map((s, i) => run(["-c", ...codeFlags, ...g, ...target.bootDefines, ...bootFlags, s, "-o", cryptoObjs[i]],
-      buildDir, `compiling ${s}`)),
   ]);
   if (units.length > 1) await run(["-nostdlib", "-r", ...unitObjs, "-o", appObj], buildDir, "joining the application's objects");
   const image = path.resolve(opts.out);
