@@ -93,11 +93,11 @@ export class TcpConfig {
   sack: bool = true;
 
   /** Defaults for a guest whose linear memory may grow to `memory` bytes:
-   * 3/8 of it for buffers, split so that 256 connections fit, each with
-   * 8 to 128 KiB a direction. A small guest thus takes many connections
-   * with small buffers rather than few with large ones: the website in
-   * --mem=8 (4.8 MiB of Wasm memory) holds 102 of 8 + 8 KiB, and served
-   * 100 on its 100 KiB page in a heap of 4 MiB. */
+   * bufferBudget's share of it for buffers, split so that 256 connections
+   * fit, each with 8 to 128 KiB a direction. A small guest thus takes many
+   * connections with small buffers rather than few with large ones: the
+   * website in --mem=8 (4.4 MiB of Wasm memory) holds 108 of 8 + 8 KiB,
+   * and serves 100 on its 100 KiB page. */
   static forMemory(memory: i64): TcpConfig {
     const c = new TcpConfig();
     const budget = bufferBudget(memory);
@@ -134,10 +134,15 @@ export class TcpConfig {
 
 /** The bytes of a `memory`-byte linear memory that TCP's buffers may
  * take: 3/8, the rest for the application, the stack's tables and the
- * allocator's slack. */
+ * allocator's slack; 7/16 below 16 MiB, where buffers are at their
+ * smallest (8 KiB a direction) and the rest needs less than 5/8: the
+ * website in --mem=8 has 4.4 MiB of linear memory, whose 3/8 held 93
+ * connections, 7/16 holds 108 (serving 100 on its 100 KiB page, its
+ * memory grows to 4.1 MiB). */
 export function bufferBudget(memory: i64): i64 {
-  return memory * 3 / 8;
+  return memory < SMALL_MEMORY ? memory * 7 / 16 : memory * 3 / 8;
 }
+const SMALL_MEMORY: i64 = 16 << 20;
 
 /** Half the connections may be half-open at once (at least 16, at most
  * 1024): a burst of clients connecting together (wrk's 100) gets real
