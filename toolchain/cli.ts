@@ -17,6 +17,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { listApps, loadApp } from "./app/index.ts";
 import { buildApp, inParallel, prepareApp, type BuildOptions, type PreparedApp } from "./build/index.ts";
+import { heaviestFirst } from "./build/order.ts";
 import { profileNames, type ProfileName } from "./build/profiles.ts";
 import { targetNames, targets } from "./build/targets.ts";
 import { certCommand, CertUsageError, certUsage } from "./cert/index.ts";
@@ -200,7 +201,10 @@ async function build(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const host = await targets[target].buildHost?.();
   if (host) log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), host)}`);
-  const results = await inParallel(ready.map((r) => () => buildApp(r, opts)), availableParallelism());
+  // Heaviest first, and more apps in flight than cores: while some wait
+  // for gcc, Node's thread compiles the next (build/order.ts).
+  const order = heaviestFirst(ready, (r) => r.app.entry);
+  const results = await inParallel(order.map((r) => () => buildApp(r, opts)), 2 * availableParallelism());
   for (const r of results) if (r.status === "rejected") failed.push(r.reason);
   const built = results.filter((r) => r.status === "fulfilled").length;
   log(`built ${built} app${built === 1 ? "" : "s"} (${profile}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

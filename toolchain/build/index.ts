@@ -134,8 +134,34 @@ function tlsAssets(name: string, takesTls: boolean, files: TlsFiles, log?: (line
   return c.assets;
 }
 
+/**
+ * Compiling, optimising and lowering run on Node's one thread, so builds
+ * in flight together take turns at them, whole, in the order the builds
+ * started (the caller's order: build/order.ts puts the heaviest first);
+ * gcc, in child processes, overlaps with the next app's turn. Interleaved
+ * instead, every app would reach gcc only near the end.
+ */
+let frontEnds: Promise<void> = Promise.resolve();
+function frontEndTurn(): { turn: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const turn = frontEnds;
+  // Released before its turn (a cache hit, an error), it holds no one up.
+  frontEnds = frontEnds.then(() => mine);
+  return { turn, release };
+}
+
 /** Build the app in `appDir`, or one prepareApp already checked. */
 export async function buildApp(appDir: string | PreparedApp, opts: BuildOptions = {}): Promise<BuildResult> {
+  const { turn, release } = frontEndTurn();
+  try {
+    return await buildTurn(appDir, opts, turn, release);
+  } finally {
+    release();
+  }
+}
+
+async function buildTurn(appDir: string | PreparedApp, opts: BuildOptions, frontEnd: Promise<void>, done: () => void): Promise<BuildResult> {
   const prepared = typeof appDir === "string" ? prepareApp(appDir, opts) : appDir;
   const { app, slot, project } = prepared;
   const profile = profiles[opts.profile ?? "release"];
@@ -171,6 +197,7 @@ export async function buildApp(appDir: string | PreparedApp, opts: BuildOptions 
     return r;
   };
   try {
+    await frontEnd;
     const compiled = await stage("compile", () => compile({ entry: path.relative(project, app.entry), baseDir: project, debug: opts.debug, extraFlags: app.compilerFlags }), (r) => `wasm ${kb(r.wasm.length)}`);
     for (const w of compiled.warnings) opts.log?.(`  warning: ${w}`);
     const effort = profile.optimise;
@@ -187,6 +214,7 @@ export async function buildApp(appDir: string | PreparedApp, opts: BuildOptions 
     const appUnits = lowered.units.map((_, i) => path.join(workDir, `app${i + 1}.c`));
     await Promise.all(lowered.units.map((u, i) => writeFile(appUnits[i], u)));
     await writeFile(path.join(workDir, "app.h"), lowered.h);
+    done();
     if (prepared.assets) {
       const a = prepared.assets;
       stages.push({ stage: "assets", ms: a.ms, detail: "" });
