@@ -43,6 +43,7 @@ static u32 writes, next_id;   /* writes submitted (picks the buffer); request id
 #define RX_BUFS 32u
 static u8 *rx_bufs;
 static u32 rx_len[RX_BUFS];
+static u32 rx_count; /* RX_BUFS, fewer for jumbo frames: at most a quarter of the pool */
 static u32 rx_next, rx_have, rx_handle, batch = 1;
 
 /* A read through the ring waits for the tender's thread, spinning: fast
@@ -67,11 +68,18 @@ static u32 by_hypercall; /* reads left to make by hypercall */
  * nothing queued, frames go by hypercall (in order: nothing is queued
  * that they could pass), until a wake-up brings a second frame: then the
  * ring, which wakes the thread, and stays in use while it is awake. */
-static u32 frames_since_poll;
+static u32 frames_since_poll, frames_last_wakeup;
 
-static int lone(void) { return frames_since_poll < 2 && ring->needs_kick && ring->ent_head == ring->ent_tail; }
+static int lone(void) {
+    return frames_since_poll < 2 && frames_last_wakeup < 2 && ring->needs_kick && ring->ent_head == ring->ent_tail;
+}
 
-void solo5_ring_polled(void) { frames_since_poll = 0; }
+/* A wake-up after one that brought a burst is taken for a burst too: its
+ * first frames go through the ring at once, not by hypercall. */
+void solo5_ring_polled(void) {
+    frames_last_wakeup = frames_since_poll;
+    frames_since_poll = 0;
+}
 
 /* The ring's guest physical address if the tender offers it, else 0. The
  * extended fields exist only where the manifest starts after them, and
@@ -88,7 +96,9 @@ u64 solo5_ring_offered(const struct hvt_boot_info *bi) {
  * for frames of up to `max_frame` bytes; 0 if the pool cannot hold two. */
 int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame) {
     tx_size = (max_frame + 63) & ~63u;
-    u64 rx_bytes = (u64)RX_BUFS * tx_size;
+    rx_count = RX_BUFS;
+    while (rx_count > 2 && (u64)rx_count * tx_size > pool_size / 4) rx_count /= 2;
+    u64 rx_bytes = (u64)rx_count * tx_size;
     if (!va || pool_size < rx_bytes) return 0;
     tx_count = MAX_TX_BUFS;
     while (tx_count >= 2 && (u64)tx_count * tx_size > pool_size - rx_bytes) tx_count /= 2;
@@ -189,7 +199,7 @@ static u32 read_batch(u32 handle) {
         }
     }
     ring->com_head = ring->com_head + n;
-    batch = got == n ? (2 * n < RX_BUFS ? 2 * n : RX_BUFS) : got + 1;
+    batch = got == n ? (2 * n < rx_count ? 2 * n : rx_count) : got + 1;
     rx_handle = handle;
     rx_next = 0;
     rx_have = got;

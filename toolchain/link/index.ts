@@ -219,23 +219,34 @@ async function headerInputs(): Promise<string[]> {
   ];
 }
 
+/** Boot files that read the app's defines (net.c sizes its ring pool from
+ * the app's net devices): compiled once per define set. The rest are the
+ * same for every app of a target and compiled once. */
+const perAppBootFiles = new Set(["net.c"]);
+
 /** The boot objects for one flag set (cachedObjects). */
 export async function bootObjects(debug: boolean, cacheDir = path.join(root, "build", "boot-objects"),
   target: Target = targets.hvt, defines: string[] = []): Promise<string[]> {
   const sources = await target.bootSources();
-  // The target's defines and the app's (its net devices size the ring pool)
-  // are part of the flag set, so each set has its own objects.
-  const flags = [...(debug ? ["-g"] : []), ...target.bootDefines, ...defines];
-  // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
-  // "Rings"); only the files that need floating point, which run in ring 3, may.
-  const withSse = sources.filter((s) => bootSseFiles.has(path.basename(s)));
-  const withoutSse = sources.filter((s) => !bootSseFiles.has(path.basename(s)));
-  const commands = [
-    ["-c", ...codeFlags, ...flags, ...bootFlags, "-mgeneral-regs-only", ...withoutSse],
-    ["-c", ...codeFlags, ...flags, ...bootFlags, ...withSse],
-  ].filter((c) => c.some((a) => sources.includes(a)));
   const inputs = [...await headerInputs(), ...sources.filter((f) => path.dirname(f) !== bootDir)];
-  return cachedObjects(cacheDir, commands, sources.map((s) => path.basename(s).replace(/\.[cS]$/, ".o")), inputs, "compiling boot/");
+  const set = async (files: string[], flags: string[]) => {
+    if (files.length === 0) return [];
+    // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
+    // "Rings"); only the files that need floating point, which run in ring 3, may.
+    const withSse = files.filter((s) => bootSseFiles.has(path.basename(s)));
+    const withoutSse = files.filter((s) => !bootSseFiles.has(path.basename(s)));
+    const commands = [
+      ["-c", ...codeFlags, ...flags, ...bootFlags, "-mgeneral-regs-only", ...withoutSse],
+      ["-c", ...codeFlags, ...flags, ...bootFlags, ...withSse],
+    ].filter((c) => c.some((a) => files.includes(a)));
+    return cachedObjects(cacheDir, commands, files.map((s) => path.basename(s).replace(/\.[cS]$/, ".o")), inputs, "compiling boot/");
+  };
+  const flags = [...(debug ? ["-g"] : []), ...target.bootDefines];
+  const [common, perApp] = await Promise.all([
+    set(sources.filter((s) => !perAppBootFiles.has(path.basename(s))), flags),
+    set(sources.filter((s) => perAppBootFiles.has(path.basename(s))), [...flags, ...defines]),
+  ]);
+  return [...common, ...perApp];
 }
 
 /** The crypto binding's objects (crypto.ts), cached as the boot objects
