@@ -199,12 +199,14 @@ async function build(argv: string[]): Promise<number> {
   }
   if (failed.length && p.flags.has("--app")) return report(failed);
   const t0 = performance.now();
-  const host = await targets[target].buildHost?.();
-  if (host) log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), host)}`);
+  // The tender (a gcc of its own) builds beside the apps, not before them.
+  const hostBuild = targets[target].buildHost?.().then((host) => log(`  ${"tender".padEnd(12)} ${path.relative(process.cwd(), host)}`));
+  hostBuild?.catch(() => undefined); // awaited below, after the apps
   // Heaviest first, and more apps in flight than cores: while some wait
   // for gcc, Node's thread compiles the next (build/order.ts).
   const order = heaviestFirst(ready, (r) => r.app.entry);
   const results = await inParallel(order.map((r) => () => buildApp(r, opts)), 2 * availableParallelism());
+  await hostBuild;
   for (const r of results) if (r.status === "rejected") failed.push(r.reason);
   const built = results.filter((r) => r.status === "fulfilled").length;
   log(`built ${built} app${built === 1 ? "" : "s"} (${profile}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
