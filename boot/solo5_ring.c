@@ -180,10 +180,10 @@ int solo5_ring_queued(u32 *h) {
 }
 
 /* One batch of reads for `handle` into the read-ahead buffers, waited
- * for: the frames it brought. Reads never overlap (each batch is waited
+ * for: the frames it brought (and in *error what a failed one said). Reads never overlap (each batch is waited
  * for), so switching to hypercalls between batches keeps frames in
  * order; writes submitted before a batch reach the tap before it reads. */
-static u32 read_batch(u32 handle) {
+static u32 read_batch(u32 handle, int *error) {
     u32 n = batch;
     for (u32 i = 0; i < n; i++) entry(i, SOLO5_RING_NET_READ, handle, rx_bufs + (u64)i * tx_size, tx_size);
     submit(n);
@@ -196,6 +196,8 @@ static u32 read_batch(u32 handle) {
             u32 len = c->len < tx_size ? c->len : tx_size;
             if (got != i) __builtin_memcpy(rx_bufs + (u64)got * tx_size, rx_bufs + (u64)i * tx_size, len);
             rx_len[got++] = len;
+        } else if (c->ret != HVT_EAGAIN) {
+            *error = c->ret; /* HVT_EINVAL: a handle the tender does not know */
         }
     }
     ring->com_head = ring->com_head + n;
@@ -225,7 +227,8 @@ void solo5_ring_read_plain(void) { frames_since_poll++; }
 /* One frame into data through the ring (solo5_ring_plain said no): its
  * length, or minus the hvt result. */
 int solo5_ring_read(u32 handle, u8 *data, u32 cap) {
-    if (rx_next == rx_have && read_batch(handle) == 0) return -HVT_EAGAIN;
+    int error = HVT_EAGAIN;
+    if (rx_next == rx_have && read_batch(handle, &error) == 0) return -error;
     u32 i = rx_next++, len = rx_len[i] < cap ? rx_len[i] : cap;
     __builtin_memcpy(data, rx_bufs + (u64)i * tx_size, len);
     frames_since_poll++;
