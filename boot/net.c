@@ -147,8 +147,8 @@ void net_init(void *solo5_ring) {
  * read ahead. */
 u64 net_rings_ready(void) {
     u64 ready = 0;
-    u32 h;
-    if (solo5_ring_queued(&h)) ready |= 1ull << h;
+    u32 ahead;
+    if (solo5_ring_queued(&ahead)) ready |= 1ull << ahead;
     for (u64 m = ring_handles; m; m &= m - 1) {
         u32 h = (u32)__builtin_ctzll(m);
         if (devs[h].rx->prod != devs[h].rx_cons) ready |= 1ull << h;

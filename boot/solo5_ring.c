@@ -43,7 +43,6 @@ static u32 writes, next_id;   /* writes submitted (picks the buffer); request id
 #define RX_BUFS 32u
 static u8 *rx_bufs;
 static u32 rx_len[RX_BUFS];
-static u32 rx_count; /* RX_BUFS, fewer for jumbo frames: at most a quarter of the pool */
 static u32 rx_next, rx_have, rx_handle, batch = 1;
 
 /* A read through the ring waits for the tender's thread, spinning: fast
@@ -96,9 +95,7 @@ u64 solo5_ring_offered(const struct hvt_boot_info *bi) {
  * for frames of up to `max_frame` bytes; 0 if the pool cannot hold two. */
 int solo5_ring_init(void *va, u8 *pool, u64 pool_size, u32 max_frame) {
     tx_size = (max_frame + 63) & ~63u;
-    rx_count = RX_BUFS;
-    while (rx_count > 2 && (u64)rx_count * tx_size > pool_size / 4) rx_count /= 2;
-    u64 rx_bytes = (u64)rx_count * tx_size;
+    u64 rx_bytes = (u64)RX_BUFS * tx_size;
     if (!va || pool_size < rx_bytes) return 0;
     tx_count = MAX_TX_BUFS;
     while (tx_count >= 2 && (u64)tx_count * tx_size > pool_size - rx_bytes) tx_count /= 2;
@@ -201,7 +198,7 @@ static u32 read_batch(u32 handle, int *error) {
         }
     }
     ring->com_head = ring->com_head + n;
-    batch = got == n ? (2 * n < rx_count ? 2 * n : rx_count) : got + 1;
+    batch = got == n ? (2 * n < RX_BUFS ? 2 * n : RX_BUFS) : got + 1;
     rx_handle = handle;
     rx_next = 0;
     rx_have = got;
