@@ -184,11 +184,8 @@ export async function bootSources(): Promise<string[]> {
  */
 const inFlight = new Map<string, Promise<void>>();
 
-async function cachedObjects(cacheDir: string, commands: string[][], objects: string[], inputs: string[], what: string): Promise<string[]> {
-  const hash = createHash("sha256").update(compiler()).update(JSON.stringify(commands));
-  for (const f of inputs) {
-    if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
-  }
+async function cachedObjects(cacheDir: string, commands: string[][], objects: string[], inputs: string, what: string): Promise<string[]> {
+  const hash = createHash("sha256").update(compiler()).update(JSON.stringify(commands)).update(inputs);
   const dir = path.join(cacheDir, hash.digest("hex").slice(0, 16));
   const paths = objects.map((o) => path.join(dir, o));
   if (existsSync(dir)) return paths;
@@ -211,12 +208,20 @@ async function cachedObjects(cacheDir: string, commands: string[][], objects: st
   return paths;
 }
 
-/** The headers lowered and boot code include: part of every object key. */
-async function headerInputs(): Promise<string[]> {
-  return [
+/** A digest of the files boot and crypto objects are compiled from: boot/
+ * (its sources and the headers they include), the runtime's headers, and
+ * `more`; part of every cached object set's key. */
+async function inputsDigest(more: string[]): Promise<string> {
+  const files = [
     ...(await readdir(bootDir)).sort().map((n) => path.join(bootDir, n)),
     ...(await readdir(runtimeDir)).filter((n) => n.endsWith(".h")).sort().map((n) => path.join(runtimeDir, n)),
+    ...more,
   ];
+  const hash = createHash("sha256");
+  for (const f of files) {
+    if ((await stat(f)).isFile()) hash.update(f).update(await readFile(f));
+  }
+  return hash.digest("hex");
 }
 
 /** Boot files that read the app's defines (net.c sizes its ring pool from
@@ -228,7 +233,8 @@ const perAppBootFiles = new Set(["net.c"]);
 export async function bootObjects(debug: boolean, cacheDir = path.join(root, "build", "boot-objects"),
   target: Target = targets.hvt, defines: string[] = []): Promise<string[]> {
   const sources = await target.bootSources();
-  const inputs = [...await headerInputs(), ...sources.filter((f) => path.dirname(f) !== bootDir)];
+  // Read once for both sets below.
+  const inputs = await inputsDigest(sources.filter((f) => path.dirname(f) !== bootDir));
   const set = async (files: string[], flags: string[]) => {
     if (files.length === 0) return [];
     // Boot code may run in ring 0, where some hosts cannot do SSE (boot/boot.h,
@@ -254,7 +260,7 @@ export async function bootObjects(debug: boolean, cacheDir = path.join(root, "bu
 async function cryptoObjects(sources: string[], debug: boolean, cacheDir: string, target: Target): Promise<string[]> {
   if (sources.length === 0) return [];
   const commands = sources.map((s) => ["-c", ...codeFlags, ...(debug ? ["-g"] : []), ...target.bootDefines, ...bootFlags, s]);
-  return cachedObjects(cacheDir, commands, sources.map((s) => path.basename(s, ".c") + ".o"), [...await headerInputs(), ...sources],
+  return cachedObjects(cacheDir, commands, sources.map((s) => path.basename(s, ".c") + ".o"), await inputsDigest(sources),
     "compiling boot/crypto/");
 }
 
